@@ -1,0 +1,407 @@
+"""The domain of Huigao: departments, reports, their sections and measures, assignments."""
+
+import datetime
+
+import reversion
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reports import numbering
+
+
+class Department(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
+class Role(models.TextChoices):
+    DRAFTER = "drafter", _("Drafter")
+    SIGNER = "signer", _("Signer")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("department"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.DRAFTER)
+
+    class Meta:
+        ordering = ["department__position", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "department"], name="one_membership_per_department"),
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self):
+        return f"{self.user} · {self.department} · {self.get_role_display()}"
+
+
+class MeasureLayout(models.TextChoices):
+    PARAGRAPHS = "paragraphs", _("One paragraph per measure")
+    RUN_IN = "run_in", _("Run-in, one paragraph per section")
+
+
+class ReportQuerySet(models.QuerySet):
+    def coordinated_by(self, user):
+        """Reports whose lead department the user belongs to (every report for a superuser)."""
+        if user.is_superuser:
+            return self
+        return self.filter(lead_department__memberships__user=user)
+
+    def for_user(self, user):
+        """Reports the user may see: coordinated by them or with a section of their department."""
+        if user.is_superuser:
+            return self
+        departments = Department.objects.filter(memberships__user=user)
+        return self.filter(
+            Q(lead_department__in=departments) | Q(sections__assignment__department__in=departments)
+        ).distinct()
+
+    def open(self):
+        return self.filter(is_final=False)
+
+
+class Report(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    preamble = models.TextField(_("preamble"), blank=True)
+    closing = models.TextField(_("closing"), blank=True)
+    issuer = models.CharField(_("issuer"), max_length=100, blank=True)
+    issued_on = models.DateField(_("date of issue"), null=True, blank=True)
+    lead_department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="led_reports",
+        verbose_name=_("lead department"),
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    measure_layout = models.CharField(
+        _("measure layout"), max_length=12, choices=MeasureLayout, default=MeasureLayout.PARAGRAPHS
+    )
+    bold_measure_leads = models.BooleanField(_("measure leads in bold"), default=False)
+    is_final = models.BooleanField(_("final"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("reports:report-detail", args=[self.pk])
+
+    def is_coordinator(self, user):
+        if not user.is_authenticated:
+            return False
+        if user.is_superuser:
+            return True
+        return Membership.objects.filter(user=user, department_id=self.lead_department_id).exists()
+
+    def outline(self, measures=False):
+        """Every section in reading order, numbered, with assignments: a constant number of queries."""
+        sections = self.sections.select_related("assignment__department")
+        if measures:
+            sections = sections.prefetch_related("measures")
+        return numbering.number_tree(list(sections))
+
+
+# A revision of a section holds its measures too, so restoring brings back the whole text.
+@reversion.register(follow=["measures"])
+class Section(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections", verbose_name=_("report"))
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent section"),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    heading = models.CharField(_("heading"), max_length=200)
+    intro = models.TextField(_("intro text"), blank=True)
+    # Bumped on every content save; a save carrying an older version is a conflict.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last edited by"),
+    )
+
+    class Meta:
+        ordering = ["report", "parent_id", "position", "pk"]
+        indexes = [models.Index(fields=["report", "parent", "position"])]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return f"{self.label}{self.heading}"
+
+    def get_absolute_url(self):
+        return reverse("drafting:section-edit", args=[self.pk])
+
+    # level, number and label are derived. Report.outline() fills them for a whole report
+    # at once; on a lone section they are computed from the database on first use.
+    @property
+    def level(self):
+        if "_level" not in self.__dict__:
+            level, node = 1, self
+            while node.parent_id is not None:
+                node = node.parent
+                level += 1
+            self._level = level
+        return self._level
+
+    @level.setter
+    def level(self, value):
+        self._level = value
+
+    @property
+    def number(self):
+        if "_number" not in self.__dict__:
+            siblings = Section.objects.filter(report_id=self.report_id, parent_id=self.parent_id)
+            self._number = (
+                siblings.filter(Q(position__lt=self.position) | Q(position=self.position, pk__lt=self.pk)).count() + 1
+            )
+        return self._number
+
+    @number.setter
+    def number(self, value):
+        self._number = value
+
+    @property
+    def label(self):
+        if "_label" not in self.__dict__:
+            self._label = numbering.section_label(min(self.level, numbering.MAX_LEVEL), self.number)
+        return self._label
+
+    @label.setter
+    def label(self, value):
+        self._label = value
+
+
+@reversion.register()
+class Measure(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="measures", verbose_name=_("section"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+    lead = models.CharField(_("lead sentence"), max_length=500, blank=True)
+    body = models.TextField(_("body"), blank=True)
+
+    class Meta:
+        ordering = ["section", "position", "pk"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+
+    def __str__(self):
+        return self.lead or self.body[:30]
+
+
+def numbered_measures(measures):
+    """Pair each measure with its ordinal (一是, 二是 …) by rank, whatever positions are stored."""
+    ordered = sorted(measures, key=lambda m: (m.position, m.pk or 0))
+    for n, measure in enumerate(ordered, start=1):
+        measure.ordinal = numbering.measure_ordinal(n)
+    return ordered
+
+
+class AssignmentState(models.TextChoices):
+    DRAFT = "draft", _("Drafting")
+    SUBMITTED = "submitted", _("Awaiting sign-off")
+    SIGNED_OFF = "signed_off", _("Signed off")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned for revision")
+
+
+EDITABLE_STATES = (AssignmentState.DRAFT, AssignmentState.RETURNED)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Assignments of the user's departments (every assignment for a superuser)."""
+        if user.is_superuser:
+            return self
+        return self.filter(department__memberships__user=user)
+
+    def in_open_reports(self):
+        return self.filter(section__report__is_final=False)
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(deadline__lt=today).exclude(state=AssignmentState.ACCEPTED)
+
+    def due_within(self, days, today=None):
+        today = today or timezone.localdate()
+        return self.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=days)).exclude(
+            state=AssignmentState.ACCEPTED
+        )
+
+
+class Assignment(models.Model):
+    State = AssignmentState
+
+    section = models.OneToOneField(
+        Section, on_delete=models.CASCADE, related_name="assignment", verbose_name=_("section")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("department")
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    char_limit = models.PositiveIntegerField(_("length limit (characters)"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=AssignmentState, default=AssignmentState.DRAFT)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed off by"),
+    )
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    last_reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+
+    def __str__(self):
+        return f"{self.section} → {self.department}"
+
+    @property
+    def is_editable_state(self):
+        return self.state in EDITABLE_STATES
+
+    def is_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return bool(self.deadline and self.deadline < today and self.state != AssignmentState.ACCEPTED)
+
+    def is_due_soon(self, days=3, today=None):
+        today = today or timezone.localdate()
+        return bool(
+            self.deadline
+            and today <= self.deadline <= today + datetime.timedelta(days=days)
+            and self.state != AssignmentState.ACCEPTED
+        )
+
+
+class TransitionAction(models.TextChoices):
+    ASSIGN = "assign", _("Assigned")
+    SUBMIT = "submit", _("Submitted")
+    WITHDRAW = "withdraw", _("Withdrawn")
+    SIGN_OFF = "sign_off", _("Signed off")
+    SEND_BACK = "send_back", _("Sent back")
+    ACCEPT = "accept", _("Accepted")
+    RETURN = "return", _("Returned")
+    COMMENT = "comment", _("Commented")
+    RESET = "reset", _("Reset to drafting")
+
+
+class AssignmentTransition(models.Model):
+    """The assignment's log: every move between states, and free comments, newest last."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("assignment")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=12, choices=TransitionAction)
+    from_state = models.CharField(_("from"), max_length=12, choices=AssignmentState, blank=True)
+    to_state = models.CharField(_("to"), max_length=12, choices=AssignmentState, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.actor} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReportAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    IMPORT = "import", _("Imported")
+    CLONE = "clone", _("Cloned")
+    FINALISE = "finalise", _("Finalised")
+    REOPEN = "reopen", _("Reopened")
+    EXPORT = "export", _("Exported")
+    DELETE_SECTION = "delete_section", _("Section deleted")
+
+
+class ReportEvent(models.Model):
+    """Report-level happenings (finalise, reopen with its reason, import, export …)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("report"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=ReportAction)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.report}"

@@ -1,0 +1,82 @@
+"""Numbers as Chinese official documents write them.
+
+Users never type a number: every label is derived from position, so moving or deleting
+a section or a measure renumbers the rest wherever the report is shown.
+"""
+
+DIGITS = "零一二三四五六七八九"
+MAX_NUMBER = 999
+MAX_LEVEL = 4
+
+
+def chinese_numeral(n):
+    """1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 101 → 一百零一, 110 → 一百一十."""
+    if not 1 <= n <= MAX_NUMBER:
+        raise ValueError(f"{n} is outside 1–{MAX_NUMBER}")
+    hundreds, rest = divmod(n, 100)
+    tens, units = divmod(rest, 10)
+    parts = []
+    if hundreds:
+        parts.append(DIGITS[hundreds] + "百")
+        if tens:
+            parts.append(DIGITS[tens] + "十")
+        elif units:
+            parts.append("零")
+    elif tens:
+        # Below one hundred, 10–19 are 十, 十一 … not 一十, 一十一.
+        parts.append(("" if tens == 1 else DIGITS[tens]) + "十")
+    if units:
+        parts.append(DIGITS[units])
+    return "".join(parts)
+
+
+def parse_chinese_numeral(text):
+    """The inverse of chinese_numeral; raises ValueError on anything it would not write."""
+    for n in range(1, MAX_NUMBER + 1):
+        if chinese_numeral(n) == text:
+            return n
+    raise ValueError(f"not a Chinese numeral: {text!r}")
+
+
+def section_label(level, n):
+    """一、 / （一） / 1. / （1） for levels 1–4 (GB/T 9704 §7.3.3)."""
+    if level == 1:
+        return f"{chinese_numeral(n)}、"
+    if level == 2:
+        return f"（{chinese_numeral(n)}）"
+    if level == 3:
+        return f"{n}."
+    if level == 4:
+        return f"（{n}）"
+    raise ValueError(f"section level {level} is outside 1–{MAX_LEVEL}")
+
+
+def measure_ordinal(n):
+    """一是, 二是 … 十是, 十一是."""
+    return f"{chinese_numeral(n)}是"
+
+
+def number_tree(sections):
+    """Annotate sections with level, number and label, and return them in reading order.
+
+    `sections` is every section of one report (any order); each needs `pk`, `parent_id`
+    and `position`. Gaps and ties in positions are allowed: rank among siblings decides
+    (ties broken by pk), so the labels are always 1, 2, 3 … whatever is stored.
+    """
+    children = {}
+    for section in sections:
+        children.setdefault(section.parent_id, []).append(section)
+    ordered = []
+
+    def walk(parent_id, level, prefix):
+        siblings = sorted(children.get(parent_id, ()), key=lambda s: (s.position, s.pk))
+        for n, section in enumerate(siblings, start=1):
+            section.level = level
+            section.number = n
+            section.label = section_label(min(level, MAX_LEVEL), n)
+            section.path = (*prefix, n)
+            ordered.append(section)
+            walk(section.pk, level + 1, section.path)
+
+    walk(None, 1, ())
+    return ordered

@@ -1,0 +1,58 @@
+"""Placeholders for facts still to be filled in: X月X日, X项, X%, “X”, ×××.
+
+A placeholder is a run of X, Ｘ or × standing alone among Chinese characters, digits and
+punctuation. It is never part of a Latin word: APP, Xbox, XML and X-ray are text.
+"""
+
+import re
+from dataclasses import dataclass
+
+# Latin letters (half- and full-width) and digits glued to an X on the left make a code or
+# a word (APP, 3X is still a placeholder: 20XX年), so only letters block a match.
+PLACEHOLDER_RE = re.compile(
+    r"(?<![A-Za-zＡ-Ｚａ-ｚ_\-])"
+    r"(?:[XＸ]+|×+)"
+    r"(?![A-Za-zＡ-Ｚａ-ｚ_\-])"
+)
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    start: int
+    end: int
+    text: str
+
+    def context(self, source, width=8):
+        """A few characters either side, to show the user where it stands."""
+        before = source[max(0, self.start - width) : self.start]
+        after = source[self.end : self.end + width]
+        return before, self.text, after
+
+
+def find_placeholders(text):
+    """Every placeholder in `text`, with its position, in order."""
+    if not text:
+        return []
+    return [Placeholder(m.start(), m.end(), m.group()) for m in PLACEHOLDER_RE.finditer(text)]
+
+
+def count_placeholders(text):
+    return len(find_placeholders(text))
+
+
+def has_placeholders(text):
+    return bool(text) and PLACEHOLDER_RE.search(text) is not None
+
+
+def split_placeholders(text):
+    """Split text into (fragment, is_placeholder) pairs, for highlighting."""
+    pieces = []
+    last = 0
+    for p in find_placeholders(text):
+        if p.start > last:
+            pieces.append((text[last : p.start], False))
+        pieces.append((p.text, True))
+        last = p.end
+    if last < len(text or ""):
+        pieces.append((text[last:], False))
+    return pieces

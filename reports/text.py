@@ -1,0 +1,27 @@
+"""Text hygiene shared by every way text enters Huigao (forms, import, demo).
+
+lxml refuses control characters, lone surrogates and U+FFFE/U+FFFF ("All strings must be
+XML compatible"), so text is cleaned on the way in and once more on the way out.
+"""
+
+import re
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value):
+    """Drop characters no DOCX can hold and normalise line ends to \\n."""
+    if not value:
+        return ""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _NOT_XML.sub("", value)
+
+
+def paragraphs(value):
+    """Non-empty paragraphs of a newline-separated text, stripped."""
+    return [line.strip() for line in clean_text(value).split("\n") if line.strip()]
+
+
+def char_count(value):
+    """Characters as an editor counts them for a length limit: no whitespace."""
+    return sum(1 for ch in value or "" if not ch.isspace())
