@@ -223,6 +223,43 @@ class Section(models.Model):
     def label(self, value):
         self._label = value
 
+    # Who may do what with a section (DESIGN.md's permission table). Views call these
+    # through their access helpers; the transition methods check their own rules.
+    def member_role(self, user):
+        """The user's role in the department this section is assigned to, or None."""
+        if not user.is_authenticated or not self.has_assignment:
+            return None
+        assignment = self.assignment
+        if "_member_roles" not in self.__dict__:
+            self._member_roles = {}
+        if user.pk not in self._member_roles:
+            self._member_roles[user.pk] = (
+                Membership.objects.filter(user=user, department_id=assignment.department_id)
+                .values_list("role", flat=True)
+                .first()
+            )
+        return self._member_roles[user.pk]
+
+    @property
+    def has_assignment(self):
+        try:
+            return self.assignment is not None
+        except Assignment.DoesNotExist:
+            return False
+
+    def can_view(self, user):
+        return bool(user.is_authenticated and (self.member_role(user) or self.report.is_coordinator(user)))
+
+    def can_edit(self, user):
+        """Department members edit while drafting or returned; coordinators edit unassigned or accepted sections."""
+        if not user.is_authenticated or self.report.is_final:
+            return False
+        if self.has_assignment:
+            if self.assignment.is_editable_state and self.member_role(user):
+                return True
+            return self.assignment.state == AssignmentState.ACCEPTED and self.report.is_coordinator(user)
+        return self.report.is_coordinator(user)
+
 
 @reversion.register()
 class Measure(models.Model):
