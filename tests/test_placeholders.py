@@ -61,3 +61,14 @@ def test_finding_placeholders_never_fails_and_spans_are_exact(text):
         assert text[p.start : p.end] == p.text
     assert "".join(piece for piece, _ in split_placeholders(text)) == text
     assert count_placeholders(text) == len(find_placeholders(text))
+
+
+def test_the_docx_sample_has_the_same_placeholders_as_the_text_sample():
+    import docx
+
+    from tests.conftest import SAMPLE_DOCX
+
+    document = docx.Document(str(SAMPLE_DOCX))
+    docx_text = "\n".join(p.text for p in document.paragraphs)
+    text = SAMPLE_TXT.read_text(encoding="utf-8")
+    assert [p.text for p in find_placeholders(docx_text)] == [p.text for p in find_placeholders(text)]
