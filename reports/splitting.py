@@ -27,8 +27,11 @@ def ordinal_at(text, n, start=0):
     ordinal = f"{chinese_numeral(n)}是"
     position = text.find(ordinal, start)
     while position != -1:
-        before = text[:position].rstrip(" \t\u3000")
-        if not before or before[-1] in BOUNDARY:
+        # Look back past spaces without slicing: slicing made huge paragraphs quadratic.
+        back = position - 1
+        while back >= 0 and text[back] in " \t\u3000":
+            back -= 1
+        if back < 0 or text[back] in BOUNDARY:
             return position
         position = text.find(ordinal, position + 1)
     return -1

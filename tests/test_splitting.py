@@ -85,3 +85,11 @@ def test_split_then_join_gives_back_the_measures(pairs):
         for n, (lead, body) in enumerate(split_measures(text).measures, start=1)
     )
     assert rebuilt == text
+
+
+def test_a_huge_paragraph_of_false_ordinals_keeps_them_in_one_measure():
+    # 二是 never at a boundary here: each is rejected by looking back one character.
+    text = "一是开头。" + "甲二是" * 100_000
+    result = split_measures(text)
+    assert len(result.measures) == 1
+    assert result.measures[0][1].count("二是") == 100_000
