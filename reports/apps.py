@@ -6,3 +6,12 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from django.contrib.auth import signals
+
+        from reports import logs
+
+        signals.user_logged_in.connect(logs.log_login, dispatch_uid="huigao-log-login")
+        signals.user_logged_out.connect(logs.log_logout, dispatch_uid="huigao-log-logout")
+        signals.user_login_failed.connect(logs.log_login_failed, dispatch_uid="huigao-log-login-failed")
