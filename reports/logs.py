@@ -66,4 +66,5 @@ def log_logout(sender, request, user, **kwargs):
 
 def log_login_failed(sender, credentials, request=None, **kwargs):
     # Credentials arrive cleansed (the password masked); the name tried is what an auditor needs.
-    log_event("auth.login_failed", None, username=credentials.get("username"), address=_address(request))
+    username = str(credentials.get("username") or "")[:150]
+    log_event("auth.login_failed", None, username=username, address=_address(request))

@@ -140,3 +140,11 @@ def test_the_admin_refuses_to_create_a_user_with_a_weak_password(client, superus
     )
     assert response.status_code == 302
     assert django_user_model.objects.filter(username="newbie").exists()
+
+
+@pytest.mark.parametrize("username", ["管" * 5000, "a\x00b", "x\x01" * 200])
+def test_an_absurd_username_is_a_failed_login_not_a_crash(client, drafter, username):
+    for _ in range(LIMIT + 1):
+        response = attempt(client, username, "wrong-password")
+        assert response.status_code in (200, 429)
+    assert attempt(client, "drafter", PASSWORD).status_code == 302
