@@ -10,10 +10,7 @@ preview and export (where those URLs exist).
 
 import os
 import zipfile
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from io import BytesIO
-from urllib.parse import urljoin
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -25,6 +22,7 @@ from hypothesis import strategies as st
 
 from reports.models import Report, Section
 from tests import urlsweep
+from tests.urlsweep import Form, forms_on
 
 EXAMPLES = int(os.environ.get("HUIGAO_FUZZ_EXAMPLES", "25"))
 
@@ -35,75 +33,6 @@ FORMS = [
 ]
 # Forms whose purpose is to end the session: fuzzing them only logs the client out.
 SKIPPED_URL_NAMES = {"logout"}
-
-
-@dataclass
-class Form:
-    action: str
-    fields: dict = field(default_factory=dict)  # name -> (type, default value, choices)
-
-    def __hash__(self):
-        return hash((self.action, tuple(sorted(self.fields))))
-
-
-class FormParser(HTMLParser):
-    """The POST forms of a page with their fields' names, types, defaults and choices."""
-
-    def __init__(self, page_url):
-        super().__init__(convert_charrefs=True)
-        self.page_url = page_url
-        self.forms = []
-        self.form = None
-        self.select = None
-        self.textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            if (attrs.get("method") or "get").lower() == "post":
-                self.form = Form(urljoin(self.page_url, attrs.get("action") or self.page_url))
-                self.forms.append(self.form)
-            return
-        if tag == "option" and self.form is not None and self.select:
-            kind, default, choices = self.form.fields[self.select]
-            value = attrs.get("value", "")
-            if default is None or "selected" in attrs:
-                default = value
-            self.form.fields[self.select] = (kind, default, [*choices, value])
-            return
-        if self.form is None or not attrs.get("name") or attrs["name"] == "csrfmiddlewaretoken":
-            return
-        name = attrs["name"]
-        if tag in ("input", "button"):
-            kind = (attrs.get("type") or ("submit" if tag == "button" else "text")).lower()
-            previous = self.form.fields.get(name, (kind, None, []))
-            value = attrs.get("value", "on" if kind in ("checkbox", "radio") else "")
-            self.form.fields[name] = (kind, previous[1] if previous[1] is not None else value, [*previous[2], value])
-        elif tag == "textarea":
-            self.form.fields[name] = ("textarea", "", [])
-            self.textarea = name
-        elif tag == "select":
-            self.form.fields[name] = ("select", None, [])
-            self.select = name
-
-    def handle_data(self, data):
-        if self.form is not None and self.textarea:
-            kind, default, choices = self.form.fields[self.textarea]
-            self.form.fields[self.textarea] = (kind, default + data, choices)
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.form = None
-        elif tag == "select":
-            self.select = None
-        elif tag == "textarea":
-            self.textarea = None
-
-
-def forms_on(url, html):
-    parser = FormParser(url)
-    parser.feed(html)
-    return parser.forms
 
 
 # --- What hypothesis feeds the fields ---------------------------------------------------------
@@ -293,7 +222,7 @@ def test_form_discovery_reads_fields_defaults_and_choices():
         "heading": ("text", "标题", ["标题"]),
         "intro": ("textarea", "第一段", []),
         "layout": ("select", "run_in", ["paragraphs", "run_in"]),
-        "bold": ("checkbox", "on", ["on"]),
+        "bold": ("checkbox", None, ["on"]),
         "upload": ("file", "", [""]),
         "action": ("submit", "save", ["save", "submit"]),
     }

@@ -10,6 +10,8 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 import pytest
 import reversion
@@ -171,3 +173,90 @@ def body_text(response):
     text = content.decode("utf-8", "replace")
     # Word splits text into runs: compare the text with the XML tags taken out as well.
     return text + "\n" + re.sub(r"<[^>]+>", "", text)
+
+
+# --- The POST forms of a page ------------------------------------------------------------------
+
+
+@dataclass
+class Form:
+    action: str
+    fields: dict = field(default_factory=dict)  # name -> (type, default value, choices)
+
+    def __hash__(self):
+        return hash((self.action, tuple(sorted(self.fields))))
+
+
+class FormParser(HTMLParser):
+    """The POST forms of a page with their fields' names, types, defaults and choices."""
+
+    def __init__(self, page_url):
+        super().__init__(convert_charrefs=True)
+        self.page_url = page_url
+        self.forms = []
+        self.form = None
+        self.select = None
+        self.textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            if (attrs.get("method") or "get").lower() == "post":
+                self.form = Form(urljoin(self.page_url, attrs.get("action") or self.page_url))
+                self.forms.append(self.form)
+            return
+        if tag == "option" and self.form is not None and self.select:
+            kind, default, choices = self.form.fields[self.select]
+            value = attrs.get("value", "")
+            if default is None or "selected" in attrs:
+                default = value
+            self.form.fields[self.select] = (kind, default, [*choices, value])
+            return
+        if self.form is None or not attrs.get("name") or attrs["name"] == "csrfmiddlewaretoken":
+            return
+        name = attrs["name"]
+        if tag in ("input", "button"):
+            kind = (attrs.get("type") or ("submit" if tag == "button" else "text")).lower()
+            previous = self.form.fields.get(name, (kind, None, []))
+            value = attrs.get("value", "on" if kind in ("checkbox", "radio") else "")
+            default = previous[1]
+            if (kind not in ("checkbox", "radio") and default is None) or "checked" in attrs:
+                default = value
+            self.form.fields[name] = (kind, default, [*previous[2], value])
+        elif tag == "textarea":
+            self.form.fields[name] = ("textarea", "", [])
+            self.textarea = name
+        elif tag == "select":
+            self.form.fields[name] = ("select", None, [])
+            self.select = name
+
+    def handle_data(self, data):
+        if self.form is not None and self.textarea:
+            kind, default, choices = self.form.fields[self.textarea]
+            self.form.fields[self.textarea] = (kind, default + data, choices)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.form = None
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+
+def forms_on(url, html):
+    parser = FormParser(url)
+    parser.feed(html)
+    return parser.forms
+
+
+def form_data(form, change=None):
+    """What a browser would send for the form as the page shows it; `change` edits visible text."""
+    data = {}
+    for name, (kind, default, _choices) in form.fields.items():
+        if kind in ("submit", "file") or default is None:
+            continue
+        if change and kind in ("text", "textarea") and default:
+            default = change(default)
+        data[name] = default
+    return data
