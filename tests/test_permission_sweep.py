@@ -189,7 +189,10 @@ def test_anonymous_visitors_are_sent_to_the_login_page_everywhere(world):
                 if response.status_code == 302 and not response.url.startswith(reverse("login")):
                     sweeper.problems.append(f"anonymous {method.upper()} {url}: redirected to {response.url}")
                 checked += 1
-    assert not sweeper.problems, "\n".join(sweeper.problems)
+    assert not sweeper.problems, (
+        "\n".join(sweeper.problems) + "\n(A page meant for anonymous visitors: add its URL name to "
+        "PUBLIC_NAMES in tests/urlsweep.py.)"
+    )
     assert checked >= 4
 
 
