@@ -16,7 +16,7 @@ import pytest
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import NoReverseMatch, reverse
 from reversion.models import Revision, Version
 
@@ -167,20 +167,36 @@ def _url(name, *args):
         return None
 
 
+def edit_through_the_page(client, url):
+    """The editor's own form, as its page shows it, with every visible text changed: a POST to make."""
+    page = client.get(url)
+    assert page.status_code == 200, f"{url} -> {page.status_code}"
+    forms = [f for f in urlsweep.forms_on("http://testserver" + url, page.text) if f.fields]
+    assert forms, f"{url} has no POST form"
+    form = max(forms, key=lambda f: len(f.fields))
+    data = urlsweep.form_data(form, change=lambda text: text + "（改）")
+    action = form.action.replace("http://testserver", "")
+    return lambda: client.post(action, data)
+
+
 @pytest.mark.skipif(_url("drafting:section-edit", 1) is None, reason="the section editor is not in this URLconf")
 def test_a_fault_anywhere_in_the_editors_save_keeps_the_previous_text(our_section, drafter):
     client = Client()
     client.force_login(drafter)
-    url = reverse("drafting:section-edit", args=[our_section.pk])
-    page = client.get(url)
-    assert page.status_code == 200
-    forms = [f for f in urlsweep.forms_on("http://testserver" + url, page.text) if f.fields]
-    assert forms, "the editor page has no POST form"
-    form = max(forms, key=lambda f: len(f.fields))
-    data = urlsweep.form_data(form, change=lambda text: text + "（改）")
-    action = form.action.replace("http://testserver", "")
+    assert_all_or_nothing(edit_through_the_page(client, reverse("drafting:section-edit", args=[our_section.pk])))
 
-    assert_all_or_nothing(lambda: client.post(action, data))
+
+@override_settings(ROOT_URLCONF="tests.urlsweep_leaky_urls")
+@pytest.mark.parametrize(("name", "atomic"), [("section-careful-edit", True), ("section-careless-edit", False)])
+def test_driving_an_editor_page_tells_an_atomic_save_from_a_careless_one(name, atomic, our_section, drafter):
+    client = Client()
+    client.force_login(drafter)
+    edit = edit_through_the_page(client, reverse(name, args=[our_section.pk]))
+    if atomic:
+        assert len(assert_all_or_nothing(edit)) >= 3
+    else:
+        with pytest.raises(AssertionError, match="partial save"):
+            assert_all_or_nothing(edit)
 
 
 @pytest.mark.skipif(_url("drafting:section-action", 1, "submit") is None, reason="no transition buttons yet")
