@@ -8,6 +8,8 @@ import datetime
 import json
 import logging
 
+from django.db import transaction
+
 logger = logging.getLogger("huigao")
 
 # Attributes every LogRecord has; anything else on a record came in through `extra`.
@@ -68,3 +70,30 @@ def log_login_failed(sender, credentials, request=None, **kwargs):
     # Credentials arrive cleansed (the password masked); the name tried is what an auditor needs.
     username = str(credentials.get("username") or "")[:150]
     log_event("auth.login_failed", None, username=username, address=_address(request))
+
+
+# Every transition and every report-level event (import, export, clone, finalise …) is already
+# recorded as a row; logging on that row's creation covers them all, whoever writes the code
+# that records them. Logged once the transaction commits, so a rolled-back action leaves no line.
+
+
+def log_transition(sender, instance, created, raw=False, **kwargs):
+    if not created or raw:
+        return
+    assignment = instance.assignment
+    fields = {
+        "assignment_id": assignment.pk,
+        "section_id": assignment.section_id,
+        "department_id": assignment.department_id,
+        "from_state": instance.from_state,
+        "to_state": instance.to_state,
+        "comment": instance.comment,
+    }
+    transaction.on_commit(lambda: log_event(f"assignment.{instance.action}", instance.actor, **fields), robust=True)
+
+
+def log_report_event(sender, instance, created, raw=False, **kwargs):
+    if not created or raw:
+        return
+    fields = {"report_id": instance.report_id, "comment": instance.comment}
+    transaction.on_commit(lambda: log_event(f"report.{instance.action}", instance.actor, **fields), robust=True)

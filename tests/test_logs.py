@@ -78,3 +78,54 @@ def test_the_huigao_logger_writes_json_to_stdout_in_the_settings():
     handler = settings.LOGGING["handlers"][settings.LOGGING["loggers"]["huigao"]["handlers"][0]]
     assert handler["stream"] == "ext://sys.stdout"
     assert settings.LOGGING["formatters"][handler["formatter"]]["()"] == "reports.logs.JsonFormatter"
+
+
+def test_every_recorded_transition_is_logged_once_committed(
+    caplog, our_section, drafter, django_capture_on_commit_callbacks
+):
+    from reports.models import AssignmentTransition, TransitionAction
+
+    assignment = our_section.assignment
+    with caplog.at_level(logging.INFO, logger="huigao"), django_capture_on_commit_callbacks(execute=True):
+        AssignmentTransition.objects.create(
+            assignment=assignment,
+            actor=drafter,
+            action=TransitionAction.SUBMIT,
+            from_state="draft",
+            to_state="submitted",
+        )
+        assert _capture(caplog) == []  # not before the commit
+    (entry,) = _capture(caplog)
+    assert entry["action"] == "assignment.submit" and entry["user"] == "drafter"
+    assert entry["section_id"] == our_section.pk and entry["assignment_id"] == assignment.pk
+    assert (entry["from_state"], entry["to_state"]) == ("draft", "submitted")
+
+
+def test_imports_and_exports_recorded_as_report_events_are_logged(
+    caplog, report, coordinator, django_capture_on_commit_callbacks
+):
+    from reports.models import ReportAction, ReportEvent
+
+    with caplog.at_level(logging.INFO, logger="huigao"), django_capture_on_commit_callbacks(execute=True):
+        ReportEvent.objects.create(report=report, actor=coordinator, action=ReportAction.EXPORT)
+        ReportEvent.objects.create(report=report, actor=coordinator, action=ReportAction.IMPORT, comment="a.docx")
+    entries = _capture(caplog)
+    assert [e["action"] for e in entries] == ["report.export", "report.import"]
+    assert {e["report_id"] for e in entries} == {report.pk} and entries[1]["comment"] == "a.docx"
+
+
+def test_a_rolled_back_transition_leaves_no_log_line(caplog, our_section, drafter, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from reports.models import AssignmentTransition, TransitionAction
+
+    with caplog.at_level(logging.INFO, logger="huigao"), django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                AssignmentTransition.objects.create(
+                    assignment=our_section.assignment, actor=drafter, action=TransitionAction.SUBMIT
+                )
+                raise RuntimeError("the transition failed after recording")
+        except RuntimeError:
+            pass
+    assert _capture(caplog) == []

@@ -129,6 +129,10 @@ class Sweeper:
         leaked = [secret for secret in secrets if secret in text]
         if leaked:
             self.problems.append(f"{who} {method.upper()} {url}: shows {leaked}")
+        # Whatever renders a page (templates, crispy, format_html), the CSP would block these.
+        html = response.status_code == 200 and "html" in response.get("Content-Type", "")
+        if html and (blocked := urlsweep.inline_code_in(text)):
+            self.problems.append(f"{who} {method.upper()} {url}: inline code the CSP blocks: {blocked}")
         return response
 
 

@@ -1,7 +1,6 @@
 """Production settings: `check --deploy` is clean, and no template needs an inline script or style."""
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+
+from tests.urlsweep import inline_code_in
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -78,37 +79,12 @@ def test_pages_forbid_framing(client, db):
 # --- No template may need 'unsafe-inline' ------------------------------------------------------
 
 TEMPLATE_DIRS = [BASE_DIR / "templates", *BASE_DIR.glob("*/templates")]
-TAG = re.compile(r"<([a-zA-Z][\w-]*)((?:[^>{]|\{[^}]*\})*)>", re.S)
-INLINE_HANDLER = re.compile(r"(?:^|\s)on[a-z]+\s*=", re.I)
-STYLE_ATTRIBUTE = re.compile(r"(?:^|\s)style\s*=", re.I)
-SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
 
 
 def template_files():
     files = sorted({path for folder in TEMPLATE_DIRS if folder.is_dir() for path in folder.rglob("*.html")})
     assert files, "no templates found"
     return files
-
-
-def inline_code_in(text):
-    """What in a template the strict CSP would block: inline scripts, styles and event handlers."""
-    problems = []
-    for match in SCRIPT.finditer(text):
-        attributes, body = match.groups()
-        if body.strip():
-            problems.append("inline <script> with code")
-        if "src=" not in attributes:
-            problems.append("<script> without src")
-    if re.search(r"<style\b", text, re.I):
-        problems.append("<style> block")
-    for tag, attributes in TAG.findall(text):
-        if STYLE_ATTRIBUTE.search(attributes):
-            problems.append(f"style= attribute on <{tag}>")
-        if INLINE_HANDLER.search(attributes):
-            problems.append(f"on…= event handler on <{tag}>")
-    if re.search(r"javascript:", text, re.I):
-        problems.append("javascript: URL")
-    return problems
 
 
 def test_no_template_has_inline_script_style_or_event_handlers():

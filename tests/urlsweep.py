@@ -260,3 +260,32 @@ def form_data(form, change=None):
             default = change(default)
         data[name] = default
     return data
+
+
+# --- What the strict Content Security Policy would block ----------------------------------------
+
+TAG = re.compile(r"<([a-zA-Z][\w-]*)((?:[^>{]|\{[^}]*\})*)>", re.S)
+INLINE_HANDLER = re.compile(r"(?:^|\s)on[a-z]+\s*=", re.I)
+STYLE_ATTRIBUTE = re.compile(r"(?:^|\s)style\s*=", re.I)
+SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
+
+
+def inline_code_in(text):
+    """What in a template the strict CSP would block: inline scripts, styles and event handlers."""
+    problems = []
+    for match in SCRIPT.finditer(text):
+        attributes, body = match.groups()
+        if body.strip():
+            problems.append("inline <script> with code")
+        if "src=" not in attributes:
+            problems.append("<script> without src")
+    if re.search(r"<style\b", text, re.I):
+        problems.append("<style> block")
+    for tag, attributes in TAG.findall(text):
+        if STYLE_ATTRIBUTE.search(attributes):
+            problems.append(f"style= attribute on <{tag}>")
+        if INLINE_HANDLER.search(attributes):
+            problems.append(f"on…= event handler on <{tag}>")
+    if re.search(r"""(?:href|src|action)\s*=\s*["']?\s*javascript:""", text, re.I):
+        problems.append("javascript: URL")
+    return problems
