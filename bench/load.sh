@@ -48,7 +48,8 @@ export ALLOWED_HOSTS=127.0.0.1,localhost SECURE_COOKIES=0 SECURE_SSL_REDIRECT=0 
 echo "Preparing the database (migrate, demo, scale) …"
 "$PYTHON" manage.py migrate --noinput -v0
 "$PYTHON" manage.py collectstatic --noinput -v0
-eval "$("$PYTHON" bench/load_data.py)"
+# Only its shell assignments: the audit log shares stdout.
+eval "$("$PYTHON" bench/load_data.py | grep -E '^[A-Z_]+=')"
 echo "Report $REPORT_ID: $SECTIONS sections, $MEASURES measures; $DEPARTMENTS departments."
 
 "$PYTHON" -m gunicorn reports.wsgi --workers 2 --bind "127.0.0.1:$PORT" --log-level warning \
