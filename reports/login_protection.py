@@ -6,6 +6,7 @@ max_length after its validators are built), so axes would store whatever arrives
 """
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from reports.text import clean_text
 
@@ -21,3 +22,37 @@ def axes_username(request, credentials=None):
     if username is None:
         return None
     return clean_text(str(username))[:USERNAME_LENGTH]
+
+
+# django-axes ships no Chinese. Its admin, where administrators unlock accounts, takes these
+# from this project's catalogue; gettext_noop keeps them there when makemessages runs.
+AXES_ADMIN_STRINGS = [
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
+    gettext_noop("Access Attempt"),
+    gettext_noop("Access lock out"),
+    gettext_noop("User Agent"),
+    gettext_noop("IP Address"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("Logout Time"),
+    gettext_noop("Session key hash (sha256)"),
+    gettext_noop("Expires At"),
+    gettext_noop("The time when access attempt expires and is no longer valid."),
+    gettext_noop("Form Data"),
+    gettext_noop("Meta Data"),
+    gettext_noop("Locked Out"),
+    gettext_noop("Attempt Remaining"),
+    gettext_noop("Clean up expired attempts"),
+    gettext_noop("Not set"),
+]

@@ -63,7 +63,8 @@ def test_an_administrator_unlocks_the_account_in_the_admin(client, drafter, supe
 
     client.force_login(superuser)
     changelist = reverse("admin:axes_accessattempt_changelist")
-    assert "drafter" in client.get(changelist).text
+    page = client.get(changelist).text
+    assert "drafter" in page and "登录尝试" in page and "IP地址" in page
     response = client.post(
         changelist, {"action": "delete_selected", "_selected_action": [locked.pk], "post": "yes"}, follow=True
     )
@@ -148,3 +149,11 @@ def test_an_absurd_username_is_a_failed_login_not_a_crash(client, drafter, usern
         response = attempt(client, username, "wrong-password")
         assert response.status_code in (200, 429)
     assert attempt(client, "drafter", PASSWORD).status_code == 302
+
+
+def test_the_admin_login_is_protected_too(client, superuser):
+    for _ in range(LIMIT):
+        client.post(reverse("admin:login"), {"username": "root", "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
+    response = client.post(reverse("admin:login"), {"username": "root", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9")
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.text
