@@ -24,6 +24,19 @@ def axes_username(request, credentials=None):
     return clean_text(str(username))[:USERNAME_LENGTH]
 
 
+def client_address(request):
+    """The visitor's address; behind the TLS proxy, the one the proxy saw, not the proxy's own.
+
+    Only the last X-Forwarded-For entry is trusted: the proxy appends it, while anything before
+    it came from the visitor and could be forged to dodge a lockout.
+    """
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded[:45]
+    return request.META.get("REMOTE_ADDR")
+
+
 # django-axes ships no Chinese. Its admin, where administrators unlock accounts, takes these
 # from this project's catalogue; gettext_noop keeps them there when makemessages runs.
 AXES_ADMIN_STRINGS = [

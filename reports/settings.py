@@ -212,9 +212,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_CALLABLE = "reports.login_protection.axes_username"
-if env_bool("BEHIND_TLS_PROXY"):
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "reports.login_protection.client_address"
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 if not SECURE_HSTS_PRELOAD:
     # Intranet host names cannot be on the browsers' public HSTS preload list.

@@ -157,3 +157,20 @@ def test_the_admin_login_is_protected_too(client, superuser):
     response = client.post(reverse("admin:login"), {"username": "root", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9")
     assert response.status_code == 429
     assert "登录失败次数过多" in response.text
+
+
+def test_behind_the_tls_proxy_each_visitor_is_locked_by_the_address_the_proxy_saw(client, drafter, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    proxy = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_PROTO": "https"}
+    for _ in range(LIMIT):
+        # A forged first entry does not help: the proxy's appended entry counts.
+        client.post(
+            reverse("login"),
+            {"username": "drafter", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"1.2.3.{_}, 192.168.5.5",
+            **proxy,
+        )
+    login = {"username": "drafter", "password": PASSWORD}
+    assert client.post(reverse("login"), login, HTTP_X_FORWARDED_FOR="192.168.5.5", **proxy).status_code == 429
+    # A colleague's computer behind the same proxy is not locked.
+    assert client.post(reverse("login"), login, HTTP_X_FORWARDED_FOR="192.168.5.6", **proxy).status_code == 302
