@@ -4,6 +4,7 @@ Development needs no variables at all (SQLite in the project folder, DEBUG on).
 Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL).
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -157,7 +158,6 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if env_bool("BEHIND_TLS_PROXY"):
@@ -196,17 +196,43 @@ HUIGAO_FONTS = {
     "page_number": os.environ.get("HUIGAO_FONT_PAGE_NUMBER", "宋体"),
 }
 
+# --- issue 7: hardening (login protection, deploy checks) ---------------------------------
+INSTALLED_APPS += ["axes"]
+# Axes must see every request after authentication to turn a lockout into its response.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for one account from one address lock that pair (not the whole
+# office behind one NAT address) for an hour; an administrator can unlock earlier in the admin.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_CALLABLE = "reports.login_protection.axes_username"
+AXES_CLIENT_IP_CALLABLE = "reports.login_protection.client_address"
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+if not SECURE_HSTS_PRELOAD:
+    # Intranet host names cannot be on the browsers' public HSTS preload list.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# --- end of issue 7 -------------------------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # Audit events (transitions, imports, exports, logins): one JSON object a line.
+        "json": {"()": "reports.logs.JsonFormatter"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "audit": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "huigao": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "huigao": {"handlers": ["audit"], "level": "INFO", "propagate": False},
     },
 }

@@ -134,3 +134,12 @@ def login(client):
         return client
 
     return _login
+
+
+# --- issue 7 ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create many users; the production hasher's deliberate slowness costs ~0.3 s each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
