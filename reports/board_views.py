@@ -134,13 +134,10 @@ def report_board_csv(request, pk):
     report = _get_coordinated_report(request, pk)
     rows = board_rows(report)[1]
     state, department_id, _departments = _filters(request, rows)
+    filename = "{}-{}-{}.csv".format(report.title, _("progress"), timezone.localdate().strftime("%Y%m%d"))
     response = HttpResponse(
         content_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": content_disposition_header(
-                True, f"{report.title}-{_('progress')}-{timezone.localdate():%Y%m%d}.csv"
-            )
-        },
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
     )
     response.write("\ufeff")
     writer = csv.writer(response)
