@@ -134,3 +134,22 @@ def login(client):
         return client
 
     return _login
+
+
+# --- Issue 4 (workflow): shared by tests/test_workflow.py, test_board.py and friends -------
+
+
+@pytest.fixture
+def fast_password_hashing(settings):
+    """Tables of hundreds of cases create users each time: the default hasher would take minutes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def set_assignment_state(assignment, state, signer=None):
+    """Put an assignment in a state directly, as if the earlier moves had happened."""
+    signed = state in ("signed_off", "accepted")
+    Assignment.objects.filter(pk=assignment.pk).update(
+        state=state, signed_off_by=signer if signed else None, signed_off_at=timezone.now() if signed else None
+    )
+    assignment.refresh_from_db()
+    return assignment

@@ -58,10 +58,7 @@ TO = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Hundreds of cases, each with several users: the default hasher would take minutes.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
 def call(assignment, user, action, comment="请补充数据来源。"):
