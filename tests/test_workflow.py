@@ -250,7 +250,7 @@ def test_a_final_report_says_why_it_refuses(report, drafter):
     report.save()
     with pytest.raises(ValidationError) as refused:
         report.our_section.assignment.submit(drafter)
-    assert refused.value.messages == ["本报告已定稿，只读。需由牵头单位重新开启后才能修改。"]
+    assert refused.value.messages == ["本报告已定稿，只读。需由牵头单位重新打开后才能修改。"]
 
 
 def test_the_signal_goes_out_only_after_the_commit(report, drafter, django_capture_on_commit_callbacks):
