@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -198,3 +198,8 @@ def test_send_reminders_reminds_again_the_next_day(report, drafter, signer):
         last_reminded_on=timezone.localdate() - datetime.timedelta(days=1)
     )
     assert send_reminders() == "Sent 1 reminder(s).\n"
+
+
+def test_send_reminders_refuses_negative_days(db):
+    with pytest.raises(CommandError):
+        send_reminders("--days", "-1")

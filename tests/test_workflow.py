@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports import signals
@@ -381,3 +382,20 @@ def test_two_signers_signing_off_at_once_produce_one_sign_off(report, drafter, s
     assert assignment.transitions.filter(action=A.SIGN_OFF).count() == 1
     winner = next(name for kind, name in outcomes if kind == "signed")
     assert assignment.signed_off_by.username == winner
+
+
+def test_the_section_pages_query_count_does_not_grow_with_the_thread(client, report, drafter, signer):
+    section = report.our_section
+    assignment = section.assignment
+    url = reverse("drafting:section-review", args=[section.pk])
+    client.force_login(signer)
+    client.get(url)
+    assignment.comment(drafter, "第一条意见。")
+    with CaptureQueriesContext(connection) as short:
+        client.get(url)
+    for n in range(30):
+        assignment.comment(drafter if n % 2 else signer, f"第{n}条意见。")
+    with CaptureQueriesContext(connection) as long:
+        response = client.get(url)
+    assert len(long) == len(short)
+    assert response.content.decode().count("review-entry") == 31

@@ -5,7 +5,7 @@ The e-mails themselves are sent by drafting/notifications.py on the `assignment_
 """
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from reports import workflow
@@ -20,8 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, days, **options):
         if days < 0:
-            self.stderr.write("--days must be 0 or more.")
-            return
+            raise CommandError("--days must be 0 or more.")
         today = timezone.localdate()
         open_assignments = Assignment.objects.in_open_reports().filter(state__in=workflow.REMINDABLE_STATES)
         due = (open_assignments.due_within(days, today) | open_assignments.overdue(today)).exclude(
