@@ -399,3 +399,21 @@ def test_the_section_pages_query_count_does_not_grow_with_the_thread(client, rep
         response = client.get(url)
     assert len(long) == len(short)
     assert response.content.decode().count("review-entry") == 31
+
+
+def test_every_state_and_action_has_a_chinese_label():
+    from django.utils import translation
+
+    from reports.workflow import ACTION_LABELS
+
+    with translation.override("zh-hans"):
+        states = {state.value: str(state.label) for state in S}
+        assert states == {
+            "draft": "起草中",
+            "submitted": "待签发",
+            "signed_off": "已签发",
+            "accepted": "已采用",
+            "returned": "退回修改",
+        }
+        for label in [*(str(a.label) for a in A), *(str(label) for label in ACTION_LABELS.values())]:
+            assert CJK.search(label), label
