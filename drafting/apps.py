@@ -6,3 +6,18 @@ class DraftingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "drafting"
     verbose_name = _("Department drafting")
+
+    def ready(self):
+        from drafting import notifications
+        from reports import signals
+        from reports.models import Assignment, Report
+
+        signals.assignment_transitioned.connect(
+            notifications.on_transition, sender=Assignment, dispatch_uid="drafting.notify.transition"
+        )
+        signals.assignment_reminded.connect(
+            notifications.on_reminder, sender=Assignment, dispatch_uid="drafting.notify.reminder"
+        )
+        signals.report_lifecycle.connect(
+            notifications.on_report_lifecycle, sender=Report, dispatch_uid="drafting.notify.report"
+        )

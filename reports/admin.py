@@ -7,6 +7,7 @@ from reports.models import (
     Department,
     Measure,
     Membership,
+    NotificationPreference,
     Report,
     ReportEvent,
     Section,
@@ -106,3 +107,11 @@ class ReportEventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "report", "action", "actor"]
     list_filter = ["action"]
     readonly_fields = ["report", "actor", "action", "comment", "created_at"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "enabled"]
+    list_filter = ["kind", "enabled"]
+    search_fields = ["user__username"]
+    autocomplete_fields = ["user"]

@@ -137,6 +137,17 @@ class Report(models.Model):
             return True
         return Membership.objects.filter(user=user, department_id=self.lead_department_id).exists()
 
+    # Finalising and reopening: rules in reports/workflow.py, like the section workflow.
+    def finalise(self, user):
+        from reports import workflow
+
+        return workflow.finalise(self, user)
+
+    def reopen(self, user, reason):
+        from reports import workflow
+
+        return workflow.reopen(self, user, reason)
+
     def outline(self, measures=False):
         """Every section in reading order, numbered, with assignments: a constant number of queries."""
         sections = self.sections.select_related("assignment__department")
@@ -367,6 +378,52 @@ class Assignment(models.Model):
             and self.state != AssignmentState.ACCEPTED
         )
 
+    # The sign-off workflow (DESIGN.md). The rules live in reports/workflow.py; each method
+    # is atomic, raises PermissionDenied or ValidationError saying why, and changes nothing
+    # when it raises. Each returns the AssignmentTransition it recorded.
+    @classmethod
+    def assign(cls, section, department, user, deadline=None):
+        from reports import workflow
+
+        return workflow.assign(section, department, user, deadline=deadline)
+
+    def submit(self, user):
+        return self._perform(user, TransitionAction.SUBMIT)
+
+    def withdraw(self, user):
+        return self._perform(user, TransitionAction.WITHDRAW)
+
+    def sign_off(self, user):
+        return self._perform(user, TransitionAction.SIGN_OFF)
+
+    def send_back(self, user, comment):
+        return self._perform(user, TransitionAction.SEND_BACK, comment)
+
+    def accept(self, user):
+        return self._perform(user, TransitionAction.ACCEPT)
+
+    def return_to_department(self, user, comment):
+        return self._perform(user, TransitionAction.RETURN, comment)
+
+    def comment(self, user, text):
+        return self._perform(user, TransitionAction.COMMENT, text)
+
+    def remind(self, user=None, today=None):
+        """Remind the department (at most once a day); True if a reminder went out."""
+        from reports import workflow
+
+        return workflow.remind(self, user, today=today)
+
+    def allowed_actions(self, user):
+        from reports import workflow
+
+        return workflow.allowed_actions(self, user)
+
+    def _perform(self, user, action, comment=""):
+        from reports import workflow
+
+        return workflow.perform(self, user, action, comment)
+
 
 class TransitionAction(models.TextChoices):
     ASSIGN = "assign", _("Assigned")
@@ -377,6 +434,7 @@ class TransitionAction(models.TextChoices):
     ACCEPT = "accept", _("Accepted")
     RETURN = "return", _("Returned")
     COMMENT = "comment", _("Commented")
+    REMIND = "remind", _("Reminded")
     RESET = "reset", _("Reset to drafting")
 
 
@@ -442,3 +500,41 @@ class ReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.report}"
+
+
+class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", _("A section is assigned to my department")
+    SUBMITTED = "submitted", _("A section awaits my sign-off")
+    SIGNED_OFF = "signed_off", _("A department signed off a section of my report")
+    SENT_BACK = "sent_back", _("A section is sent back or returned")
+    FINALISED = "finalised", _("A report is finalised or reopened")
+    REMINDER = "reminder", _("Deadline reminders (催办)")
+
+
+class NotificationPreference(models.Model):
+    """A kind of e-mail the user turned off (or on again). No row means the e-mail is sent."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=NotificationKind)
+    enabled = models.BooleanField(_("send e-mail"), default=True)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind"),
+        ]
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()} · {self.enabled}"
+
+    @classmethod
+    def disabled_for(cls, kind):
+        """User ids that turned this kind off."""
+        return cls.objects.filter(kind=kind, enabled=False).values("user_id")

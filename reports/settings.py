@@ -180,6 +180,8 @@ if os.environ.get("EMAIL_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "huigao@localhost")
+# Links in e-mails need the site's address: e-mails are also sent by cron, outside a request.
+HUIGAO_BASE_URL = os.environ.get("HUIGAO_BASE_URL", "http://127.0.0.1:8000")
 
 # Upload limits (bytes): the importer refuses larger files with a message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -5,11 +5,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from reports import views
+from reports import board_views, views
 
 app_urls = (
     [
         path("<int:pk>/", views.report_detail, name="report-detail"),
+        path("<int:pk>/board/", board_views.report_board, name="report-board"),
+        path("<int:pk>/board/csv/", board_views.report_board_csv, name="report-board-csv"),
+        path("<int:pk>/board/remind/<int:section_pk>/", board_views.board_remind, name="board-remind"),
+        path("<int:pk>/finalise/", board_views.report_finalise, name="report-finalise"),
+        path("<int:pk>/reopen/", board_views.report_reopen, name="report-reopen"),
     ],
     "reports",
 )

@@ -143,3 +143,16 @@ def login(client):
 def fast_password_hashing(settings):
     """Tests create many users; the production hasher's deliberate slowness costs ~0.3 s each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Issue 4 (workflow): shared by tests/test_workflow.py, test_board.py and friends -------
+
+
+def set_assignment_state(assignment, state, signer=None):
+    """Put an assignment in a state directly, as if the earlier moves had happened."""
+    signed = state in ("signed_off", "accepted")
+    Assignment.objects.filter(pk=assignment.pk).update(
+        state=state, signed_off_by=signer if signed else None, signed_off_at=timezone.now() if signed else None
+    )
+    assignment.refresh_from_db()
+    return assignment

@@ -1,0 +1,157 @@
+"""E-mail notifications, sent when the workflow's signals arrive (after the move committed).
+
+Who hears of what (DESIGN.md, issue 4): a new assignment goes to the department's members, a
+submission to its signers, a sign-off to the report's coordinators, a send-back or return to
+the department's drafters, finalising and reopening to everyone on the report, reminders to
+the department's members. Nobody is told of their own move, and each user can turn each kind
+off (reports.NotificationPreference, edited on drafting:notification-settings).
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, mailers
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from drafting.links import absolute_url, section_page_url
+from reports.models import NotificationKind, NotificationPreference, ReportAction, Role, TransitionAction
+
+logger = logging.getLogger("huigao.notifications")
+
+
+def _users():
+    return get_user_model().objects.filter(is_active=True).exclude(email="")
+
+
+def department_members(department, role=None):
+    if role is None:
+        return _users().filter(memberships__department=department)
+    return _users().filter(memberships__department=department, memberships__role=role)
+
+
+def report_coordinators(report):
+    return _users().filter(memberships__department_id=report.lead_department_id)
+
+
+def report_people(report):
+    """Coordinators and the members of every department with a section in the report."""
+    return _users().filter(
+        Q(memberships__department_id=report.lead_department_id)
+        | Q(memberships__department__assignments__section__report=report)
+    )
+
+
+def send(kind, users, subject, body, actor=None):
+    """One e-mail per recipient (nobody sees the others' addresses); returns how many went out."""
+    users = users.exclude(pk__in=NotificationPreference.disabled_for(kind))
+    if actor is not None and actor.is_authenticated:
+        users = users.exclude(pk=actor.pk)
+    addresses = sorted(set(users.values_list("email", flat=True)))
+    if not addresses:
+        return 0
+    messages = [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]
+    try:
+        return mailers.default.send_messages(messages) or 0
+    except Exception:
+        # A broken mail server must not turn a committed move into an error page.
+        logger.exception("Could not send %s notifications", kind)
+        return 0
+
+
+def _who(user):
+    if user is None:
+        return _("Huigao")
+    return user.get_full_name() or user.username
+
+
+def _section_title(section):
+    return f"{section.label}{section.heading}"
+
+
+def _body(*lines):
+    return "\n".join(line for line in lines if line is not None) + "\n"
+
+
+def on_transition(sender, assignment, transition, actor, **kwargs):
+    section = assignment.section
+    report = section.report
+    department = assignment.department
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {"section": _section_title(section), "department": department.display_name}
+        recipients = {
+            TransitionAction.ASSIGN: (NotificationKind.ASSIGNED, department_members(department)),
+            TransitionAction.SUBMIT: (NotificationKind.SUBMITTED, department_members(department, Role.SIGNER)),
+            TransitionAction.SIGN_OFF: (NotificationKind.SIGNED_OFF, report_coordinators(report)),
+            TransitionAction.SEND_BACK: (NotificationKind.SENT_BACK, department_members(department, Role.DRAFTER)),
+            TransitionAction.RETURN: (NotificationKind.SENT_BACK, department_members(department, Role.DRAFTER)),
+        }
+        subjects = {
+            TransitionAction.ASSIGN: _("[Huigao] New section for %(department)s: %(section)s"),
+            TransitionAction.SUBMIT: _("[Huigao] Awaiting your sign-off: %(section)s"),
+            TransitionAction.SIGN_OFF: _("[Huigao] Signed off by %(department)s: %(section)s"),
+            TransitionAction.SEND_BACK: _("[Huigao] Sent back by your signer: %(section)s"),
+            TransitionAction.RETURN: _("[Huigao] Returned by the coordinating office: %(section)s"),
+        }
+        if transition.action not in recipients:
+            return
+        kind, users = recipients[transition.action]
+        deadline = (
+            _("Deadline: %(date)s") % {"date": date_format(assignment.deadline, "Y年n月j日")}
+            if assignment.deadline
+            else None
+        )
+        body = _body(
+            report.title,
+            _section_title(section),
+            f"{_who(actor)} · {transition.get_action_display()} · "
+            f"{date_format(timezone.localtime(transition.created_at), 'Y-m-d H:i')}",
+            (_("Note: %(comment)s") % {"comment": transition.comment})
+            if transition.comment and transition.action != TransitionAction.ASSIGN
+            else None,
+            deadline,
+            "",
+            absolute_url(section_page_url(section)),
+        )
+        send(kind, users, subjects[transition.action] % names, body, actor)
+
+
+def on_reminder(sender, assignment, actor, **kwargs):
+    section = assignment.section
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {"section": _section_title(section)}
+        if assignment.is_overdue():
+            subject = _("[Huigao] Overdue: %(section)s") % names
+        else:
+            subject = _("[Huigao] Reminder: %(section)s is due soon") % names
+        body = _body(
+            section.report.title,
+            _section_title(section),
+            _("State: %(state)s") % {"state": assignment.get_state_display()},
+            (_("Deadline: %(date)s") % {"date": date_format(assignment.deadline, "Y年n月j日")})
+            if assignment.deadline
+            else None,
+            _("Reminder sent by %(who)s.") % {"who": _who(actor)},
+            "",
+            absolute_url(section_page_url(section)),
+        )
+        send(NotificationKind.REMINDER, department_members(assignment.department), subject, body, actor)
+
+
+def on_report_lifecycle(sender, report, event, actor, **kwargs):
+    with translation.override(settings.LANGUAGE_CODE):
+        if event.action == ReportAction.FINALISE:
+            subject = _("[Huigao] Report finalised: %(report)s") % {"report": report.title}
+        else:
+            subject = _("[Huigao] Report reopened: %(report)s") % {"report": report.title}
+        body = _body(
+            report.title,
+            f"{_who(actor)} · {event.get_action_display()}",
+            (_("Reason: %(reason)s") % {"reason": event.comment}) if event.comment else None,
+            "",
+            absolute_url(report.get_absolute_url()),
+        )
+        send(NotificationKind.FINALISED, report_people(report), subject, body, actor)

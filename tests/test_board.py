@@ -1,0 +1,240 @@
+"""The coordinator's board: every section with its department, state, deadline, overdue flag,
+last activity and placeholders; counts, progress, filters, accept/return, 催办, CSV."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from reports.models import Assignment, AssignmentState, Measure, Report, Section
+from tests.conftest import set_assignment_state
+
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
+
+S = AssignmentState
+
+
+def board(client, report, **params):
+    return client.get(reverse("reports:report-board", args=[report.pk]), params)
+
+
+def test_the_coordinator_sees_every_section_with_its_state_and_department(login, report, coordinator):
+    response = board(login(coordinator), report)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for text in (
+        "一、",
+        "强化组织领导",
+        "（一）",
+        "在提升政务服务效能方面",
+        "县发改局",
+        "县财政局",
+        "起草中",
+        "牵头单位",
+    ):
+        assert text in page
+    assert [row.section.heading for row in response.context["rows"]] == [
+        "强化组织领导",
+        "推动举措落地",
+        "在提升政务服务效能方面",
+        "在强化要素保障方面",
+    ]
+
+
+def test_counts_per_state_and_progress(login, report, coordinator, signer):
+    set_assignment_state(report.our_section.assignment, S.ACCEPTED, signer)
+    set_assignment_state(report.their_section.assignment, S.SUBMITTED)
+    response = board(login(coordinator), report)
+    counts = {item["state"]: item["count"] for item in response.context["counts"]}
+    assert counts == {"draft": 0, "submitted": 1, "signed_off": 0, "accepted": 1, "returned": 0}
+    page = response.content.decode()
+    assert '<progress id="board-progress" class="board-progress w-100" max="2" value="1">' in page
+    assert "已采用1节，共分派2节" in page
+
+
+def test_overdue_sections_are_flagged(login, report, coordinator):
+    Assignment.objects.filter(pk=report.our_section.assignment.pk).update(
+        deadline=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    response = board(login(coordinator), report)
+    rows = {row.section.pk: row for row in response.context["rows"]}
+    assert rows[report.our_section.pk].overdue
+    assert not rows[report.their_section.pk].overdue
+    assert response.content.decode().count('data-testid="overdue"') == 1
+
+
+def test_the_placeholder_count_and_last_activity_are_shown(login, report, coordinator, drafter):
+    Measure.objects.create(section=report.our_section, position=5, lead="新增X项", body="共XX家。")
+    report.our_section.assignment.comment(drafter, "请牵头单位确认口径。")
+    response = board(login(coordinator), report)
+    rows = {row.section.pk: row for row in response.context["rows"]}
+    assert rows[report.our_section.pk].placeholders == 2
+    assert rows[report.their_section.pk].placeholders == 0
+    transition = report.our_section.assignment.transitions.get()
+    assert rows[report.our_section.pk].last_activity >= transition.created_at
+
+
+def test_filter_by_state_and_department(login, report, coordinator, department, other_department):
+    set_assignment_state(report.our_section.assignment, S.SUBMITTED)
+    client = login(coordinator)
+    rows = board(client, report, state="submitted").context["rows"]
+    assert [row.section for row in rows] == [report.our_section]
+    rows = board(client, report, department=other_department.pk).context["rows"]
+    assert [row.section for row in rows] == [report.their_section]
+    rows = board(client, report, state="submitted", department=other_department.pk).context["rows"]
+    assert rows == []
+
+
+@pytest.mark.parametrize("params", [{"state": "bogus"}, {"department": "abc"}, {"department": "999999"}])
+def test_unknown_filters_are_ignored(login, report, coordinator, params):
+    response = board(login(coordinator), report, **params)
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 4
+
+
+def test_only_the_reports_coordinators_see_the_board(client, report, drafter, other_coordinator, superuser):
+    url = reverse("reports:report-board", args=[report.pk])
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    client.force_login(drafter)
+    assert client.get(url).status_code == 403  # contributes, does not coordinate
+    client.force_login(other_coordinator)
+    assert client.get(url).status_code == 404
+    client.force_login(superuser)
+    assert client.get(url).status_code == 200
+
+
+def test_accept_from_the_board_comes_back_to_the_board(login, report, coordinator, signer):
+    set_assignment_state(report.our_section.assignment, S.SIGNED_OFF, signer)
+    client = login(coordinator)
+    next_url = reverse("reports:report-board", args=[report.pk]) + "?state=signed_off"
+    assert f'action="{reverse("drafting:section-action", args=[report.our_section.pk, "accept"])}"' in (
+        board(client, report).content.decode()
+    )
+    response = client.post(
+        reverse("drafting:section-action", args=[report.our_section.pk, "accept"]), {"next": next_url}
+    )
+    assert response["Location"] == next_url
+    report.our_section.assignment.refresh_from_db()
+    assert report.our_section.assignment.state == S.ACCEPTED
+
+
+def test_return_from_the_board_needs_a_note(login, report, coordinator, signer):
+    set_assignment_state(report.our_section.assignment, S.SIGNED_OFF, signer)
+    client = login(coordinator)
+    url = reverse("drafting:section-action", args=[report.our_section.pk, "return"])
+    next_url = reverse("reports:report-board", args=[report.pk])
+    response = client.post(url, {"next": next_url, "comment": ""}, follow=True)
+    assert "请写明需要修改的内容。" in response.content.decode()
+    report.our_section.assignment.refresh_from_db()
+    assert report.our_section.assignment.state == S.SIGNED_OFF
+    client.post(url, {"next": next_url, "comment": "数据口径请与统计局一致。"})
+    report.our_section.assignment.refresh_from_db()
+    assert report.our_section.assignment.state == S.RETURNED
+
+
+def test_remind_emails_the_departments_members_once_a_day(
+    login, report, coordinator, drafter, signer, other_drafter, django_capture_on_commit_callbacks
+):
+    client = login(coordinator)
+    url = reverse("reports:board-remind", args=[report.pk, report.our_section.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert "已向县发改局发送催办提醒。" in response.content.decode()
+    assert sorted(m.to[0] for m in mail.outbox) == ["drafter@example.invalid", "signer@example.invalid"]
+    assert "催办" in mail.outbox[0].subject
+    assignment = report.our_section.assignment
+    assignment.refresh_from_db()
+    assert assignment.last_reminded_on == timezone.localdate()
+    assert assignment.transitions.get().action == "remind"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert "今天已催办过县发改局。" in response.content.decode()
+    assert len(mail.outbox) == 2
+
+
+def test_only_coordinators_can_remind(login, report, drafter):
+    client = login(drafter)
+    response = client.post(reverse("reports:board-remind", args=[report.pk, report.our_section.pk]))
+    assert response.status_code == 403
+    report.our_section.assignment.refresh_from_db()
+    assert report.our_section.assignment.last_reminded_on is None
+    assert mail.outbox == []
+
+
+def test_reminding_an_unassigned_or_accepted_section_says_why(login, report, coordinator, signer):
+    client = login(coordinator)
+    response = client.post(reverse("reports:board-remind", args=[report.pk, report.first_section.pk]), follow=True)
+    assert "无需催办" in response.content.decode()
+    set_assignment_state(report.our_section.assignment, S.ACCEPTED, signer)
+    response = client.post(reverse("reports:board-remind", args=[report.pk, report.our_section.pk]), follow=True)
+    assert "责任单位已完成其环节，无需催办。" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_the_csv_opens_in_excel_with_its_chinese(login, report, coordinator):
+    set_assignment_state(report.our_section.assignment, S.SUBMITTED)
+    response = login(coordinator).get(reverse("reports:report-board-csv", args=[report.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["序号", "标题", "责任单位", "状态", "截止日期", "已逾期", "最近动态", "待填占位符", "空举措"]
+    assert rows[3][:4] == ["（一）", "在提升政务服务效能方面", "测试县发展和改革局", "待签发"]
+    assert rows[3][4] == report.deadline.isoformat()
+    assert len(rows) == 5
+
+
+def test_the_csv_follows_the_filters_and_is_for_coordinators_only(login, report, coordinator, drafter):
+    url = reverse("reports:report-board-csv", args=[report.pk])
+    rows = list(csv.reader(io.StringIO(login(coordinator).get(url, {"state": "draft"}).content.decode("utf-8-sig"))))
+    assert [row[1] for row in rows[1:]] == ["在提升政务服务效能方面", "在强化要素保障方面"]
+    assert login(drafter).get(url).status_code == 403
+
+
+def build_report(office, departments, coordinator, sections):
+    """A report with `sections` level-2 sections under one heading, assigned round-robin."""
+    report = Report.objects.create(title=f"{sections}节报告", lead_department=office, created_by=coordinator)
+    top = Section.objects.create(report=report, position=0, heading="总体情况")
+    children = Section.objects.bulk_create(
+        Section(report=report, parent=top, position=n, heading=f"第{n}方面") for n in range(sections)
+    )
+    Measure.objects.bulk_create(
+        Measure(section=section, position=m, lead=f"举措{m}", body="共X项。") for section in children for m in range(2)
+    )
+    assignments = Assignment.objects.bulk_create(
+        Assignment(section=section, department=departments[n % len(departments)], state=list(S)[n % 5])
+        for n, section in enumerate(children)
+    )
+    for assignment in assignments[:5]:
+        assignment.comment(coordinator, "请按时报送。")
+    return report
+
+
+def test_the_boards_query_count_does_not_grow_with_the_sections(
+    client, office, department, other_department, coordinator, django_assert_max_num_queries
+):
+    small = build_report(office, [department, other_department], coordinator, 10)
+    large = build_report(office, [department, other_department], coordinator, 100)
+    client.force_login(coordinator)
+    counts = {}
+    for report in (small, large):
+        for name in ("reports:report-board", "reports:report-board-csv"):
+            url = reverse(name, args=[report.pk])
+            client.get(url)  # warm the session
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert response.status_code == 200
+            counts[report.pk, name] = len(queries)
+    for name in ("reports:report-board", "reports:report-board-csv"):
+        assert counts[small.pk, name] == counts[large.pk, name]
+        with django_assert_max_num_queries(9):
+            client.get(reverse(name, args=[large.pk]))
+    assert len(client.get(reverse("reports:report-board", args=[large.pk])).context["rows"]) == 101
