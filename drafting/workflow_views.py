@@ -53,7 +53,8 @@ ACTIONS = {
 
 def _next_url(request, section):
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # Only a local path: redirect() would read a bare word such as "0" as a view name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return section_page_url(section, request.user)
 

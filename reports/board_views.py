@@ -174,7 +174,8 @@ def report_board_csv(request, pk):
 
 def _back_to_board(request, report):
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # Only a local path: redirect() would read a bare word such as "0" as a view name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return redirect(target)
     return redirect(reverse("reports:report-board", args=[report.pk]))
 

@@ -44,6 +44,7 @@ KIND_BY_KWARG = {
 # For a bare `pk` / `id`, the object kind is the first word of the URL name ("section-edit").
 KIND_BY_NAME_PREFIX = {
     "report": "report",
+    "board": "report",
     "section": "section",
     "measure": "measure",
     "assignment": "assignment",
