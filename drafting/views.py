@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -333,6 +334,11 @@ def _version_of(section, value):
         raise Http404 from error
 
 
+def _version_title(version):
+    saved_at = timezone.localtime(version.revision.date_created).strftime("%Y-%m-%d %H:%M:%S")
+    return _("Version %(version)s (%(when)s)") % {"version": version.field_dict.get("version", "?"), "when": saved_at}
+
+
 def section_compare(request, pk):
     """Two revisions (`a` older, `b` newer; without `b`, the current text) measure by measure."""
     section = _get_section_for_user(request, pk)
@@ -350,7 +356,8 @@ def section_compare(request, pk):
             "section": section,
             "report": section.report,
             "old": old,
-            "new": new,
+            "old_title": _version_title(old),
+            "new_title": _version_title(new) if new else _("Now"),
             "rows": rows,
             "changes": count_changes(rows),
             "can_edit": section.can_edit(request.user),

@@ -83,6 +83,7 @@ def test_compare_marks_changed_characters_measure_by_measure(login, drafter, edi
     response = login(drafter).get(compare_url(edited, initial.pk, second.pk))
     assert response.status_code == 200
     html = response.content.decode()
+    assert "<th>第 1 版（" in html and "<th>第 3 版（" in html
     # 12 → 15: only the changed character is marked, on each side.
     assert "<del>2</del>" in html and "<ins>5</ins>" in html
     assert "<ins>新增举措。新内容。</ins>" in html
@@ -95,7 +96,9 @@ def test_compare_against_the_current_text(login, drafter, edited):
     initial = versions(edited)[-1]
     response = login(drafter).get(compare_url(edited, initial.pk))
     assert response.status_code == 200
-    assert "当前" in response.content.decode()
+    html = response.content.decode()
+    assert "<th>第 1 版（" in html and "<th>当前</th>" in html
+    assert "<ins>新增举措。新内容。</ins>" in html
 
 
 def test_character_diff_of_chinese_marks_characters_not_sentences():

@@ -191,6 +191,8 @@
       handle: ".drag-handle",
       draggable: "[data-measure]",
       animation: 120,
+      // Mouse-driven dragging behaves the same in every browser and over text fields.
+      forceFallback: true,
       onEnd: function (event) {
         if (event.oldIndex !== event.newIndex) {
           renumber();
