@@ -1,10 +1,13 @@
 """The section editor: editing, adding, deleting and reordering measures; conflicts; access."""
 
 import re
+import threading
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
+from drafting import content
 from reports.models import AssignmentState, Measure
 from tests.conftest import editor_data, measure_texts
 
@@ -260,3 +263,42 @@ def test_the_editor_query_count_does_not_grow_with_measures(login, drafter, our_
     Measure.objects.bulk_create(Measure(section=our_section, position=n, lead=f"举措{n}") for n in range(2, 60))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(edit_url(our_section))
+
+
+def test_a_forged_measure_id_from_another_section_does_not_touch_that_measure(
+    login, drafter, our_section, their_section
+):
+    foreign = their_section.measures.get()
+    rows = [(foreign.pk, "冒用的举措", "改写别人的内容。")]
+    login(drafter).post(edit_url(our_section), editor_data(our_section, rows))
+    foreign.refresh_from_db()
+    assert foreign.lead == "保障项目用地" and foreign.section_id == their_section.pk
+    assert measure_texts(our_section) == [("冒用的举措", "改写别人的内容。")]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_saves_from_the_same_version_cannot_both_pass(our_section, drafter, signer):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks (select_for_update) are checked on PostgreSQL; SQLite serialises writers anyway")
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def save(user):
+        try:
+            barrier.wait()
+            content.save_content(our_section, user, intro=f"{user.username}的导语。", measures=[], expected_version=1)
+            outcomes[user.username] = "saved"
+        except content.VersionConflict:
+            outcomes[user.username] = "conflict"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(user,)) for user in (drafter, signer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes.values()) == ["conflict", "saved"]
+    our_section.refresh_from_db()
+    assert our_section.version == 2

@@ -203,4 +203,7 @@
   }
 
   renumber();
+  // A form sent back by the server (a conflict, an error, a move without JavaScript)
+  // holds text that is not saved yet.
+  if (form.dataset.unsaved) markDirty();
 })();
