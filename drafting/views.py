@@ -248,7 +248,20 @@ def section_edit(request, pk):
     except content.VersionConflict as conflict:
         return _conflict(request, conflict.section, form, formset)
     messages.success(request, _("Saved. This is version %(version)d.") % {"version": saved.version})
+    _warn_over_limit(request, section, saved)
     return redirect("drafting:section-edit", pk=section.pk)
+
+
+def _warn_over_limit(request, section, saved):
+    """A length limit is advice from the coordinating office: saving is allowed, with a warning."""
+    limit = section.assignment.char_limit if section.has_assignment else None
+    chars, _placeholders = content.counts(saved, saved.measures.all())
+    if limit and chars > limit:
+        messages.warning(
+            request,
+            _("The section has %(chars)d characters, %(over)d over its limit of %(limit)d.")
+            % {"chars": chars, "over": chars - limit, "limit": limit},
+        )
 
 
 def _conflict(request, current, form, formset):

@@ -120,3 +120,8 @@ def test_the_query_count_does_not_grow_with_the_number_of_sections(
     with django_assert_max_num_queries(len(ten.captured_queries)):
         response = client.get(reverse("drafting:dashboard"))
     assert len(rows(response)) == listed + 90 >= 100
+
+
+def test_a_superuser_sees_every_open_report(login, superuser, our_section, their_section):
+    seen = rows(login(superuser).get(reverse("drafting:dashboard")))
+    assert {our_section.pk, their_section.pk} <= set(seen)

@@ -302,3 +302,13 @@ def test_two_simultaneous_saves_from_the_same_version_cannot_both_pass(our_secti
     assert sorted(outcomes.values()) == ["conflict", "saved"]
     our_section.refresh_from_db()
     assert our_section.version == 2
+
+
+def test_saving_over_the_length_limit_is_allowed_with_a_warning(login, drafter, our_section):
+    our_section.assignment.char_limit = 30
+    our_section.assignment.save()
+    client = login(drafter)
+    response = client.post(edit_url(our_section), editor_data(our_section, intro="补充一段导语文字。"), follow=True)
+    our_section.refresh_from_db()
+    assert our_section.version == 2
+    assert "超出 30 字的限制" in response.content.decode()
