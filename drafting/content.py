@@ -51,7 +51,7 @@ def snapshot_of_version(version):
     rows = []
     for measure_version in version.revision.version_set.filter(content_type=measure_type):
         fields = measure_version.field_dict
-        if fields["section_id"] == version.object_id or str(fields["section_id"]) == version.object_id:
+        if str(fields["section_id"]) == version.object_id:
             rows.append((fields["position"], fields["id"], fields["lead"], fields["body"]))
     rows.sort()
     return Snapshot(

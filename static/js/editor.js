@@ -180,6 +180,12 @@
   form.addEventListener("submit", function () {
     dirty = false;
   });
+  // "Take the saved text" after a conflict discards the form on purpose.
+  document.querySelectorAll("[data-discard]").forEach(function (link) {
+    link.addEventListener("click", function () {
+      dirty = false;
+    });
+  });
   window.addEventListener("beforeunload", function (event) {
     if (!dirty) return;
     event.preventDefault();

@@ -97,3 +97,31 @@ def test_leaving_with_unsaved_changes_asks_first(page, login_as, drafter, report
     assert asked == ["beforeunload"]
     assert "/history/" not in page.url
     assert page.locator("textarea[name=intro]").input_value() == "还没保存的导语。"
+
+
+def test_two_tabs_saving_the_same_version_lose_nothing(page, login_as, drafter, report):
+    login_as(drafter)
+    url = f"/sections/{report.our_section.pk}/"
+    other_tab = page.context.new_page()
+    page.goto(url)
+    other_tab.goto(url)
+
+    page.locator("textarea[name=intro]").fill("第一个标签页的导语。")
+    page.get_by_test_id("save").click()
+    page.wait_for_selector(".alert-success")
+
+    other_tab.locator("textarea[name=intro]").fill("第二个标签页的导语。")
+    other_tab.get_by_test_id("save").click()
+    conflict = other_tab.get_by_test_id("conflict")
+    assert conflict.is_visible()
+    table = other_tab.get_by_test_id("compare-table")
+    assert table.locator("tr[data-kind=intro] del").first.inner_text() == "一"
+    assert table.locator("tr[data-kind=intro] ins").first.inner_text() == "二"
+    assert Section.objects.get(pk=report.our_section.pk).intro == "第一个标签页的导语。"
+
+    # Merging by hand and saving again keeps the merged text as a new version.
+    other_tab.locator("textarea[name=intro]").fill("两个标签页合并后的导语。")
+    other_tab.get_by_test_id("save").click()
+    other_tab.wait_for_selector(".alert-success")
+    section = Section.objects.get(pk=report.our_section.pk)
+    assert (section.intro, section.version) == ("两个标签页合并后的导语。", 3)
