@@ -11,7 +11,8 @@ from reports.splitting import split_measures
 from reports.text import clean_text
 
 MEASURE_PREFIX = "measures"
-MAX_MEASURES = 150
+# 200 measures of four fields each stay under Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1000).
+MAX_MEASURES = 200
 MAX_TEXT = 20_000
 MAX_PASTE = 100_000
 MEASURE_FIELDS = ("id", "lead", "body", "DELETE", "ORDER")
@@ -89,6 +90,13 @@ class MeasureForm(forms.Form):
 
 
 class BaseMeasureFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "missing_management_form": _(
+            "The form arrived incomplete (%(field_names)s missing). Nothing was saved: reload the page and try again."
+        ),
+        "too_many_forms": _("A section holds at most %(num)d measures; nothing was saved."),
+    }
+
     def measure_texts(self):
         """The kept measures in order; a measure left entirely blank counts as deleted."""
         kept = []
@@ -108,7 +116,8 @@ MeasureFormSet = forms.formset_factory(
     can_order=True,
     max_num=MAX_MEASURES,
     validate_max=True,
-    absolute_max=MAX_MEASURES,
+    # One more than allowed, so that too many measures fail validation instead of being cut off.
+    absolute_max=MAX_MEASURES + 1,
 )
 
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.urls import reverse
 
 from drafting import content
+from drafting.forms import MAX_MEASURES
 from reports.models import AssignmentState, Measure
 from tests.conftest import editor_data, measure_texts
 
@@ -144,6 +145,7 @@ def test_a_tampered_management_form_gets_a_message_not_a_500(login, drafter, our
     data = editor_data(our_section, **{"measures-TOTAL_FORMS": "many"})
     response = login(drafter).post(edit_url(our_section), data)
     assert response.status_code == 400
+    assert "表单不完整" in response.content.decode()
     our_section.refresh_from_db()
     assert our_section.version == 1
 
@@ -312,3 +314,11 @@ def test_saving_over_the_length_limit_is_allowed_with_a_warning(login, drafter, 
     our_section.refresh_from_db()
     assert our_section.version == 2
     assert "超出 30 字的限制" in response.content.decode()
+
+
+def test_too_many_measures_are_refused_rather_than_cut_off(login, drafter, our_section):
+    rows = [(None, f"举措{n}", "内容。") for n in range(MAX_MEASURES + 1)]
+    response = login(drafter).post(edit_url(our_section), editor_data(our_section, rows))
+    assert response.status_code == 400
+    assert f"一个章节最多 {MAX_MEASURES} 条举措" in response.content.decode()
+    assert our_section.measures.count() == 2
