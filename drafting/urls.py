@@ -6,6 +6,11 @@ app_name = "drafting"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("sections/<int:pk>/", views.section_edit, name="section-edit"),
+    path("sections/<int:pk>/paste/", views.section_paste, name="section-paste"),
+    path("sections/<int:pk>/history/", views.section_history, name="section-history"),
+    path("sections/<int:pk>/history/compare/", views.section_compare, name="section-compare"),
+    path("sections/<int:pk>/history/<int:version_pk>/restore/", views.section_restore, name="section-restore"),
     path("sections/<int:pk>/action/<slug:action>/", workflow_views.section_action, name="section-action"),
     path("sections/<int:pk>/review/", workflow_views.section_review, name="section-review"),
     path("settings/notifications/", workflow_views.notification_settings, name="notification-settings"),

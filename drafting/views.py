@@ -1,20 +1,390 @@
-"""The department-facing pages."""
+"""The department-facing pages: my sections, the section editor, paste-split and revisions."""
 
-from django.shortcuts import render
+from dataclasses import dataclass
 
-from reports.models import Assignment, Report
+from django.contrib import messages
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from drafting import content
+from drafting.diffs import compare, count_changes
+from drafting.forms import (
+    MAX_MEASURES,
+    MEASURE_PREFIX,
+    MeasureFormSet,
+    PasteForm,
+    SectionForm,
+    arrange_measures,
+    measure_initial,
+)
+from reports import numbering
+from reports.models import (
+    EDITABLE_STATES,
+    Assignment,
+    AssignmentState,
+    Measure,
+    Membership,
+    Report,
+    Role,
+    Section,
+    numbered_measures,
+)
+
+
+def _get_section_for_user(request, pk):
+    """A section the user may see (404 for everyone else), with what the editor needs."""
+    section = get_object_or_404(
+        Section.objects.select_related("report__lead_department", "assignment__department", "updated_by"), pk=pk
+    )
+    if not section.can_view(request.user):
+        raise Http404
+    return section
+
+
+def _forbidden(request, section, message, **context):
+    """The page for a change the user may not make now: why, and their text when they sent one."""
+    return render(request, "drafting/forbidden.html", {"section": section, "message": message, **context}, status=403)
+
+
+def _not_editable_message(section):
+    if section.report.is_final:
+        return _("The report is final, so its sections are read-only.")
+    if section.has_assignment:
+        return _("This section is %(state)s and cannot be edited now.") % {
+            "state": section.assignment.get_state_display()
+        }
+    return _("You may read this section but not edit it.")
+
+
+# My sections ----------------------------------------------------------------------------
+
+
+@dataclass
+class DashboardRow:
+    assignment: Assignment
+    label: str
+    chars: int
+    placeholders: int
+    action: str
+    action_url: str | None
+    is_member: bool
+
+
+def _next_action(assignment, role, coordinates, chars, placeholders):
+    """What the user should do next with this section, as (label, whether it links to the editor)."""
+    state = assignment.state
+    if role and state in EDITABLE_STATES:
+        return (_("Edit"), True) if placeholders or not chars else (_("Submit"), True)
+    if state == AssignmentState.SUBMITTED and role == Role.SIGNER:
+        return _("Sign off"), True
+    if state == AssignmentState.SUBMITTED and role:
+        return _("Awaiting sign-off"), False
+    if state == AssignmentState.SIGNED_OFF and coordinates:
+        return _("Accept"), True
+    if state == AssignmentState.SIGNED_OFF:
+        return _("Awaiting acceptance"), False
+    if coordinates:
+        return _("View"), True
+    return "—", False
 
 
 def dashboard(request):
+    user = request.user
+    roles = dict(Membership.objects.filter(user=user).values_list("department_id", "role"))
     assignments = (
-        Assignment.objects.for_user(request.user)
-        .in_open_reports()
-        .select_related("section__report", "department")
-        .order_by("section__report", "deadline", "pk")
+        Assignment.objects.in_open_reports()
+        .select_related("section__report", "section__updated_by", "department")
+        .prefetch_related(Prefetch("section__measures", queryset=Measure.objects.only("section_id", "lead", "body")))
     )
-    coordinated = Report.objects.coordinated_by(request.user).select_related("lead_department")
+    reports = Report.objects.open().select_related("lead_department")
+    if not user.is_superuser:
+        assignments = assignments.filter(
+            Q(department_id__in=list(roles)) | Q(section__report__lead_department_id__in=list(roles))
+        )
+        reports = reports.filter(lead_department_id__in=list(roles))
+    assignments = list(assignments)
+    coordinated = {report.pk: report for report in reports}
+
+    # Labels come from each report's whole outline, numbered in one query for all reports.
+    report_ids = {a.section.report_id for a in assignments} | set(coordinated)
+    outline = Section.objects.filter(report_id__in=report_ids).only("pk", "report_id", "parent_id", "position")
+    by_report = {}
+    for section in outline:
+        by_report.setdefault(section.report_id, []).append(section)
+    place = {}
+    for sections in by_report.values():
+        for n, section in enumerate(numbering.number_tree(sections)):
+            place[section.pk] = (n, section.label)
+
+    groups = {}
+    for assignment in assignments:
+        section = assignment.section
+        report = section.report
+        coordinates = user.is_superuser or report.lead_department_id in roles
+        role = roles.get(assignment.department_id)
+        chars, placeholders = content.counts(section, section.measures.all())
+        action, links = _next_action(assignment, role, coordinates, chars, placeholders)
+        order, label = place.get(section.pk, (0, ""))
+        row = DashboardRow(
+            assignment=assignment,
+            label=label,
+            chars=chars,
+            placeholders=placeholders,
+            action=action,
+            action_url=reverse("drafting:section-edit", args=[section.pk]) if links else None,
+            is_member=bool(role),
+        )
+        groups.setdefault(report.pk, {"report": report, "coordinates": coordinates, "rows": []})["rows"].append(
+            (order, row)
+        )
+    for report in coordinated.values():
+        groups.setdefault(report.pk, {"report": report, "coordinates": True, "rows": []})
+    ordered = sorted(groups.values(), key=lambda g: (g["report"].created_at, g["report"].pk), reverse=True)
+    for group in ordered:
+        group["rows"] = [row for _order, row in sorted(group["rows"], key=lambda item: item[0])]
+    return render(request, "drafting/dashboard.html", {"groups": ordered})
+
+
+# The section editor ---------------------------------------------------------------------
+
+
+def _decorate(formset):
+    """Give each measure form its ordinal (deleted measures have none) for the first render."""
+    n = 0
+    for form in formset.forms:
+        deleted = formset.can_delete and str(form["DELETE"].value()).lower() in {"on", "true", "1"}
+        form.deleted = deleted
+        if not deleted:
+            n += 1
+            form.ordinal = numbering.measure_ordinal(min(n, numbering.MAX_NUMBER))
+        else:
+            form.ordinal = ""
+    return formset
+
+
+def _editor(request, section, form=None, formset=None, status=200, **context):
+    measures = numbered_measures(section.measures.all())
+    chars, placeholders = content.counts(section, measures)
+    can_edit = section.can_edit(request.user)
+    heading_editable = can_edit and section.report.is_coordinator(request.user)
+    if can_edit and form is None:
+        form = SectionForm(
+            initial={"heading": section.heading, "intro": section.intro, "version": section.version},
+            heading_editable=heading_editable,
+        )
+        formset = MeasureFormSet(initial=measure_initial(measures), prefix=MEASURE_PREFIX)
+    char_limit = section.assignment.char_limit if section.has_assignment else None
+    context = {
+        "section": section,
+        "report": section.report,
+        "measures": measures,
+        "can_edit": can_edit,
+        "heading_editable": heading_editable,
+        "form": form,
+        "formset": _decorate(formset) if formset is not None else None,
+        "paste_form": PasteForm(initial={"version": section.version}) if can_edit else None,
+        "chars": chars,
+        "placeholders": placeholders,
+        "char_limit": char_limit,
+        "over_limit": bool(char_limit and chars > char_limit),
+        "read_only_reason": None if can_edit else _not_editable_message(section),
+        **context,
+    }
+    return render(request, "drafting/section_edit.html", context, status=status)
+
+
+def _submitted_snapshot(section, form, formset):
+    data = form.cleaned_data
+    return content.Snapshot(data.get("heading", section.heading), data["intro"], tuple(formset.measure_texts()))
+
+
+def _raw_snapshot(section, post):
+    """What the user sent, even when it does not validate: shown so that nothing is lost."""
+    data = arrange_measures(post)
+    measures = []
+    total = data.get(f"{MEASURE_PREFIX}-TOTAL_FORMS", "")
+    for index in range(min(int(total), MAX_MEASURES) if total.isdigit() else 0):
+        lead = data.get(f"{MEASURE_PREFIX}-{index}-lead", "")
+        body = data.get(f"{MEASURE_PREFIX}-{index}-body", "")
+        if (lead or body) and not data.get(f"{MEASURE_PREFIX}-{index}-DELETE"):
+            measures.append(content.MeasureText(None, lead, body))
+    return content.Snapshot(post.get("heading", section.heading), post.get("intro", ""), tuple(measures))
+
+
+def section_edit(request, pk):
+    section = _get_section_for_user(request, pk)
+    if request.method != "POST":
+        return _editor(request, section)
+    if not section.can_edit(request.user):
+        rows = compare(content.snapshot(section), _raw_snapshot(section, request.POST))
+        return _forbidden(request, section, _not_editable_message(section), rows=rows)
+
+    data = arrange_measures(request.POST, move=request.POST.get("move"), add="add" in request.POST)
+    heading_editable = section.report.is_coordinator(request.user)
+    form = SectionForm(data, heading_editable=heading_editable)
+    formset = MeasureFormSet(data, prefix=MEASURE_PREFIX)
+    if "move" in request.POST or "add" in request.POST:
+        # Rearranging without JavaScript: show the new order, save nothing yet.
+        return _editor(request, section, form, formset, rearranged=True)
+    if not (form.is_valid() and formset.is_valid()):
+        messages.error(request, _("Nothing was saved: please correct the marked fields."))
+        return _editor(request, section, form, formset, status=400)
+
+    try:
+        saved = content.save_content(
+            section,
+            request.user,
+            expected_version=form.cleaned_data["version"],
+            heading=form.cleaned_data.get("heading"),
+            intro=form.cleaned_data["intro"],
+            measures=formset.measure_texts(),
+            note=form.cleaned_data["note"],
+        )
+    except content.VersionConflict as conflict:
+        return _conflict(request, conflict.section, form, formset)
+    messages.success(request, _("Saved. This is version %(version)d.") % {"version": saved.version})
+    _warn_over_limit(request, section, saved)
+    return redirect("drafting:section-edit", pk=section.pk)
+
+
+def _warn_over_limit(request, section, saved):
+    """A length limit is advice from the coordinating office: saving is allowed, with a warning."""
+    limit = section.assignment.char_limit if section.has_assignment else None
+    chars, _placeholders = content.counts(saved, saved.measures.all())
+    if limit and chars > limit:
+        messages.warning(
+            request,
+            _("The section has %(chars)d characters, %(over)d over its limit of %(limit)d.")
+            % {"chars": chars, "over": chars - limit, "limit": limit},
+        )
+
+
+def _conflict(request, current, form, formset):
+    """Someone saved first: both texts side by side; the form keeps the user's text on the new version."""
+    section = _get_section_for_user(request, current.pk)
+    mine = _submitted_snapshot(section, form, formset)
+    rows = compare(content.snapshot(section), mine)
+    data = form.data.copy()
+    data["version"] = str(section.version)
+    heading_editable = section.report.is_coordinator(request.user)
+    form = SectionForm(data, heading_editable=heading_editable)
+    formset = MeasureFormSet(data, prefix=MEASURE_PREFIX)
+    return _editor(request, section, form, formset, status=409, conflict_rows=rows)
+
+
+# Paste to split -------------------------------------------------------------------------
+
+
+@require_POST
+def section_paste(request, pk):
+    section = _get_section_for_user(request, pk)
+    if not section.can_edit(request.user):
+        return _forbidden(request, section, _not_editable_message(section))
+    form = PasteForm(request.POST)
+    context = {"section": section, "report": section.report, "form": form}
+    if not form.is_valid():
+        return render(request, "drafting/section_paste.html", context, status=400)
+    measures = form.measure_texts()
+    context["split"] = form.split
+    context["numbered"] = [(numbering.measure_ordinal(n), m) for n, m in enumerate(measures, start=1)]
+    context["current_count"] = section.measures.count()
+    if "confirm" not in request.POST:
+        return render(request, "drafting/section_paste.html", context)
+    use_intro = form.cleaned_data["replace_intro"] and form.split.intro
+    try:
+        saved = content.save_content(
+            section,
+            request.user,
+            expected_version=form.cleaned_data["version"],
+            intro=form.split.intro if use_intro else section.intro,
+            measures=measures,
+            note=_("Measures replaced by pasted text"),
+        )
+    except content.VersionConflict as conflict:
+        data = request.POST.copy()
+        data["version"] = str(conflict.section.version)
+        context["form"] = form = PasteForm(data)
+        form.is_valid()
+        context["stale"] = conflict.section
+        return render(request, "drafting/section_paste.html", context, status=409)
+    messages.success(
+        request,
+        _("The measures were replaced: %(count)d measures, version %(version)d.")
+        % {"count": len(measures), "version": saved.version},
+    )
+    return redirect("drafting:section-edit", pk=section.pk)
+
+
+# Revisions ------------------------------------------------------------------------------
+
+
+def section_history(request, pk):
+    section = _get_section_for_user(request, pk)
+    versions = list(content.revisions(section))
+    for version in versions:
+        version.section_version = version.field_dict.get("version")
     return render(
         request,
-        "drafting/dashboard.html",
-        {"assignments": assignments, "coordinated_reports": coordinated},
+        "drafting/section_history.html",
+        {
+            "section": section,
+            "report": section.report,
+            "versions": versions,
+            "can_edit": section.can_edit(request.user),
+        },
     )
+
+
+def _version_of(section, value):
+    try:
+        return content.revisions(section).get(pk=int(value))
+    except (TypeError, ValueError, content.Version.DoesNotExist) as error:
+        raise Http404 from error
+
+
+def _version_title(version):
+    saved_at = timezone.localtime(version.revision.date_created).strftime("%Y-%m-%d %H:%M:%S")
+    return _("Version %(version)s (%(when)s)") % {"version": version.field_dict.get("version", "?"), "when": saved_at}
+
+
+def section_compare(request, pk):
+    """Two revisions (`a` older, `b` newer; without `b`, the current text) measure by measure."""
+    section = _get_section_for_user(request, pk)
+    old = _version_of(section, request.GET.get("a"))
+    if request.GET.get("b"):
+        new = _version_of(section, request.GET["b"])
+        new_snapshot = content.snapshot_of_version(new)
+    else:
+        new, new_snapshot = None, content.snapshot(section)
+    rows = compare(content.snapshot_of_version(old), new_snapshot)
+    return render(
+        request,
+        "drafting/section_compare.html",
+        {
+            "section": section,
+            "report": section.report,
+            "old": old,
+            "old_title": _version_title(old),
+            "new_title": _version_title(new) if new else _("Now"),
+            "rows": rows,
+            "changes": count_changes(rows),
+            "can_edit": section.can_edit(request.user),
+        },
+    )
+
+
+@require_POST
+def section_restore(request, pk, version_pk):
+    section = _get_section_for_user(request, pk)
+    version = _version_of(section, version_pk)
+    if not section.can_edit(request.user):
+        return _forbidden(request, section, _not_editable_message(section))
+    with_heading = section.report.is_coordinator(request.user)
+    saved = content.restore(section, request.user, version, with_heading=with_heading)
+    messages.success(request, _("The earlier text was restored as version %(version)d.") % {"version": saved.version})
+    return redirect("drafting:section-edit", pk=section.pk)

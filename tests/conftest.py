@@ -156,3 +156,33 @@ def set_assignment_state(assignment, state, signer=None):
     )
     assignment.refresh_from_db()
     return assignment
+
+
+# --- issue 3: the section editor's form data, shared by the editor, paste and revision tests ---
+
+
+def editor_data(section, measures=None, **fields):
+    """The POST data the section editor sends: `measures` as [(pk or None, lead, body)] in order."""
+    if measures is None:
+        measures = [(m.pk, m.lead, m.body) for m in section.measures.order_by("position", "pk")]
+    data = {
+        "version": section.version,
+        "intro": section.intro,
+        "note": "",
+        "save": "1",
+        "measures-TOTAL_FORMS": len(measures),
+        "measures-INITIAL_FORMS": len(measures),
+        "measures-MIN_NUM_FORMS": 0,
+        "measures-MAX_NUM_FORMS": 1000,
+    }
+    for index, (pk, lead, body) in enumerate(measures):
+        data[f"measures-{index}-id"] = pk or ""
+        data[f"measures-{index}-lead"] = lead
+        data[f"measures-{index}-body"] = body
+        data[f"measures-{index}-ORDER"] = index + 1
+    data.update(fields)
+    return data
+
+
+def measure_texts(section):
+    return [(m.lead, m.body) for m in section.measures.order_by("position", "pk")]

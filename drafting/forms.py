@@ -1,0 +1,215 @@
+"""The section editor's forms: the section itself, its measures as an ordered formset, paste-split."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from drafting.diffs import MeasureText
+from reports.splitting import split_measures
+from reports.text import clean_text
+
+MEASURE_PREFIX = "measures"
+# 200 measures of four fields each stay under Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1000).
+MAX_MEASURES = 200
+MAX_TEXT = 20_000
+MAX_PASTE = 100_000
+MEASURE_FIELDS = ("id", "lead", "body", "DELETE", "ORDER")
+
+
+def _one_line(value):
+    return " ".join(clean_text(value).split("\n")).strip()
+
+
+def _paragraphs(value):
+    lines = [line.rstrip() for line in clean_text(value).split("\n")]
+    return "\n".join(lines).strip()
+
+
+class SectionForm(forms.Form):
+    heading = forms.CharField(label=_("Heading"), max_length=200)
+    intro = forms.CharField(
+        label=_("Intro text"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4, "data-count": "intro"}),
+        help_text=_("Free paragraphs before the measures, one per line."),
+    )
+    note = forms.CharField(
+        label=_("Note for this revision"),
+        required=False,
+        max_length=200,
+        help_text=_("Optional: what changed, for the history."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, heading_editable=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not heading_editable:
+            # Departments write below a heading the coordinating office owns.
+            del self.fields["heading"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_heading(self):
+        heading = _one_line(self.cleaned_data["heading"])
+        if not heading:
+            raise ValidationError(_("The heading cannot be empty."), code="empty_heading")
+        return heading
+
+    def clean_intro(self):
+        return _paragraphs(self.cleaned_data["intro"])
+
+    def clean_note(self):
+        return _one_line(self.cleaned_data["note"])
+
+
+class MeasureForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    lead = forms.CharField(
+        label=_("Lead sentence"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"data-count": "lead", "placeholder": _("e.g. 推行“一件事一次办”")}),
+    )
+    body = forms.CharField(
+        label=_("Body"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3, "data-count": "body"}),
+    )
+
+    def clean_lead(self):
+        # The ordinal and the full stop after the lead are added when the text is put together.
+        return _one_line(self.cleaned_data["lead"]).removesuffix("。")
+
+    def clean_body(self):
+        return _paragraphs(self.cleaned_data["body"])
+
+
+class BaseMeasureFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "missing_management_form": _(
+            "The form arrived incomplete (%(field_names)s missing). Nothing was saved: reload the page and try again."
+        ),
+        "too_many_forms": _("A section holds at most %(num)d measures; nothing was saved."),
+    }
+
+    def measure_texts(self):
+        """The kept measures in order; a measure left entirely blank counts as deleted."""
+        kept = []
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE") or not (data.get("lead") or data.get("body")):
+                continue
+            kept.append(MeasureText(data.get("id"), data["lead"], data["body"]))
+        return kept
+
+
+MeasureFormSet = forms.formset_factory(
+    MeasureForm,
+    formset=BaseMeasureFormSet,
+    extra=0,
+    can_delete=True,
+    can_order=True,
+    max_num=MAX_MEASURES,
+    validate_max=True,
+    # One more than allowed, so that too many measures fail validation instead of being cut off.
+    absolute_max=MAX_MEASURES + 1,
+)
+
+
+def _int(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def arrange_measures(data, move=None, add=False):
+    """The posted data with its measures renumbered in the order the user chose.
+
+    Drag and drop only rewrites the ORDER fields; the move up/down buttons (which work
+    without JavaScript) post `move=measures-<index>:up|down`; `add` appends a blank measure. The
+    result has form i at position i, so the formset's forms are in reading order.
+    """
+    prefix = MEASURE_PREFIX
+    total = _int(data.get(f"{prefix}-TOTAL_FORMS"), None)
+    if total is None or total < 0:
+        # A missing or forged management form must fail validation, not save no measures.
+        return data.copy()
+    total = min(total, MAX_MEASURES + 1)
+    rows = []
+    for index in range(total):
+        row = {name: data.get(f"{prefix}-{index}-{name}", "") for name in MEASURE_FIELDS}
+        rows.append((_int(row["ORDER"], index + 1), index, row))
+    rows.sort(key=lambda item: (item[0], item[1]))
+    rows = [(index, row) for _order, index, row in rows]
+    if move:
+        # The button names its form by prefix ("measures-3:up"), which survives JavaScript cloning.
+        reference, _sep, direction = move.rpartition(":")
+        index = reference.rpartition("-")[2]
+        where = next((n for n, (i, _row) in enumerate(rows) if str(i) == index), None)
+        target = None if where is None else where + (-1 if direction == "up" else 1)
+        if target is not None and 0 <= target < len(rows):
+            rows[where], rows[target] = rows[target], rows[where]
+    if add and len(rows) < MAX_MEASURES:
+        rows.append((len(rows), dict.fromkeys(MEASURE_FIELDS, "")))
+
+    arranged = QueryDict(mutable=True)
+    for key, values in data.lists():
+        if not key.startswith(f"{prefix}-"):
+            arranged.setlist(key, values)
+    arranged[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+    arranged[f"{prefix}-INITIAL_FORMS"] = "0"
+    arranged[f"{prefix}-MIN_NUM_FORMS"] = "0"
+    arranged[f"{prefix}-MAX_NUM_FORMS"] = str(MAX_MEASURES)
+    for position, (_index, row) in enumerate(rows):
+        for name in ("id", "lead", "body"):
+            arranged[f"{prefix}-{position}-{name}"] = row[name]
+        if row["DELETE"]:
+            arranged[f"{prefix}-{position}-DELETE"] = row["DELETE"]
+        arranged[f"{prefix}-{position}-ORDER"] = str(position + 1)
+    return arranged
+
+
+def measure_initial(measures):
+    return [{"id": m.pk, "lead": m.lead, "body": m.body, "ORDER": n} for n, m in enumerate(measures, start=1)]
+
+
+class PasteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text copied from Word"),
+        max_length=MAX_PASTE,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Measures run in (一是…。二是…) or one per line. The text before 一是 can become the intro."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    replace_intro = forms.BooleanField(
+        label=_("Use the text before 一是 as the intro"),
+        required=False,
+        initial=True,
+    )
+
+    def clean_text(self):
+        return clean_text(self.cleaned_data["text"]).strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if "text" in cleaned:
+            self.split = split_measures(cleaned["text"])
+            if not self.split.measures:
+                raise ValidationError(
+                    _("No 一是 was found at the start of a sentence, so the text cannot be split into measures."),
+                    code="no_measures",
+                )
+            if len(self.split.measures) > MAX_MEASURES:
+                raise ValidationError(
+                    _("A section holds at most %(max)d measures."), code="too_many", params={"max": MAX_MEASURES}
+                )
+        return cleaned
+
+    def measure_texts(self):
+        return [MeasureText(None, lead[:500], body) for lead, body in self.split.measures]

@@ -1,0 +1,215 @@
+// The section editor: drag to reorder, live 一是/二是 labels, counts, placeholder marks,
+// and a question before leaving with unsaved changes. Without this file the page still
+// works: move up/down, add and delete are ordinary submit buttons handled by the server.
+(function () {
+  "use strict";
+
+  const form = document.getElementById("section-form");
+  if (!form) return;
+
+  const DIGITS = "零一二三四五六七八九";
+  // Mirrors reports/placeholders.py: X, Ｘ or × runs not glued to a Latin word.
+  const PLACEHOLDER = /(?<![A-Za-zＡ-Ｚａ-ｚ_\-])(?:[XＸ]+|×+)(?![A-Za-zＡ-Ｚａ-ｚ_\-])/g;
+  const SENTENCE_END = "。！？!?；;";
+
+  const list = document.getElementById("measures");
+  const template = document.getElementById("measure-template");
+  const totalForms = form.querySelector("input[name='measures-TOTAL_FORMS']");
+  const limit = parseInt(form.dataset.charLimit || "", 10);
+  let dirty = false;
+
+  function numeral(n) {
+    const hundreds = Math.floor(n / 100);
+    const tens = Math.floor((n % 100) / 10);
+    const units = n % 10;
+    let text = "";
+    if (hundreds) {
+      text += DIGITS[hundreds] + "百";
+      if (tens) text += DIGITS[tens] + "十";
+      else if (units) text += "零";
+    } else if (tens) {
+      text += (tens === 1 ? "" : DIGITS[tens]) + "十";
+    }
+    if (units) text += DIGITS[units];
+    return text;
+  }
+
+  function chars(text) {
+    let count = 0;
+    for (const ch of text) if (!/\s/.test(ch)) count += 1;
+    return count;
+  }
+
+  function placeholders(text) {
+    return (text.match(PLACEHOLDER) || []).length;
+  }
+
+  function joinMeasure(lead, body) {
+    lead = lead.trim();
+    body = body.trim();
+    if (!lead) return body;
+    return SENTENCE_END.includes(lead[lead.length - 1]) ? lead + body : lead + "。" + body;
+  }
+
+  function highlight(element, text) {
+    element.replaceChildren();
+    let last = 0;
+    for (const match of text.matchAll(PLACEHOLDER)) {
+      element.append(text.slice(last, match.index));
+      const mark = document.createElement("mark");
+      mark.className = "placeholder";
+      mark.textContent = match[0];
+      element.append(mark);
+      last = match.index + match[0].length;
+    }
+    element.append(text.slice(last));
+  }
+
+  function cards() {
+    return Array.from(list.querySelectorAll("[data-measure]"));
+  }
+
+  function isDeleted(card) {
+    const box = card.querySelector("[data-delete]");
+    return Boolean(box && box.checked);
+  }
+
+  function measureText(card) {
+    const lead = card.querySelector("[data-count='lead']");
+    const body = card.querySelector("[data-count='body']");
+    return joinMeasure(lead ? lead.value : "", body ? body.value : "");
+  }
+
+  function renumber() {
+    let n = 0;
+    cards().forEach(function (card, index) {
+      card.querySelector("[data-order]").value = String(index + 1);
+      const deleted = isDeleted(card);
+      card.classList.toggle("measure-deleted", deleted);
+      if (!deleted) n += 1;
+      card.querySelector(".measure-ordinal").textContent = deleted ? "" : numeral(n) + "是";
+    });
+    recount();
+  }
+
+  function recount() {
+    const intro = form.querySelector("[data-count='intro']");
+    let total = intro ? chars(intro.value) : 0;
+    let marks = intro ? placeholders(intro.value) : 0;
+    if (intro) {
+      const preview = form.querySelector("[data-preview-for='intro']");
+      if (preview) highlight(preview, intro.value);
+    }
+    cards().forEach(function (card) {
+      const text = measureText(card);
+      const count = chars(text);
+      const found = placeholders(text);
+      card.querySelector("[data-chars]").textContent = String(count);
+      card.querySelector("[data-placeholders]").textContent = String(found);
+      highlight(card.querySelector("[data-preview]"), text);
+      if (!isDeleted(card)) {
+        // The full stop the join adds is not the user's text: count what they typed.
+        const lead = card.querySelector("[data-count='lead']");
+        const body = card.querySelector("[data-count='body']");
+        total += chars(lead ? lead.value : "") + chars(body ? body.value : "");
+        marks += found;
+      }
+    });
+    document.getElementById("total-chars").textContent = String(total);
+    document.getElementById("total-placeholders").textContent = String(marks);
+    const warning = document.getElementById("limit-warning");
+    if (warning && !Number.isNaN(limit)) warning.classList.toggle("d-none", total <= limit);
+  }
+
+  function markDirty() {
+    dirty = true;
+    document.getElementById("unsaved").classList.remove("d-none");
+  }
+
+  function addMeasure() {
+    const index = parseInt(totalForms.value, 10);
+    const html = template.innerHTML.replace(/__prefix__/g, String(index));
+    const holder = document.createElement("div");
+    holder.innerHTML = html.trim();
+    const card = holder.firstElementChild;
+    card.querySelector(".drag-handle").classList.remove("d-none");
+    list.append(card);
+    totalForms.value = String(index + 1);
+    renumber();
+    markDirty();
+    const lead = card.querySelector("[data-count='lead']");
+    if (lead) lead.focus();
+  }
+
+  function move(card, direction) {
+    if (direction === "up" && card.previousElementSibling) {
+      list.insertBefore(card, card.previousElementSibling);
+    } else if (direction === "down" && card.nextElementSibling) {
+      list.insertBefore(card.nextElementSibling, card);
+    } else {
+      return;
+    }
+    renumber();
+    markDirty();
+  }
+
+  form.querySelectorAll(".drag-handle").forEach(function (handle) {
+    handle.classList.remove("d-none");
+  });
+
+  form.addEventListener("click", function (event) {
+    const button = event.target.closest("button");
+    if (!button) return;
+    if (button.id === "add-measure") {
+      event.preventDefault();
+      addMeasure();
+    } else if (button.dataset.move) {
+      event.preventDefault();
+      move(button.closest("[data-measure]"), button.dataset.move);
+    }
+  });
+
+  form.addEventListener("input", function () {
+    markDirty();
+    recount();
+  });
+  form.addEventListener("change", function (event) {
+    if (event.target.matches("[data-delete]")) renumber();
+    markDirty();
+  });
+  form.addEventListener("submit", function () {
+    dirty = false;
+  });
+  // "Take the saved text" after a conflict discards the form on purpose.
+  document.querySelectorAll("[data-discard]").forEach(function (link) {
+    link.addEventListener("click", function () {
+      dirty = false;
+    });
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (!dirty) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+
+  if (window.Sortable && list) {
+    window.Sortable.create(list, {
+      handle: ".drag-handle",
+      draggable: "[data-measure]",
+      animation: 120,
+      // Mouse-driven dragging behaves the same in every browser and over text fields.
+      forceFallback: true,
+      onEnd: function (event) {
+        if (event.oldIndex !== event.newIndex) {
+          renumber();
+          markDirty();
+        }
+      },
+    });
+  }
+
+  renumber();
+  // A form sent back by the server (a conflict, an error, a move without JavaScript)
+  // holds text that is not saved yet.
+  if (form.dataset.unsaved) markDirty();
+})();
