@@ -97,7 +97,7 @@ def build_document(report, draft=False):
         body = document.element.body
         sect_pr = body[-1]
         builder = _BodyBuilder(draft)
-        _write_report(builder, report, draft)
+        write_report(builder, report, draft)
         # One insertion pass: everything goes before the final w:sectPr.
         for p in builder.paragraphs:
             sect_pr.addprevious(p)
@@ -107,9 +107,15 @@ def build_document(report, draft=False):
 # ---------------------------------------------------------------- content
 
 
-def _write_report(b, report, draft):
-    b.paragraph(STYLE_TITLE, [(_line(report.title), False)])
-    b.paragraph(None, [])
+def write_report(b, report, draft):
+    """Walk the report in reading order, calling b.paragraph(style_id, runs, …) for each paragraph.
+
+    Shared by the DOCX and the HTML preview, so both show the same text, numbers and marks.
+    Runs are (text, bold) or (text, bold, role) with role "tag" (department and state) or
+    "pending" (the 【待报送】 mark).
+    """
+    b.paragraph(STYLE_TITLE, [(_line(report.title), False)], kind="title")
+    b.paragraph(None, [], kind="blank")
     for text in paragraphs(report.preamble):
         b.paragraph(None, [(text, False)])
 
@@ -123,8 +129,8 @@ def _write_report(b, report, draft):
         runs = [(section.label + _line(section.heading), False)]
         assignment = section.assignment if section.has_assignment else None
         if draft and assignment is not None:
-            runs.append((f"〔{assignment.department.display_name}·{assignment.get_state_display()}〕", False))
-        b.paragraph(STYLE_HEADINGS[level], runs)
+            runs.append((f"〔{assignment.department.display_name}·{assignment.get_state_display()}〕", False, "tag"))
+        b.paragraph(STYLE_HEADINGS[level], runs, kind=f"heading{level}", section=section)
 
         intro = paragraphs(section.intro)
         measures = numbered_measures(section.measures.all())
@@ -133,7 +139,7 @@ def _write_report(b, report, draft):
             pending = assignment is not None and assignment.state != AssignmentState.ACCEPTED
             if empty or pending:
                 who = assignment.department.display_name if assignment is not None else lead_department
-                b.paragraph(STYLE_MARK, [(f"【待报送：{who}】", False)])
+                b.paragraph(STYLE_MARK, [(f"【待报送：{who}】", False, "pending")], kind="pending", section=section)
         for text in intro:
             b.paragraph(None, [(text, False)])
         if run_in and measures:
@@ -143,10 +149,10 @@ def _write_report(b, report, draft):
                 text = runs[-1][0]
                 if text and text[-1] not in SENTENCE_END + "；;":
                     runs.append(("。", False))
-            b.paragraph(STYLE_MEASURE, runs)
+            b.paragraph(STYLE_MEASURE, runs, kind="measure")
         else:
             for measure in measures:
-                b.paragraph(STYLE_MEASURE, _measure_runs(measure, bold_leads))
+                b.paragraph(STYLE_MEASURE, _measure_runs(measure, bold_leads), kind="measure")
 
     for text in paragraphs(report.closing):
         b.paragraph(None, [(text, False)])
@@ -198,11 +204,11 @@ def _write_signature(b, report, draft):
     if not issuer and not date_text:
         return
     issuer_left, date_left = signature_indents(issuer, date_text)
-    b.paragraph(None, [])  # one blank line after the text
+    b.paragraph(None, [], kind="blank")  # one blank line after the text
     if issuer:
-        b.paragraph(STYLE_ISSUER, [(issuer, False)], left_chars=issuer_left)
+        b.paragraph(STYLE_ISSUER, [(issuer, False)], left_chars=issuer_left, kind="issuer")
     if date_text:
-        b.paragraph(STYLE_DATE, [(date_text, False)], left_chars=date_left)
+        b.paragraph(STYLE_DATE, [(date_text, False)], left_chars=date_left, kind="date")
 
 
 def _line(text):
@@ -217,7 +223,7 @@ class _BodyBuilder:
         self.draft = draft
         self.paragraphs = []
 
-    def paragraph(self, style_id, runs, left_chars=None):
+    def paragraph(self, style_id, runs, left_chars=None, kind="body", section=None):
         p = etree.Element(W_P)
         if style_id or left_chars is not None:
             ppr = etree.SubElement(p, W_PPR)
@@ -229,7 +235,7 @@ class _BodyBuilder:
                 ind.set(qn("w:left"), str(round(left_chars * CHAR_TWIPS)))
                 ind.set(qn("w:firstLineChars"), "0")
                 ind.set(qn("w:firstLine"), "0")
-        for text, bold in runs:
+        for text, bold, *_role in runs:
             text = clean_text(text)
             if not text:
                 continue
