@@ -140,3 +140,17 @@ def test_export_query_count_does_not_grow_with_sections(login, coordinator, repo
         assert client.get(reverse("reports:report-export", args=[report.pk])).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("reports:report-export", args=[big.pk])).status_code == 200
+
+
+def test_a_refusal_is_explained_in_chinese(login, drafter, report):
+    response = login(drafter).get(reverse("reports:report-edit", args=[report.pk]))
+    assert response.status_code == 403
+    assert "只有本报告的牵头单位人员可以执行此操作" in response.content.decode()
+
+
+def test_users_without_a_department_cannot_start_a_report(login, db):
+    from tests.conftest import make_user
+
+    response = login(make_user("loner")).get(reverse("reports:report-create"))
+    assert response.status_code == 403
+    assert "只有部门成员才能新建报告" in response.content.decode()
