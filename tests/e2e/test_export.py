@@ -37,16 +37,3 @@ def test_the_draft_export_from_the_preview_is_named_as_a_draft(page, login_as, c
     assert docx.Document(str(target)).sections[0].header.paragraphs[0].text == "征求意见稿"
     # The strict Content Security Policy reports any inline style or script as a console error.
     assert errors == []
-
-
-def test_the_outline_editor_moves_a_section_and_numbers_follow(page, login_as, coordinator, report, their_section):
-    login_as(coordinator)
-    errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.goto(report.get_absolute_url())
-    row = page.locator(f"li[data-section='{their_section.pk}'] > .outline-row")
-    row.get_by_role("button", name="上移").click()
-    page.wait_for_load_state()
-    row = page.locator(f"li[data-section='{their_section.pk}'] > .outline-row")
-    assert row.locator(".section-label").inner_text() == "（一）"
-    assert errors == []
