@@ -147,7 +147,8 @@ def assign(section, department, deadline, char_limit, user):
 def subtree(section):
     """The section and every section under it."""
     children = {}
-    for s in Section.objects.filter(report_id=section.report_id).prefetch_related("measures"):
+    sections = Section.objects.filter(report_id=section.report_id).select_related("assignment")
+    for s in sections.prefetch_related("measures"):
         children.setdefault(s.parent_id, []).append(s)
     found, stack = [], [section.pk]
     by_pk = {s.pk: s for group in children.values() for s in group}
@@ -173,6 +174,8 @@ def delete_section(section, user):
         reversion.set_comment(_("Deleted section: %(title)s") % {"title": title})
         for s in doomed:
             reversion.add_to_revision(s)
+            if s.has_assignment:
+                reversion.add_to_revision(s.assignment)
     parent_id = section.parent_id
     section.delete()
     _renumber(_siblings(report, parent_id))
@@ -200,7 +203,7 @@ def deleted_revisions(report, limit=10):
 
 @transaction.atomic
 def restore_deleted(report, revision_id):
-    """Bring back the sections of a deletion revision (text and measures; the assignment is not kept)."""
+    """Bring back the sections of a deletion revision: text, measures, assignments and their logs."""
     revision = next((r for r in deleted_revisions(report, limit=100) if r.pk == revision_id), None)
     if revision is None:
         raise OutlineError(_("There is nothing to restore: it may have been restored already."))

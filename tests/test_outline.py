@@ -6,10 +6,12 @@ from django.urls import reverse
 from reports.models import (
     Assignment,
     AssignmentState,
+    AssignmentTransition,
     Measure,
     ReportAction,
     ReportEvent,
     Section,
+    TransitionAction,
 )
 
 pytestmark = pytest.mark.django_db
@@ -172,6 +174,10 @@ def test_deleting_an_empty_leaf_needs_no_confirmation(login, coordinator, report
 
 
 def test_a_confirmed_deletion_renumbers_keeps_a_revision_and_can_be_restored(login, coordinator, report, our_section):
+    Assignment.objects.filter(section=our_section).update(state=AssignmentState.SIGNED_OFF)
+    AssignmentTransition.objects.create(
+        assignment=our_section.assignment, actor=coordinator, action=TransitionAction.COMMENT, comment="已核"
+    )
     client = login(coordinator)
     response = client.post(reverse("reports:section-delete", args=[our_section.pk]), {"confirm": "1"})
     assert response.status_code == 302
@@ -193,6 +199,10 @@ def test_a_confirmed_deletion_renumbers_keeps_a_revision_and_can_be_restored(log
     restored = Section.objects.get(pk=our_section.pk)
     assert restored.heading == "在提升政务服务效能方面"
     assert list(restored.measures.values_list("lead", flat=True)) == ["推行一件事一次办", "深化一网通办"]
+    assert restored.assignment.department.short_name == "县发改局"
+    assert restored.assignment.state == AssignmentState.SIGNED_OFF
+    assert list(restored.assignment.transitions.values_list("comment", flat=True)) == ["已核"]
+    assert labels(report)[2:4] == ["（一）在提升政务服务效能方面", "（二）在强化要素保障方面"]
     assert not deleted_revisions(report)
 
 
