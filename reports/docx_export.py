@@ -12,7 +12,7 @@ import io
 
 import docx
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -94,6 +94,7 @@ def build_document(report, draft=False):
         _set_up_styles(document)
         _set_up_footers(document, draft)
         _set_properties(document, report)
+        _tidy_package(document)
         body = document.element.body
         sect_pr = body[-1]
         builder = _BodyBuilder(draft)
@@ -487,3 +488,36 @@ def _set_properties(document, report):
     props.last_modified_by = props.author
     props.comments = ""
     props.revision = 1
+    props.created = props.modified = timezone.now()
+
+
+# Where a font of the older templates is missing, Word and WPS may use its altName instead.
+ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体"}
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _tidy_package(document):
+    """List only the fonts the document uses, and drop the template's Word 2010 style copy.
+
+    The template's font table names Japanese fonts (ＭＳ 明朝 …), and stylesWithEffects.xml
+    repeats the styles with theme fonts; WPS warns about fonts it lacks.
+    """
+    for rel_id, rel in list(document.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            document.part.drop_rel(rel_id)
+        elif rel.reltype.endswith("/fontTable"):
+            rel.target_part._blob = _font_table()
+
+
+def _font_table():
+    root = etree.Element(qn("w:fonts"), nsmap={"w": W_NS})
+    for name in dict.fromkeys(fonts().values()):
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        if name in ALT_NAMES:
+            etree.SubElement(font, qn("w:altName")).set(W_VAL, ALT_NAMES[name])
+        east_asian = not name.isascii()
+        etree.SubElement(font, qn("w:charset")).set(W_VAL, "86" if east_asian else "00")
+        etree.SubElement(font, qn("w:family")).set(W_VAL, "modern" if east_asian else "roman")
+        etree.SubElement(font, qn("w:pitch")).set(W_VAL, "fixed" if east_asian else "variable")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -314,3 +314,14 @@ def test_export_report_command_refuses_an_unknown_report(db, tmp_path):
     with pytest.raises(CommandError, match="no report 999"):
         call_command("export_report", "999", "--output", str(tmp_path / "x.docx"))
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_the_package_names_only_the_fonts_it_uses(report):
+    import zipfile
+
+    package = zipfile.ZipFile(io.BytesIO(export_docx(report)))
+    font_table = package.read("word/fontTable.xml").decode()
+    for name in set(FONTS.values()):
+        assert f'w:name="{name}"' in font_table
+    assert "ＭＳ" not in font_table
+    assert "word/stylesWithEffects.xml" not in package.namelist()
