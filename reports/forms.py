@@ -137,18 +137,6 @@ class SectionFrameForm(forms.Form):
             raise ValidationError(_("The heading cannot be empty."), code="required")
         return heading
 
-    @classmethod
-    def initial_for(cls, section):
-        initial = {"heading": section.heading}
-        if section.has_assignment:
-            assignment = section.assignment
-            initial.update(
-                department=assignment.department_id,
-                deadline=assignment.deadline,
-                char_limit=assignment.char_limit,
-            )
-        return initial
-
 
 class ReorderForm(forms.Form):
     """The whole outline after a drag: "id:parent" pairs in reading order (parent empty at the top)."""
