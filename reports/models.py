@@ -328,6 +328,9 @@ class AssignmentQuerySet(models.QuerySet):
         )
 
 
+# Registered so that deleting a section keeps its assignment and log in the deletion's
+# revision: restoring the section brings them back too.
+@reversion.register(follow=["transitions"])
 class Assignment(models.Model):
     State = AssignmentState
 
@@ -438,6 +441,7 @@ class TransitionAction(models.TextChoices):
     RESET = "reset", _("Reset to drafting")
 
 
+@reversion.register()
 class AssignmentTransition(models.Model):
     """The assignment's log: every move between states, and free comments, newest last."""
 

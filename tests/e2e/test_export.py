@@ -1,0 +1,39 @@
+"""In real Chromium: the export button downloads a valid DOCX named after the report."""
+
+import docx
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_coordinator_clicks_export_and_gets_a_docx_named_after_the_report(
+    page, login_as, coordinator, report, tmp_path
+):
+    login_as(coordinator)
+    page.goto(report.get_absolute_url())
+    with page.expect_download() as download_info:
+        page.get_by_test_id("export-docx").first.click()
+    download = download_info.value
+    assert download.suggested_filename == "关于测试工作情况的报告.docx"
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    document = docx.Document(str(target))
+    assert document.paragraphs[0].text == "关于测试工作情况的报告"
+    assert "（一）在提升政务服务效能方面" in [p.text for p in document.paragraphs]
+
+
+def test_the_draft_export_from_the_preview_is_named_as_a_draft(page, login_as, coordinator, report, tmp_path):
+    login_as(coordinator)
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(f"/reports/{report.pk}/preview/")
+    assert page.get_by_test_id("preview").get_by_text("【待报送：县发改局】").is_visible()
+    with page.expect_download() as download_info:
+        page.get_by_test_id("export-docx").click()
+    download = download_info.value
+    assert download.suggested_filename == "关于测试工作情况的报告（征求意见稿）.docx"
+    target = tmp_path / "draft.docx"
+    download.save_as(target)
+    assert docx.Document(str(target)).sections[0].header.paragraphs[0].text == "征求意见稿"
+    # The strict Content Security Policy reports any inline style or script as a console error.
+    assert errors == []
