@@ -5,11 +5,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from reports import views
+from reports import import_views, views
 
 app_urls = (
     [
         path("<int:pk>/", views.report_detail, name="report-detail"),
+        path("import/", import_views.report_import, name="report-import"),
+        path("<int:pk>/clone/", import_views.report_clone, name="report-clone"),
     ],
     "reports",
 )
