@@ -10,6 +10,16 @@ from reports import import_views, views
 app_urls = (
     [
         path("<int:pk>/", views.report_detail, name="report-detail"),
+        path("new/", views.report_create, name="report-create"),
+        path("<int:pk>/edit/", views.report_edit, name="report-edit"),
+        path("<int:pk>/preview/", views.report_preview, name="report-preview"),
+        path("<int:pk>/export/", views.report_export, name="report-export"),
+        path("<int:pk>/sections/add/", views.section_add, name="section-add"),
+        path("<int:pk>/sections/reorder/", views.outline_reorder, name="outline-reorder"),
+        path("<int:pk>/sections/restore/<int:revision_id>/", views.section_restore, name="section-restore"),
+        path("sections/<int:pk>/frame/", views.section_frame, name="section-frame"),
+        path("sections/<int:pk>/move/<slug:direction>/", views.section_move, name="section-move"),
+        path("sections/<int:pk>/delete/", views.section_delete, name="section-delete"),
         path("import/", import_views.report_import, name="report-import"),
         path("<int:pk>/clone/", import_views.report_clone, name="report-clone"),
     ],

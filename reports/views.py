@@ -1,9 +1,22 @@
-"""The coordinator's pages."""
+"""The coordinator's pages: the report and its outline, the preview, the DOCX export."""
 
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from reports.models import Report
+from reports import outline_edit
+from reports.docx_export import export_docx, export_filename
+from reports.forms import ReorderForm, ReportForm, SectionAddForm, SectionFrameForm
+from reports.html_render import report_blocks
+from reports.models import Department, Report, ReportAction, ReportEvent, Section
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _get_report_for_user(request, pk):
@@ -12,13 +25,186 @@ def _get_report_for_user(request, pk):
     return report, report.is_coordinator(request.user)
 
 
+def _get_report_for_coordinator(request, pk, write=False):
+    """A report the user coordinates: 404 if they may not see it, 403 if they may only read it.
+
+    With write=True a final report is refused too: final reports are read-only.
+    """
+    report, is_coordinator = _get_report_for_user(request, pk)
+    if not is_coordinator:
+        raise PermissionDenied(_("Only the coordinators of this report may do this."))
+    if write and report.is_final:
+        raise PermissionDenied(_("The report is final and cannot be changed; reopen it first."))
+    return report
+
+
+def _get_section_for_coordinator(request, pk):
+    """A section of a report the user coordinates (404/403 as for its report); reports are writable."""
+    section = get_object_or_404(Section.objects.select_related("report"), pk=pk)
+    report = _get_report_for_coordinator(request, section.report_id, write=True)
+    section.report = report
+    return section
+
+
+def report_create(request):
+    if not request.user.is_superuser and not Department.objects.filter(memberships__user=request.user).exists():
+        raise PermissionDenied(_("Only members of a department can start a report."))
+    form = ReportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            report = form.save(commit=False)
+            report.created_by = request.user
+            report.save()
+            ReportEvent.objects.create(report=report, actor=request.user, action=ReportAction.CREATE)
+        messages.success(request, _("The report was created. Now add its sections."))
+        return redirect(report)
+    return render(request, "reports/report_form.html", {"form": form, "report": None})
+
+
+def report_edit(request, pk):
+    report = _get_report_for_coordinator(request, pk, write=True)
+    form = ReportForm(request.POST or None, instance=report, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The report was saved."))
+        return redirect(report)
+    return render(request, "reports/report_form.html", {"form": form, "report": report})
+
+
 def report_detail(request, pk):
     report, is_coordinator = _get_report_for_user(request, pk)
+    outline = report.outline()
+    context = {"report": report, "outline": outline, "is_coordinator": is_coordinator}
+    if is_coordinator and not report.is_final:
+        context.update(
+            editable=True,
+            tree=_tree(outline),
+            add_form=SectionAddForm(report=report),
+            departments=Department.objects.all(),
+            deleted=outline_edit.deleted_revisions(report),
+        )
+    return render(request, "reports/report_detail.html", context)
+
+
+def _tree(outline):
+    """The numbered sections as a tree for the drag-and-drop editor: top-level sections with .children_list."""
+    by_parent = {}
+    for section in outline:
+        by_parent.setdefault(section.parent_id, []).append(section)
+    for section in outline:
+        section.children_list = by_parent.get(section.pk, [])
+    return by_parent.get(None, [])
+
+
+@require_POST
+def section_add(request, pk):
+    report = _get_report_for_coordinator(request, pk, write=True)
+    form = SectionAddForm(request.POST, report=report)
+    if form.is_valid():
+        outline_edit.add_section(report, form.cleaned_data["heading"], form.cleaned_data["parent"])
+        messages.success(request, _("The section was added."))
+    else:
+        _form_errors(request, form)
+    return redirect(report)
+
+
+@require_POST
+def section_frame(request, pk):
+    section = _get_section_for_coordinator(request, pk)
+    form = SectionFrameForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            section.heading = data["heading"]
+            section.save(update_fields=["heading", "updated_at"])
+            outline_edit.assign(section, data["department"], data["deadline"], data["char_limit"], request.user)
+        messages.success(request, _("The section was saved."))
+    else:
+        _form_errors(request, form)
+    return redirect(section.report)
+
+
+@require_POST
+def section_move(request, pk, direction):
+    section = _get_section_for_coordinator(request, pk)
+    try:
+        outline_edit.move_section(section, direction)
+    except outline_edit.OutlineError as error:
+        messages.error(request, str(error))
+    return redirect(section.report)
+
+
+@require_POST
+def outline_reorder(request, pk):
+    report = _get_report_for_coordinator(request, pk, write=True)
+    form = ReorderForm(request.POST, report=report)
+    if form.is_valid():
+        outline_edit.reorder(report, form.cleaned_data["order"])
+        messages.success(request, _("The new order was saved."))
+    else:
+        _form_errors(request, form)
+    return redirect(report)
+
+
+def section_delete(request, pk):
+    """Deleting asks first when the section (or one under it) has text; a revision keeps it."""
+    section = _get_section_for_coordinator(request, pk)
+    report = section.report
+    doomed = outline_edit.subtree(section)
+    numbered = {s.pk: s for s in report.outline(measures=True)}
+    section.label = numbered[section.pk].label
+    needs_confirmation = outline_edit.has_content(doomed) or len(doomed) > 1
+    if request.method == "POST" and (request.POST.get("confirm") or not needs_confirmation):
+        outline_edit.delete_section(section, request.user)
+        messages.success(request, _("The section was deleted. It can be restored from “Recently deleted”."))
+        return redirect(report)
+    doomed = [numbered[s.pk] for s in doomed]
+    return render(request, "reports/section_delete.html", {"report": report, "section": section, "doomed": doomed})
+
+
+@require_POST
+def section_restore(request, pk, revision_id):
+    report = _get_report_for_coordinator(request, pk, write=True)
+    try:
+        outline_edit.restore_deleted(report, revision_id)
+    except outline_edit.OutlineError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The section was restored."))
+    return redirect(report)
+
+
+def report_preview(request, pk):
+    report = _get_report_for_coordinator(request, pk)
+    draft = request.GET.get("mode", "draft") != "final"
     return render(
         request,
-        "reports/report_detail.html",
-        {"report": report, "outline": report.outline(), "is_coordinator": is_coordinator},
+        "reports/report_preview.html",
+        {"report": report, "blocks": report_blocks(report, draft=draft), "draft": draft},
     )
+
+
+def report_export(request, pk):
+    report = _get_report_for_coordinator(request, pk)
+    draft = request.GET.get("draft") in ("1", "true", "yes")
+    content = export_docx(report, draft=draft)
+    ReportEvent.objects.create(
+        report=report, actor=request.user, action=ReportAction.EXPORT, comment="draft" if draft else "final"
+    )
+    response = HttpResponse(content, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = content_disposition(export_filename(report, draft), f"report-{report.pk}.docx")
+    return response
+
+
+def content_disposition(filename, fallback):
+    """attachment with an ASCII fallback and the real (Chinese) name per RFC 5987/6266."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _form_errors(request, form):
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
 
 
 def healthz(request):

@@ -1,0 +1,186 @@
+"""Forms of the coordinator's pages: they validate and normalise; views copy and save."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from reports.models import Department, Report, Section
+from reports.numbering import MAX_LEVEL
+from reports.text import clean_text
+
+MAX_TEXT = 50_000
+
+
+def _clean_line(value):
+    return " ".join(clean_text(value).split())
+
+
+def _clean_long(value, field_name):
+    value = clean_text(value).strip()
+    if len(value) > MAX_TEXT:
+        raise ValidationError(
+            _("%(field)s is too long (at most %(max)d characters)."),
+            code="too_long",
+            params={"field": field_name, "max": MAX_TEXT},
+        )
+    return value
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ReportForm(forms.ModelForm):
+    """The report's frame: everything but the outline."""
+
+    class Meta:
+        model = Report
+        fields = [
+            "title",
+            "lead_department",
+            "preamble",
+            "closing",
+            "issuer",
+            "issued_on",
+            "deadline",
+            "measure_layout",
+            "bold_measure_leads",
+        ]
+        widgets = {
+            "preamble": forms.Textarea(attrs={"rows": 4}),
+            "closing": forms.Textarea(attrs={"rows": 3}),
+            "issued_on": DateInput(),
+            "deadline": DateInput(),
+            "measure_layout": forms.RadioSelect(),
+        }
+        help_texts = {
+            "preamble": _("One paragraph per line."),
+            "issued_on": _("Leave blank while the date is not fixed."),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.all()
+        if not user.is_superuser:
+            departments = departments.filter(memberships__user=user)
+        if self.instance.pk:
+            departments = departments | Department.objects.filter(pk=self.instance.lead_department_id)
+        self.fields["lead_department"].queryset = departments.distinct()
+        self.fields["lead_department"].empty_label = None
+        self.fields["lead_department"].help_text = _("The coordinating office: its members coordinate the report.")
+
+    def clean_title(self):
+        title = _clean_line(self.cleaned_data["title"])
+        if not title:
+            raise ValidationError(_("The title cannot be empty."), code="required")
+        return title
+
+    def clean_issuer(self):
+        return _clean_line(self.cleaned_data["issuer"])
+
+    def clean_preamble(self):
+        return _clean_long(self.cleaned_data["preamble"], _("The preamble"))
+
+    def clean_closing(self):
+        return _clean_long(self.cleaned_data["closing"], _("The closing"))
+
+
+class SectionAddForm(forms.Form):
+    heading = forms.CharField(label=_("Heading"), max_length=200)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+
+    def clean_heading(self):
+        heading = _clean_line(self.cleaned_data["heading"])
+        if not heading:
+            raise ValidationError(_("The heading cannot be empty."), code="required")
+        return heading
+
+    def clean_parent(self):
+        pk = self.cleaned_data.get("parent")
+        if pk is None:
+            return None
+        parent = Section.objects.filter(report=self.report, pk=pk).first()
+        if parent is None:
+            raise ValidationError(_("That section is not in this report."), code="invalid_parent")
+        if parent.level >= MAX_LEVEL:
+            raise ValidationError(
+                _("Sections go at most %(max)d levels deep."), code="too_deep", params={"max": MAX_LEVEL}
+            )
+        return parent
+
+
+class SectionFrameForm(forms.Form):
+    """Rename a section and assign it: department, deadline, length limit."""
+
+    heading = forms.CharField(label=_("Heading"), max_length=200)
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        required=False,
+        empty_label=_("(not assigned: the coordinators write it)"),
+    )
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+    char_limit = forms.IntegerField(
+        label=_("Length limit (characters)"), required=False, min_value=1, max_value=1_000_000
+    )
+
+    def clean_heading(self):
+        heading = _clean_line(self.cleaned_data["heading"])
+        if not heading:
+            raise ValidationError(_("The heading cannot be empty."), code="required")
+        return heading
+
+    @classmethod
+    def initial_for(cls, section):
+        initial = {"heading": section.heading}
+        if section.has_assignment:
+            assignment = section.assignment
+            initial.update(
+                department=assignment.department_id,
+                deadline=assignment.deadline,
+                char_limit=assignment.char_limit,
+            )
+        return initial
+
+
+class ReorderForm(forms.Form):
+    """The whole outline after a drag: "id:parent" pairs in reading order (parent empty at the top)."""
+
+    order = forms.CharField(max_length=100_000)
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+
+    def clean_order(self):
+        pairs = []
+        try:
+            for item in self.cleaned_data["order"].split(","):
+                pk, _sep, parent = item.partition(":")
+                pairs.append((int(pk), int(parent) if parent else None))
+        except ValueError:
+            raise ValidationError(_("The new order could not be read."), code="invalid") from None
+        existing = set(self.report.sections.values_list("pk", flat=True))
+        if {pk for pk, _parent in pairs} != existing or len(pairs) != len(existing):
+            raise ValidationError(_("The outline changed meanwhile: reload the page and try again."), code="stale")
+        parents = dict(pairs)
+        for pk in parents:
+            depth, node, seen = 1, pk, {pk}
+            while parents[node] is not None:
+                node = parents[node]
+                if node in seen or node not in parents:
+                    raise ValidationError(_("The new order could not be read."), code="invalid")
+                seen.add(node)
+                depth += 1
+            if depth > MAX_LEVEL:
+                raise ValidationError(
+                    _("Sections go at most %(max)d levels deep."), code="too_deep", params={"max": MAX_LEVEL}
+                )
+        return pairs

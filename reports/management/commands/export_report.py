@@ -1,0 +1,30 @@
+"""Export a report as DOCX from the shell: python manage.py export_report ID --output FILE [--draft]."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reports.docx_export import export_docx
+from reports.models import Report
+
+
+class Command(BaseCommand):
+    help = "Export a report as a DOCX laid out to GB/T 9704 (final by default, --draft for 征求意见稿)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("report_id", type=int)
+        parser.add_argument("--output", "-o", required=True, help="the DOCX file to write")
+        parser.add_argument("--draft", action="store_true", help="draft mode: 征求意见稿, departments, marks")
+
+    def handle(self, *args, report_id, output, draft, **options):
+        report = Report.objects.select_related("lead_department").filter(pk=report_id).first()
+        if report is None:
+            raise CommandError(f"There is no report {report_id}.")
+        content = export_docx(report, draft=draft)
+        path = Path(output)
+        try:
+            path.write_bytes(content)
+        except OSError as error:
+            raise CommandError(f"Cannot write {path}: {error}") from error
+        mode = "draft" if draft else "final"
+        self.stdout.write(self.style.SUCCESS(f"Exported report {report.pk} ({mode}) to {path} ({len(content)} bytes)"))

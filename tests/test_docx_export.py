@@ -1,0 +1,315 @@
+"""The DOCX export read back with python-docx and lxml: page, styles, fonts, numbering, marks."""
+
+import datetime
+import io
+
+import docx
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+
+from reports import docx_export, outline_edit
+from reports.docx_export import STYLE_HEADINGS, STYLE_NAMES, export_docx, signature_indents
+from reports.models import Assignment, AssignmentState, Measure, MeasureLayout, Report, Section
+
+pytestmark = pytest.mark.django_db
+
+FONTS = settings.HUIGAO_FONTS
+
+
+def read(report, draft=False):
+    return docx.Document(io.BytesIO(export_docx(report, draft=draft)))
+
+
+def texts(document):
+    return [p.text for p in document.paragraphs]
+
+
+def paragraph(document, text):
+    """The first paragraph starting with `text`."""
+    return next(p for p in document.paragraphs if p.text.startswith(text))
+
+
+def east_asian_font(style):
+    return style.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+
+
+def ind(style_or_paragraph):
+    ppr = style_or_paragraph.element.pPr if hasattr(style_or_paragraph, "type") else style_or_paragraph._p.pPr
+    return ppr.find(qn("w:ind"))
+
+
+def test_the_page_is_a4_with_the_gbt_9704_margins(report):
+    section = read(report).sections[0]
+    assert round(section.page_width.mm) == 210
+    assert round(section.page_height.mm) == 297
+    assert round(section.top_margin.mm) == 37
+    assert round(section.bottom_margin.mm) == 35
+    assert round(section.left_margin.mm) == 28
+    assert round(section.right_margin.mm) == 26
+
+
+def test_title_body_and_headings_use_east_asian_fonts_and_sizes_from_settings(report):
+    document = read(report)
+    title = paragraph(document, "关于测试工作情况的报告")
+    assert east_asian_font(title.style) == FONTS["title"]
+    assert title.style.font.size.pt == 22
+    assert title.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+
+    body = paragraph(document, "今年以来")
+    assert body.style.name == "Normal"
+    assert east_asian_font(body.style) == FONTS["body"]
+    assert body.style.font.size.pt == 16
+    assert body.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
+
+    expected = {
+        "一、强化组织领导": (FONTS["heading1"], 0),
+        "（一）在提升政务服务效能方面": (FONTS["heading2"], 1),
+    }
+    for text, (font, outline_level) in expected.items():
+        style = paragraph(document, text).style
+        assert east_asian_font(style) == font
+        assert style.font.size.pt == 16
+        assert style.font.bold is False
+        assert style.element.pPr.find(qn("w:outlineLvl")).get(qn("w:val")) == str(outline_level)
+    for level in (3, 4):
+        style = document.styles[STYLE_NAMES[STYLE_HEADINGS[level]]]
+        assert east_asian_font(style) == FONTS["body"]
+        assert style.font.size.pt == 16
+        assert style.element.pPr.find(qn("w:outlineLvl")).get(qn("w:val")) == str(level - 1)
+
+
+def test_levels_three_and_four_are_numbered_and_styled(report, our_section):
+    third = Section.objects.create(report=report, parent=our_section, position=9, heading="第三级")
+    Section.objects.create(report=report, parent=third, position=0, heading="第四级")
+    document = read(report)
+    assert paragraph(document, "1.第三级").style.style_id == STYLE_HEADINGS[3]
+    assert paragraph(document, "（1）第四级").style.style_id == STYLE_HEADINGS[4]
+
+
+def test_styles_carry_no_theme_fonts_and_latin_text_is_times_new_roman(report):
+    document = read(report)
+    styles_xml = document.styles.element
+    for rfonts in styles_xml.iter(qn("w:rFonts")):
+        for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+            assert rfonts.get(qn(f"w:{attr}")) is None
+    defaults = styles_xml.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    rfonts = defaults.find(qn("w:rPr")).find(qn("w:rFonts"))
+    assert rfonts.get(qn("w:eastAsia")) == FONTS["body"]
+    assert rfonts.get(qn("w:hint")) == "eastAsia"
+    assert document.styles["Normal"].font.name == FONTS["latin"]
+
+
+def test_lines_are_exactly_28_95_points_with_no_space_around_paragraphs(report):
+    document = read(report)
+    for style in [document.styles["Normal"], *(document.styles[STYLE_NAMES[s]] for s in STYLE_HEADINGS.values())]:
+        fmt = style.paragraph_format
+        assert fmt.line_spacing_rule == WD_LINE_SPACING.EXACTLY
+        spacing = style.element.pPr.find(qn("w:spacing"))
+        assert spacing.get(qn("w:line")) == "579"
+        assert fmt.space_before == 0
+        assert fmt.space_after == 0
+
+
+def test_text_is_condensed_so_28_characters_fit_a_line(report):
+    normal = read(report).styles["Normal"]
+    assert normal.element.rPr.find(qn("w:spacing")).get(qn("w:val")) == "-5"
+
+
+def test_body_and_headings_indent_their_first_line_by_two_characters(report):
+    document = read(report)
+    for text in ("今年以来", "一、强化组织领导", "（一）在提升政务服务效能方面", "一是推行一件事一次办"):
+        indent = ind(paragraph(document, text).style)
+        assert indent.get(qn("w:firstLineChars")) == "200"
+    assert ind(paragraph(document, "关于测试工作情况的报告").style).get(qn("w:firstLineChars")) is None
+
+
+def test_odd_and_even_footers_carry_page_fields_between_dashes(report):
+    document = read(report)
+    assert document.settings.odd_and_even_pages_header_footer is True
+    section = document.sections[0]
+    for footer, alignment, side in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "rightChars"),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "leftChars"),
+    ):
+        (p,) = footer.paragraphs
+        assert p.text == "— 1 —"
+        assert p.paragraph_format.alignment == alignment
+        assert p._p.pPr.find(qn("w:ind")).get(qn(f"w:{side}")) == "100"
+        field_chars = [el.get(qn("w:fldCharType")) for el in p._p.iter(qn("w:fldChar"))]
+        assert field_chars == ["begin", "separate", "end"]
+        assert [el.text.strip() for el in p._p.iter(qn("w:instrText"))] == ["PAGE"]
+        assert east_asian_font(p.style) == FONTS["page_number"]
+        assert p.style.font.size.pt == 14
+
+
+def test_the_title_is_followed_by_a_blank_line_and_sections_follow_in_reading_order(report):
+    lines = texts(read(report))
+    assert lines[:3] == ["关于测试工作情况的报告", "", "今年以来，我县扎实推进各项工作。现将有关情况报告如下。"]
+    assert lines[3:10] == [
+        "一、强化组织领导",
+        "县委专题研究部署。",
+        "二、推动举措落地",
+        "（一）在提升政务服务效能方面",
+        "一是推行一件事一次办。梳理形成清单12项。",
+        "二是深化一网通办。全程网办率达到90%。",
+        "（二）在强化要素保障方面",
+    ]
+
+
+def test_numbers_follow_a_reorder(report, their_section):
+    outline_edit.move_section(their_section, "up")
+    lines = texts(read(report))
+    assert "（一）在强化要素保障方面" in lines
+    assert "（二）在提升政务服务效能方面" in lines
+    assert lines.index("（一）在强化要素保障方面") < lines.index("（二）在提升政务服务效能方面")
+    outline_edit.move_section(report.first_section, "down")
+    lines = texts(read(report))
+    assert "一、推动举措落地" in lines
+    assert "二、强化组织领导" in lines
+
+
+def test_draft_mode_marks_departments_unfinished_sections_and_placeholders(report, our_section, their_section):
+    Assignment.objects.filter(section=their_section).update(state=AssignmentState.ACCEPTED)
+    Measure.objects.filter(section=their_section).update(body="盘活闲置土地X亩。")
+    Section.objects.create(report=report, position=5, heading="空白章节")
+    document = read(report, draft=True)
+    lines = texts(document)
+    assert document.sections[0].header.paragraphs[0].text == "征求意见稿"
+    assert document.sections[0].even_page_header.paragraphs[0].text == "征求意见稿"
+    assert "（一）在提升政务服务效能方面〔县发改局·起草中〕" in lines
+    assert "（二）在强化要素保障方面〔县财政局·已采用〕" in lines
+    pending = lines.index("（一）在提升政务服务效能方面〔县发改局·起草中〕") + 1
+    assert lines[pending] == "【待报送：县发改局】"
+    # An accepted section is finished: no mark after it.
+    after_theirs = lines.index("（二）在强化要素保障方面〔县财政局·已采用〕") + 1
+    assert not lines[after_theirs].startswith("【待报送")
+    # An empty section nobody is assigned to waits for the coordinating office.
+    assert lines[lines.index("三、空白章节") + 1] == "【待报送：县委办】"
+    highlighted = [r.text for p in document.paragraphs for r in p.runs if r.font.highlight_color is not None]
+    assert highlighted == ["X"]
+    assert lines[-1] == "【成文日期待定】"
+
+
+def test_final_mode_is_clean(report, their_section):
+    Measure.objects.filter(section=their_section).update(body="盘活闲置土地X亩。")
+    document = read(report)
+    body = "\n".join(texts(document))
+    assert "征求意见稿" not in body
+    assert "〔" not in body and "【" not in body
+    assert all(not p.text for p in document.sections[0].header.paragraphs)
+    assert not any(r.font.highlight_color for p in document.paragraphs for r in p.runs)
+    assert "盘活闲置土地X亩。" in body
+    assert texts(document)[-1] == "中共测试县委办公室"
+
+
+def test_issuer_stands_two_characters_from_the_right_and_the_date_two_characters_right_of_its_start(report):
+    report.issued_on = datetime.date(2025, 6, 9)
+    report.save()
+    document = read(report)
+    lines = texts(document)
+    assert lines[-4:] == ["下一步，我们将持续用力，推动工作再上新台阶。", "", "中共测试县委办公室", "2025年6月9日"]
+    issuer, date = document.paragraphs[-2], document.paragraphs[-1]
+    issuer_left = int(issuer._p.pPr.find(qn("w:ind")).get(qn("w:leftChars"))) / 100
+    date_left = int(date._p.pPr.find(qn("w:ind")).get(qn("w:leftChars"))) / 100
+    assert issuer_left + len("中共测试县委办公室") + 2 == 28  # 右空二字
+    assert date_left - issuer_left == 2  # 首字比署名首字右移二字
+    assert issuer.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.LEFT
+
+
+def test_a_date_longer_than_the_issuer_stands_two_characters_from_the_right():
+    issuer_left, date_left = signature_indents("县委办", "2025年12月31日")
+    date_width = 4 * 0.5 + 1 + 2 * 0.5 + 1 + 2 * 0.5 + 1
+    assert date_left + date_width + 2 == 28
+    assert date_left - issuer_left == 2
+
+
+def test_measure_leads_can_be_bold(report):
+    report.bold_measure_leads = True
+    report.save()
+    p = paragraph(read(report), "一是推行一件事一次办")
+    assert [(r.text, bool(r.bold)) for r in p.runs] == [("一是推行一件事一次办。", True), ("梳理形成清单12项。", False)]
+
+
+def test_run_in_measures_share_one_paragraph_after_the_intro(report, our_section):
+    report.measure_layout = MeasureLayout.RUN_IN
+    report.save()
+    our_section.intro = "围绕企业全生命周期。"
+    our_section.save()
+    lines = texts(read(report))
+    at = lines.index("（一）在提升政务服务效能方面")
+    assert lines[at + 1 : at + 3] == [
+        "围绕企业全生命周期。",
+        "一是推行一件事一次办。梳理形成清单12项。二是深化一网通办。全程网办率达到90%。",
+    ]
+
+
+def test_a_report_with_control_characters_long_paragraphs_and_empty_sections_exports(report, our_section):
+    dirty = "含\x00控\x07制\x0b字\x1f符\ufffe\uffff的文字"
+    Section.objects.filter(pk=our_section.pk).update(heading="标题\x08带控制符", intro=dirty + "\n" + "长" * 200_000)
+    Measure.objects.filter(section=our_section).update(lead="举措\x01", body="内容\x7f")
+    Section.objects.create(report=report, position=7, heading="")
+    report.title = "带孤立代理项\ud800的标题"  # cannot be stored, but an export must not choke on it
+    document = read(report, draft=True)
+    lines = texts(document)
+    assert "含控制字符的文字" in lines
+    assert "（一）标题带控制符〔县发改局·起草中〕" in lines
+    assert "长" * 200_000 in lines
+    assert "一是举措。内容" in lines
+    assert lines[0] == "带孤立代理项的标题"
+
+
+def test_an_empty_report_exports(office, coordinator):
+    report = Report.objects.create(title="空报告", lead_department=office)
+    assert texts(read(report)) == ["空报告", ""]
+    assert texts(read(report, draft=True)) == ["空报告", "", "", "【成文日期待定】"]
+
+
+def make_big_report(office, department, sections):
+    report = Report.objects.create(title="大报告", preamble="导语。", lead_department=office)
+    parents = [Section.objects.create(report=report, position=n, heading=f"一级{n}") for n in range(sections)]
+    children = Section.objects.bulk_create(
+        Section(report=report, parent=parent, position=0, heading=f"二级{n}") for n, parent in enumerate(parents)
+    )
+    Measure.objects.bulk_create(
+        Measure(section=child, position=m, lead=f"举措{m}", body="正文X项。") for child in children for m in range(3)
+    )
+    Assignment.objects.bulk_create(Assignment(section=child, department=department) for child in children)
+    return Report.objects.select_related("lead_department").get(pk=report.pk)
+
+
+@pytest.mark.parametrize("draft", [False, True])
+def test_the_export_runs_a_constant_number_of_queries(office, department, django_assert_max_num_queries, draft):
+    small = make_big_report(office, department, 2)
+    big = make_big_report(office, department, 40)
+    with django_assert_max_num_queries(2):
+        export_docx(small, draft=draft)
+    with django_assert_max_num_queries(2):
+        document = docx.Document(io.BytesIO(export_docx(big, draft=draft)))
+    assert "四十、一级39" in texts(document)
+
+
+def test_body_paragraphs_are_built_without_add_paragraph(report, monkeypatch):
+    # add_paragraph scans the body for w:sectPr on every call (python-docx #408): quadratic.
+    def refuse(*args, **kwargs):
+        raise AssertionError("add_paragraph called")
+
+    monkeypatch.setattr(docx.document.Document, "add_paragraph", refuse)
+    monkeypatch.setattr(docx.text.paragraph.Paragraph, "style", property(refuse, refuse))
+    assert docx_export.build_document(report).element.body is not None
+
+
+def test_export_report_command_writes_the_docx(report, tmp_path):
+    target = tmp_path / "out.docx"
+    call_command("export_report", str(report.pk), "--output", str(target), "--draft", stdout=io.StringIO())
+    document = docx.Document(str(target))
+    assert document.sections[0].header.paragraphs[0].text == "征求意见稿"
+    assert texts(document)[0] == "关于测试工作情况的报告"
+
+
+def test_export_report_command_refuses_an_unknown_report(db, tmp_path):
+    with pytest.raises(CommandError, match="no report 999"):
+        call_command("export_report", "999", "--output", str(tmp_path / "x.docx"))
+    assert not (tmp_path / "x.docx").exists()
