@@ -214,7 +214,7 @@ def parse_file(name, data):
         raise ImportFailed(
             _("This is an old Word (.doc) file. Save it as .docx in Word or WPS and import that."), code="doc"
         )
-    if data.startswith(b"PK"):
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         parsed = parse_paragraphs(docx_paragraphs(data))
     elif name.lower().endswith(".docx"):
         raise ImportFailed(_("This file is not a valid DOCX document."), code="not_docx")
@@ -436,7 +436,7 @@ def _match_date(paragraph):
             issued_on = datetime.date(int(year), int(month), int(day))
         except ValueError:
             issued_on = None
-    return paragraph, issued_on
+    return re.sub(r"\s", "", paragraph), issued_on
 
 
 def _looks_like_issuer(paragraph):
@@ -473,7 +473,9 @@ def _split_run_in_heading(text):
     """ "在…方面。一是…" → ("在…方面", "一是…"): the heading is the first sentence or clause."""
     end = HEADING_END.search(text)
     cut = end.start() if end else len(text)
-    first_measure = ordinal_at(text, 1)
+    # Only a heading-long window is searched: a longer heading is refused anyway, and
+    # searching a huge paragraph for 一是 at every 是 would be quadratic.
+    first_measure = ordinal_at(text[: min(cut, HEADING_MAX + 1)], 1)
     if 0 < first_measure < cut:
         return text[:first_measure].rstrip("，,；; "), text[first_measure:].strip()
     if end is None:

@@ -298,7 +298,30 @@ def test_arbitrary_bytes_parse_or_fail_with_the_importers_own_error(data, name):
         assert parsed.title and parsed.sections
 
 
+def test_a_text_file_that_happens_to_start_with_pk_is_text():
+    parsed = parse_file("r.txt", "PK赛总结\n一、部分\n正文。".encode())
+    assert parsed.title == "PK赛总结"
+
+
 # Creating the report.
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.one_of(PIECES, st.sampled_from([" ", "　", "2025 年 12 月 X 日", "局", "很" * 150])), max_size=40))
+def test_whatever_parses_can_be_created_within_every_fields_limits(office, pieces):
+    try:
+        parsed = parse_text("".join(pieces))
+    except ImportFailed:
+        return
+    report = importer.create_report(parsed, office)
+    report.full_clean()
+    for section in report.sections.all():
+        section.full_clean()
+    for measure in Measure.objects.filter(section__report=report):
+        measure.full_clean()
 
 
 def test_create_report_writes_the_whole_outline_in_order(db, office, coordinator):
