@@ -1,0 +1,91 @@
+"""The exported demo report laid out by LibreOffice: 22 lines of 28 characters on a full page."""
+
+import io
+import shutil
+import subprocess
+
+import pytest
+from django.core.management import call_command
+
+from reports.docx_export import export_docx
+from reports.models import Report
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        not (shutil.which("soffice") and shutil.which("pdftotext")),
+        reason="needs LibreOffice and poppler-utils (.ci/run installs them)",
+    ),
+]
+
+PAGE_NUMBER = "—"
+
+
+def to_pdf(docx_bytes, tmp_path):
+    source = tmp_path / "report.docx"
+    source.write_bytes(docx_bytes)
+    # A private profile: another soffice running on the machine must not block this one.
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
+        + [str(source)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return tmp_path / "report.pdf"
+
+
+def page_lines(pdf, page):
+    """The text lines of one page, the page number line left out."""
+    out = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    lines = [line.replace(" ", "") for line in out.splitlines() if line.strip()]
+    return [line for line in lines if not (line.startswith(PAGE_NUMBER) and line.endswith(PAGE_NUMBER))]
+
+
+def page_count(pdf):
+    out = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
+
+
+@pytest.fixture
+def demo_report(db):
+    call_command("demo", stdout=io.StringIO())
+    return Report.objects.select_related("lead_department").get()
+
+
+def test_a_full_page_of_the_exported_demo_report_has_22_lines_of_28_characters(demo_report, tmp_path):
+    pdf = to_pdf(export_docx(demo_report), tmp_path)
+    pages = page_count(pdf)
+    assert pages >= 3
+    # Page 2 is full: neither the title page nor the last one.
+    lines = page_lines(pdf, 2)
+    assert len(lines) == 22
+    every_page = [page_lines(pdf, n) for n in range(1, pages + 1)]
+    # No page holds more (a heading kept with its next line may leave a page one line short).
+    assert max(len(page) for page in every_page) == 22
+    # Lines of Chinese text only (no half-width digits) run to 28 characters, never more.
+    chinese_only = [line for page in every_page for line in page if all(ord(ch) > 0x7F for ch in line)]
+    widths = [len(line) for line in chinese_only]
+    assert max(widths) == 28
+    assert widths.count(28) >= 10
+
+
+def test_page_numbers_alternate_right_and_left(demo_report, tmp_path):
+    pdf = to_pdf(export_docx(demo_report), tmp_path)
+    out = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "2", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    first, second = out.split("\f")[:2]
+    number_lines = [
+        next(line for line in page.splitlines() if line.strip().startswith(PAGE_NUMBER)) for page in (first, second)
+    ]
+    assert number_lines[0].replace(" ", "") == "—1—"
+    assert number_lines[1].replace(" ", "") == "—2—"
+    # Odd pages carry it on the right, even pages on the left.
+    assert len(number_lines[0]) - len(number_lines[0].lstrip()) > len(number_lines[1]) - len(number_lines[1].lstrip())

@@ -1,0 +1,101 @@
+"""The preview: the assembled report as HTML styled like the printed document."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from reports.html_render import report_blocks
+from reports.models import Assignment, AssignmentState, Measure, Section
+
+pytestmark = pytest.mark.django_db
+
+
+def preview(client, report, mode="draft"):
+    response = client.get(reverse("reports:report-preview", args=[report.pk]) + f"?mode={mode}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_preview_shows_the_whole_report_in_reading_order(login, coordinator, report):
+    page = preview(login(coordinator), report)
+    positions = [
+        page.index(text)
+        for text in (
+            "关于测试工作情况的报告</h1>",
+            "今年以来，我县扎实推进各项工作。",
+            "一、强化组织领导",
+            "二、推动举措落地",
+            "（一）在提升政务服务效能方面",
+            "一是推行一件事一次办。梳理形成清单12项。",
+            "（二）在强化要素保障方面",
+            "下一步，我们将持续用力",
+            "中共测试县委办公室",
+        )
+    ]
+    assert positions == sorted(positions)
+    assert "preview.css" in page
+
+
+def test_draft_view_shows_department_state_and_unfinished_sections(login, coordinator, report, their_section):
+    Assignment.objects.filter(section=their_section).update(state=AssignmentState.ACCEPTED)
+    page = preview(login(coordinator), report)
+    assert '<span class="doc-tag">〔县发改局·起草中〕</span>' in page
+    assert '<span class="doc-tag">〔县财政局·已采用〕</span>' in page
+    assert page.count("【待报送：县发改局】") == 1
+    assert "【待报送：县财政局】" not in page
+    assert "征求意见稿" in page
+    assert "【成文日期待定】" in page
+
+
+def test_placeholders_are_highlighted(login, coordinator, report, our_section):
+    Measure.objects.filter(section=our_section, position=0).update(body="梳理形成清单X项，XX月完成。")
+    page = preview(login(coordinator), report)
+    assert '清单<mark class="placeholder">X</mark>项，<mark class="placeholder">XX</mark>月' in page
+    page = preview(login(coordinator), report, mode="final")
+    assert '<mark class="placeholder">X</mark>' in page
+
+
+def test_final_view_has_no_draft_marks(login, coordinator, report):
+    report.issued_on = datetime.date(2026, 1, 5)
+    report.save()
+    page = preview(login(coordinator), report, mode="final")
+    assert "〔县发改局" not in page
+    assert "【待报送" not in page
+    assert '<div class="doc-header">' not in page
+    assert "2026年1月5日" in page
+
+
+def test_issuer_and_date_are_indented_in_characters(report):
+    report.issued_on = datetime.date(2025, 6, 9)
+    blocks = report_blocks(report, draft=False)
+    issuer, date = blocks[-2], blocks[-1]
+    assert (issuer.kind, date.kind) == ("issuer", "date")
+    # 中共测试县委办公室 is 9 characters: 28 − 2 − 9 = 17 characters, i.e. 34 halves.
+    assert issuer.indent_halves == 34
+    assert date.indent_halves == 38
+
+
+def test_text_is_escaped(login, coordinator, report):
+    Section.objects.filter(pk=report.first_section.pk).update(intro="<script>alert(1)</script>")
+    page = preview(login(coordinator), report)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_preview_is_for_coordinators(login, drafter, other_coordinator, report):
+    assert login(drafter).get(reverse("reports:report-preview", args=[report.pk])).status_code == 403
+    assert login(other_coordinator).get(reverse("reports:report-preview", args=[report.pk])).status_code == 404
+
+
+def test_the_preview_runs_a_constant_number_of_queries(login, coordinator, report, django_assert_max_num_queries):
+    client = login(coordinator)
+    url = reverse("reports:report-preview", args=[report.pk])
+    with django_assert_max_num_queries(10):
+        client.get(url)
+    for n in range(20):
+        section = Section.objects.create(report=report, position=10 + n, heading=f"新增{n}")
+        Measure.objects.create(section=section, lead="举措", body="正文。")
+    with django_assert_max_num_queries(10):
+        page = client.get(url).content.decode()
+    assert "二十二、新增19" in page
