@@ -30,6 +30,7 @@ class ImportForm(forms.Form):
         label=_("Or paste the text"),
         required=False,
         strip=False,
+        max_length=settings.HUIGAO_IMPORT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("One paragraph a line: the title first, then the preamble, the sections and the closing."),
     )

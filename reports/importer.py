@@ -7,6 +7,12 @@ genre of DESIGN.md: title, preamble, sections at four levels, measures, closing,
 between requests as plain JSON (to_dict / from_dict); `create_report` writes it in one
 transaction. Nothing uploaded is ever stored: bytes are read in memory and discarded.
 
+Where text goes when it fits no rule: before the first heading it is preamble; after a
+heading it is that section's intro (a paragraph after the measures that does not continue
+their numbering too, so in the model it comes before them); after the last measures it is
+the closing. Nothing is dropped but the noise, the labels and ordinals (which are derived
+again on export) and the 。 or ： that ends a run-in heading.
+
 Every failure is an ImportFailed (a ValidationError) with a message in Chinese; nothing else
 escapes the parser, whatever the input (a property test holds it to that).
 """

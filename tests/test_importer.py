@@ -254,6 +254,12 @@ def test_bad_input_gets_a_clear_chinese_message(case):
     assert message in " ".join(raised.value.messages)
 
 
+def test_a_text_over_the_character_limit_is_refused(settings):
+    settings.HUIGAO_IMPORT_MAX_CHARS = 10
+    with pytest.raises(ImportFailed, match="文本过长"):
+        parse_text("标题\n一、第一部分\n正文。")
+
+
 def test_an_undecodable_text_says_which_encodings_it_reads():
     with pytest.raises(ImportFailed, match="编码"):
         importer.decode_text(b"\x81\x30\xff\xfe\x80abc" * 3)
