@@ -202,6 +202,9 @@ def _write_signature(b, report, draft):
     date_text = UNDATED if draft else ""
     if report.issued_on:
         date_text = issued_on_text(report.issued_on)
+    elif report.issued_on_text:
+        # A date still holding placeholders (2025年12月X日), kept as written (issue 6).
+        date_text = _line(report.issued_on_text)
     if not issuer and not date_text:
         return
     issuer_left, date_left = signature_indents(issuer, date_text)

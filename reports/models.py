@@ -94,6 +94,14 @@ class Report(models.Model):
     closing = models.TextField(_("closing"), blank=True)
     issuer = models.CharField(_("issuer"), max_length=100, blank=True)
     issued_on = models.DateField(_("date of issue"), null=True, blank=True)
+    # A template's or draft's date often still holds placeholders (2025年12月X日), which no
+    # DateField can hold: the text is kept here and printed when issued_on is blank.
+    issued_on_text = models.CharField(
+        _("date of issue as written"),
+        max_length=40,
+        blank=True,
+        help_text=_("Used when the date is not complete yet, e.g. 2025年12月X日."),
+    )
     lead_department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
@@ -129,6 +137,13 @@ class Report(models.Model):
 
     def get_absolute_url(self):
         return reverse("reports:report-detail", args=[self.pk])
+
+    @property
+    def issued_on_display(self):
+        """The date as the document prints it: 2025年6月9日 (no leading zeros), or as written."""
+        if self.issued_on:
+            return f"{self.issued_on.year}年{self.issued_on.month}月{self.issued_on.day}日"
+        return self.issued_on_text
 
     def is_coordinator(self, user):
         if not user.is_authenticated:

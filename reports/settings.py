@@ -238,3 +238,21 @@ LOGGING = {
         "huigao": {"handlers": ["audit"], "level": "INFO", "propagate": False},
     },
 }
+
+# Import (reports/importer.py). Files above these sizes are refused with a message; a DOCX
+# is a zip, so its members' unpacked size and compression ratio are capped too (zip bombs).
+HUIGAO_IMPORT_MAX_BYTES = int(os.environ.get("HUIGAO_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+HUIGAO_IMPORT_MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
+HUIGAO_IMPORT_MAX_ZIP_RATIO = 200
+HUIGAO_IMPORT_MAX_CHARS = 500_000
+# Noise removed on import, one regex a pattern, applied to each paragraph in turn; what a
+# pattern matches is listed for the user. A paragraph left empty is dropped.
+HUIGAO_NOISE_PATTERNS = [
+    # Paywall markers of document-sharing sites.
+    r"#{2}\s*paid\s*(?:begin|end)\s*#{2}",
+    # Advertising brackets: 【更多范文，请关注公众号：…】, 【…微信：…】.
+    r"【[^【】\n]{0,80}?(?:公众号|微信|关注|扫码|二维码|QQ群|范文)[^【】\n]{0,80}?】",
+    # Advertising lines: 更多精品公文范文，尽在×××写作网; 本文来源于…网 / 下载自….
+    r"^[^。\n]{0,40}(?:尽在|请访问|欢迎访问|请关注|下载自|来源于|转载自)[^。\n]{0,30}"
+    r"(?:网|网站|平台|公众号|文库|APP|\.com|\.cn)[。.！!]?$",
+]

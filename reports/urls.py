@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from reports import board_views, views
+from reports import board_views, import_views, views
 
 app_urls = (
     [
@@ -25,6 +25,8 @@ app_urls = (
         path("<int:pk>/board/remind/<int:section_pk>/", board_views.board_remind, name="board-remind"),
         path("<int:pk>/finalise/", board_views.report_finalise, name="report-finalise"),
         path("<int:pk>/reopen/", board_views.report_reopen, name="report-reopen"),
+        path("import/", import_views.report_import, name="report-import"),
+        path("<int:pk>/clone/", import_views.report_clone, name="report-clone"),
     ],
     "reports",
 )

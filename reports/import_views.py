@@ -1,0 +1,91 @@
+"""Pages that start a report from what exists: import a file or text, clone last period's."""
+
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from reports import importer
+from reports.cloning import clone_report
+from reports.import_forms import CloneForm, ImportConfirmForm, ImportForm, departments_of
+from reports.models import Report
+
+# The parsed report waits in the session between preview and confirmation: the upload
+# itself is read in memory and never stored.
+SESSION_KEY = "huigao_import"
+
+
+def _get_report_to_clone(request, pk):
+    """A report the user may see (404 otherwise) and coordinates (403 otherwise)."""
+    report = get_object_or_404(Report.objects.for_user(request.user).select_related("lead_department"), pk=pk)
+    if not report.is_coordinator(request.user):
+        raise PermissionDenied(_("Only the report's coordinators can start a new period from it."))
+    return report
+
+
+def report_import(request):
+    departments = departments_of(request.user)
+    if not departments.exists():
+        return render(request, "reports/import.html", {"forbidden": True}, status=403)
+    if request.method == "POST" and "token" in request.POST:
+        return _confirm_import(request, departments)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        parsed = form.parsed
+        token = secrets.token_urlsafe(16)
+        request.session[SESSION_KEY] = {
+            "token": token,
+            "lead_department": form.cleaned_data["lead_department"].pk,
+            "parsed": parsed.to_dict(),
+        }
+        return render(
+            request,
+            "reports/import_preview.html",
+            {
+                "parsed": parsed,
+                "outline": parsed.outline(),
+                "lead_department": form.cleaned_data["lead_department"],
+                "confirm_form": ImportConfirmForm(initial={"token": token}),
+            },
+        )
+    return render(request, "reports/import.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _confirm_import(request, departments):
+    form = ImportConfirmForm(request.POST)
+    pending = request.session.get(SESSION_KEY)
+    if not form.is_valid() or not pending or pending.get("token") != form.cleaned_data["token"]:
+        messages.error(request, _("This import preview has expired or was already used. Upload the file again."))
+        return redirect("reports:report-import")
+    lead_department = departments.filter(pk=pending["lead_department"]).first()
+    if lead_department is None:
+        raise PermissionDenied(_("You no longer belong to that department."))
+    parsed = importer.ParsedReport.from_dict(pending["parsed"])
+    report = importer.create_report(parsed, lead_department, request.user)
+    del request.session[SESSION_KEY]
+    messages.success(
+        request,
+        _("Imported “%(title)s”: %(sections)s sections, %(measures)s measures.")
+        % {"title": report.title, "sections": parsed.count_sections(), "measures": parsed.count_measures()},
+    )
+    return redirect(report)
+
+
+def report_clone(request, pk):
+    source = _get_report_to_clone(request, pk)
+    form = CloneForm(request.POST or None, source=source)
+    if request.method == "POST" and form.is_valid():
+        report = clone_report(
+            source,
+            request.user,
+            title=form.cleaned_data["title"],
+            shift_days=form.cleaned_data["shift_days"],
+            copy_content=form.cleaned_data["content"] == CloneForm.CONTENT_DRAFT,
+        )
+        messages.success(
+            request, _("New report “%(title)s” created from the previous period's.") % {"title": report.title}
+        )
+        return redirect(report)
+    return render(request, "reports/clone.html", {"source": source, "form": form}, status=400 if form.errors else 200)

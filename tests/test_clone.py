@@ -1,0 +1,117 @@
+"""New period from this report: outline, assignments with moved deadlines, content or empty."""
+
+import datetime
+
+from django.urls import reverse
+
+from reports.cloning import next_period_title
+from reports.models import Assignment, AssignmentState, Measure, Report, ReportAction
+
+
+def clone_url(report):
+    return reverse("reports:report-clone", args=[report.pk])
+
+
+def post_clone(client, report, **data):
+    return client.post(clone_url(report), {"title": "新一期报告", "shift_days": 30, "content": "draft", **data})
+
+
+def new_report(source):
+    return Report.objects.exclude(pk=source.pk).get()
+
+
+def test_the_form_suggests_next_years_title(login, coordinator, report):
+    report.title = "关于2025年度优化营商环境工作的报告"
+    report.save()
+    content = login(coordinator).get(clone_url(report)).content.decode()
+    assert "关于2026年度优化营商环境工作的报告" in content
+    assert next_period_title("2019年至2025年总结") == "2020年至2026年总结"
+
+
+def test_cloning_copies_the_outline_assignments_and_content_as_a_draft(login, coordinator, report, our_section):
+    our_section.assignment.state = AssignmentState.ACCEPTED
+    our_section.assignment.char_limit = 800
+    our_section.assignment.save()
+    response = post_clone(login(coordinator), report)
+    copy = new_report(report)
+    assert response.status_code == 302 and response.url == copy.get_absolute_url()
+    assert copy.title == "新一期报告"
+    assert copy.lead_department == report.lead_department and copy.created_by == coordinator
+    assert copy.preamble == report.preamble and copy.closing == report.closing and copy.issuer == report.issuer
+    assert copy.deadline == report.deadline + datetime.timedelta(days=30)
+    outline = copy.outline(measures=True)
+    assert [f"{s.label}{s.heading}" for s in outline] == [f"{s.label}{s.heading}" for s in report.outline()]
+    assert outline[0].intro == "县委专题研究部署。"
+    assert [(m.lead, m.body) for m in outline[2].measures.all()] == [
+        ("推行一件事一次办", "梳理形成清单12项。"),
+        ("深化一网通办", "全程网办率达到90%。"),
+    ]
+    ours = outline[2].assignment
+    assert ours.department == our_section.assignment.department
+    assert ours.deadline == our_section.assignment.deadline + datetime.timedelta(days=30)
+    assert ours.char_limit == 800
+    assert set(Assignment.objects.filter(section__report=copy).values_list("state", flat=True)) == {"draft"}
+    assert ours.signed_off_by is None
+    event = copy.events.get()
+    assert event.action == ReportAction.CLONE and event.actor == coordinator
+    # The source is untouched.
+    our_section.assignment.refresh_from_db()
+    assert our_section.assignment.state == AssignmentState.ACCEPTED
+    assert Measure.objects.filter(section__report=report).count() == 3
+
+
+def test_cloning_with_empty_sections_keeps_headings_and_assignments_only(login, coordinator, report):
+    post_clone(login(coordinator), report, content="empty", shift_days=-7)
+    copy = new_report(report)
+    assert copy.sections.count() == 4
+    assert Measure.objects.filter(section__report=copy).count() == 0
+    assert set(copy.sections.values_list("intro", flat=True)) == {""}
+    assert copy.preamble == "" and copy.closing == ""
+    assert Assignment.objects.filter(section__report=copy).count() == 2
+    assert copy.sections.get(
+        heading="在提升政务服务效能方面"
+    ).assignment.deadline == report.deadline - datetime.timedelta(days=7)
+
+
+def test_a_final_report_can_start_the_next_period(login, coordinator, report):
+    report.is_final = True
+    report.save()
+    post_clone(login(coordinator), report)
+    assert new_report(report).is_final is False
+
+
+def test_cloning_takes_a_constant_number_of_queries(coordinator, report, django_assert_max_num_queries):
+    from reports.cloning import clone_report
+    from reports.models import Section
+
+    for n in range(30):
+        section = Section.objects.create(report=report, position=10 + n, heading=f"部分{n}")
+        Measure.objects.create(section=section, position=0, lead="甲", body="乙")
+    with django_assert_max_num_queries(12):
+        clone_report(report, coordinator, title="新", shift_days=1)
+
+
+def test_a_department_member_who_does_not_coordinate_cannot_clone(login, drafter, report):
+    client = login(drafter)
+    assert client.get(clone_url(report)).status_code == 403
+    assert post_clone(client, report).status_code == 403
+    assert Report.objects.count() == 1
+
+
+def test_someone_who_cannot_see_the_report_gets_404(login, other_coordinator, report):
+    assert post_clone(login(other_coordinator), report).status_code == 404
+    assert Report.objects.count() == 1
+
+
+def test_bad_input_gets_a_chinese_message_and_creates_nothing(login, coordinator, report):
+    response = post_clone(login(coordinator), report, title="  ", shift_days="很多", content="all")
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "这个字段是必填项" in content or "标题不能为空" in content
+    assert "输入整数" in content
+    assert Report.objects.count() == 1
+
+
+def test_the_report_page_offers_the_clone_to_coordinators_only(login, coordinator, drafter, report):
+    assert clone_url(report) in login(coordinator).get(report.get_absolute_url()).content.decode()
+    assert clone_url(report) not in login(drafter).get(report.get_absolute_url()).content.decode()
