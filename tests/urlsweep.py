@@ -40,11 +40,13 @@ KIND_BY_KWARG = {
     "version_pk": "version",
     "version_id": "version",
     "action": "action",
+    "direction": "direction",
 }
 # For a bare `pk` / `id`, the object kind is the first word of the URL name ("section-edit").
 KIND_BY_NAME_PREFIX = {
     "report": "report",
     "board": "report",
+    "outline": "report",
     "section": "section",
     "measure": "measure",
     "assignment": "assignment",
@@ -52,7 +54,9 @@ KIND_BY_NAME_PREFIX = {
     "version": "version",
 }
 # Transition names a `<str:action>` argument is filled with (DESIGN.md's transition methods).
-ACTIONS = ["submit", "withdraw", "sign_off", "send_back", "accept", "return", "return_to_department"]
+ACTIONS = ["submit", "withdraw", "sign_off", "send_back", "accept", "return", "return_to_department", "comment"]
+# Every word a word argument is filled with, by kind: each URL is requested once per word.
+WORDS = {"action": ACTIONS, "direction": ["up", "down", "indent", "outdent"]}
 OBJECT_KINDS = {"report", "section", "measure", "assignment", "revision", "version"}
 
 
@@ -96,9 +100,11 @@ class Route:
     def urls(self, bundle):
         """The URLs of this route for one bundle of objects (several when it takes an action name)."""
         kinds = self.kinds()
-        fixed = {kwarg: bundle[kind] for kwarg, kind in kinds.items() if kind != "action"}
-        action_kwargs = [kwarg for kwarg, kind in kinds.items() if kind == "action"]
-        combos = [fixed] if not action_kwargs else [{**fixed, action_kwargs[0]: action} for action in ACTIONS]
+        fixed = {kwarg: bundle[kind] for kwarg, kind in kinds.items() if kind not in WORDS}
+        combos = [fixed]
+        for kwarg, kind in kinds.items():
+            if kind in WORDS:
+                combos = [{**combo, kwarg: word} for combo in combos for word in WORDS[kind]]
         return [self.url(kwargs) for kwargs in combos]
 
     def url(self, kwargs):
