@@ -16,13 +16,22 @@ def leads(page):
 
 
 def drag_to_top(page, handle):
-    """Drag with real mouse moves, in small steps, as a person does."""
+    """Drag with real mouse moves, in small steps and with pauses, as a person does.
+
+    SortableJS swaps items on animation frames: a gesture faster than a frame can end
+    before the swap, so the pointer rests over the target before it is released.
+    """
+    handle.scroll_into_view_if_needed()
     start = handle.bounding_box()
     top = page.locator("#measures [data-measure]").first.bounding_box()
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
     page.mouse.down()
     page.mouse.move(start["x"] + 5, start["y"] - 10, steps=5)
+    page.wait_for_timeout(100)
     page.mouse.move(top["x"] + 20, top["y"] + 5, steps=20)
+    page.wait_for_timeout(200)
+    page.mouse.move(top["x"] + 20, top["y"] + 3, steps=2)
+    page.wait_for_timeout(300)
     page.mouse.up()
 
 

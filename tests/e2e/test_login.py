@@ -16,5 +16,7 @@ def test_a_wrong_password_keeps_the_visitor_on_the_login_page(page, drafter):
     page.fill("input[name=username]", drafter.username)
     page.fill("input[name=password]", "wrong")
     page.click("button[type=submit]")
+    error = page.locator(".alert, .invalid-feedback, .errorlist").first
+    error.wait_for()  # the form posts and the page comes back with the error
     assert "/accounts/login/" in page.url
-    assert page.locator(".alert, .invalid-feedback, .errorlist").first.is_visible()
+    assert "正确的用户名和密码" in error.inner_text()
