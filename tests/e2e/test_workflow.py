@@ -1,9 +1,6 @@
 """The sign-off workflow in real Chromium: submit, the placeholder gate, send back, sign off,
 return from the board with a comment, fix, resubmit, sign, accept.
-
-Editing the measure: the section editor (drafting:section-edit, issue 3) is not on this
-branch, so the two "fix" steps update the measure through the ORM, as a save in the editor
-would. Once the editor is merged, switch those steps to typing in it.
+Every edit is typed into the section editor, as the drafter would.
 """
 
 import re
@@ -26,10 +23,12 @@ def click_action(page, action):
         page.click(f"#workflow-panel button[data-action={action}]")
 
 
-def fix_measure(measure, body):
-    """Stands in for a save in the section editor (issue 3)."""
-    measure.body = body
-    measure.save()
+def edit_measure(page, section, measure, body):
+    """Type a measure's new body in the section editor and save."""
+    page.goto(f"/sections/{section.pk}/")
+    page.fill(f"#measure-{measure.pk} textarea[name$='-body']", body)
+    page.get_by_test_id("save").click()
+    expect(page.locator(".alert-success").first).to_be_visible()
 
 
 def test_a_section_goes_from_drafting_to_accepted_through_the_gate_and_a_return(
@@ -37,10 +36,10 @@ def test_a_section_goes_from_drafting_to_accepted_through_the_gate_and_a_return(
 ):
     section = report.our_section
     measure = section.measures.get(position=1)
-    fix_measure(measure, "全程网办率达到X%。")
-
-    # The drafter submits; the panel already warns of the placeholder.
+    # The drafter writes a placeholder for a figure still missing, and submits;
+    # the panel already warns of the placeholder.
     login_as(drafter)
+    edit_measure(page, section, measure, "全程网办率达到X%。")
     open_section(page, section)
     expect(page.get_by_test_id("sign-off-blockers")).to_contain_text("举措“二是”：占位符“X”")
     click_action(page, "submit")
@@ -66,8 +65,8 @@ def test_a_section_goes_from_drafting_to_accepted_through_the_gate_and_a_return(
     login_as(drafter)
     open_section(page, section)
     expect(page.get_by_test_id("review-thread")).to_contain_text("第二条请填写实际比例。")
-    fix_measure(measure, "全程网办率达到95%。")
-    page.reload()
+    edit_measure(page, section, measure, "全程网办率达到95%。")
+    open_section(page, section)
     expect(page.get_by_test_id("sign-off-blockers")).to_have_count(0)
     click_action(page, "submit")
 
@@ -94,7 +93,8 @@ def test_a_section_goes_from_drafting_to_accepted_through_the_gate_and_a_return(
     open_section(page, section)
     expect(page.get_by_test_id("section-state")).to_have_text("退回修改")
     expect(page.get_by_test_id("review-thread")).to_contain_text("请补充与上年同期的对比。")
-    fix_measure(measure, "全程网办率达到95%，较上年同期提高8个百分点。")
+    edit_measure(page, section, measure, "全程网办率达到95%，较上年同期提高8个百分点。")
+    open_section(page, section)
     click_action(page, "submit")
     expect(page.get_by_test_id("section-state")).to_have_text("待签发")
 
