@@ -112,35 +112,32 @@ def reorder(report, pairs):
 
 
 def assign(section, department, deadline, char_limit, user):
-    """Give the section to a department (or take it back); a change of department starts afresh."""
+    """Give the section to a department (or take it back); a change of department starts afresh.
+
+    The assignment itself goes through Assignment.assign, so it is logged and the department
+    is notified like any other move.
+    """
     current = section.assignment if section.has_assignment else None
     if department is None:
         if current is not None:
             current.delete()
         return None
-    if current is None:
-        current = Assignment.objects.create(
-            section=section, department=department, deadline=deadline, char_limit=char_limit
-        )
-        AssignmentTransition.objects.create(
-            assignment=current, actor=user, action=TransitionAction.ASSIGN, to_state=AssignmentState.DRAFT
-        )
-        return current
-    if current.department_id != department.pk:
-        previous = current.state
-        current.department = department
-        current.state = AssignmentState.DRAFT
-        current.signed_off_by, current.signed_off_at = None, None
+    if current is not None and current.department_id != department.pk and current.state != AssignmentState.DRAFT:
+        # Another department starts from a draft, whatever the first one had reached.
         AssignmentTransition.objects.create(
             assignment=current,
             actor=user,
-            action=TransitionAction.ASSIGN,
-            from_state=previous,
+            action=TransitionAction.RESET,
+            from_state=current.state,
             to_state=AssignmentState.DRAFT,
-            comment=department.name,
         )
+        current.state = AssignmentState.DRAFT
+        current.signed_off_by, current.signed_off_at = None, None
+        current.save(update_fields=["state", "signed_off_by", "signed_off_at", "updated_at"])
+    if current is None or current.department_id != department.pk:
+        current = Assignment.assign(section, department, user, deadline)
     current.deadline, current.char_limit = deadline, char_limit
-    current.save()
+    current.save(update_fields=["deadline", "char_limit", "updated_at"])
     return current
 
 

@@ -140,15 +140,33 @@ def test_renaming_and_assigning_a_section(login, coordinator, report, other_depa
     assert str(first.assignment.deadline) == "2026-07-01"
 
 
-def test_reassigning_to_another_department_starts_drafting_afresh(login, coordinator, our_section, other_department):
+def test_reassigning_to_another_department_starts_drafting_afresh(
+    login, coordinator, our_section, other_department, other_drafter, django_capture_on_commit_callbacks, mailoutbox
+):
     Assignment.objects.filter(section=our_section).update(state=AssignmentState.SIGNED_OFF)
-    login(coordinator).post(
-        reverse("reports:section-frame", args=[our_section.pk]),
-        {"heading": our_section.heading, "department": other_department.pk},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        login(coordinator).post(
+            reverse("reports:section-frame", args=[our_section.pk]),
+            {"heading": our_section.heading, "department": other_department.pk},
+        )
     assignment = Assignment.objects.get(section=our_section)
     assert assignment.department == other_department
     assert assignment.state == AssignmentState.DRAFT
+    assert [t.action for t in assignment.transitions.all()][-2:] == ["reset", "assign"]
+    # The new department hears of it like any assignment.
+    assert [m.to for m in mailoutbox] == [[other_drafter.email]]
+
+
+def test_assigning_from_the_outline_notifies_the_department(
+    login, coordinator, report, other_department, other_drafter, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        login(coordinator).post(
+            reverse("reports:section-frame", args=[report.first_section.pk]),
+            {"heading": report.first_section.heading, "department": other_department.pk},
+        )
+    assert [m.to for m in mailoutbox] == [[other_drafter.email]]
+    assert "强化组织领导" in mailoutbox[0].subject
 
 
 def test_unassigning_leaves_the_section_to_the_coordinators(login, coordinator, our_section):
