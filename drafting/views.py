@@ -112,14 +112,13 @@ def dashboard(request):
 
     # Labels come from each report's whole outline, numbered in one query for all reports.
     report_ids = {a.section.report_id for a in assignments} | set(coordinated)
-    outline = Section.objects.filter(report_id__in=report_ids).only("pk", "report_id", "parent_id", "position")
+    outline = Section.objects.filter(report_id__in=report_ids).values_list("report_id", "pk", "parent_id", "position")
     by_report = {}
-    for section in outline:
-        by_report.setdefault(section.report_id, []).append(section)
+    for report_id, *row in outline:
+        by_report.setdefault(report_id, []).append(row)
     place = {}
-    for sections in by_report.values():
-        for n, section in enumerate(numbering.number_tree(sections)):
-            place[section.pk] = (n, section.label)
+    for rows in by_report.values():
+        place.update(numbering.number_rows(rows))
 
     groups = {}
     for assignment in assignments:

@@ -4,6 +4,8 @@ Users never type a number: every label is derived from position, so moving or de
 a section or a measure renumbers the rest wherever the report is shown.
 """
 
+from types import SimpleNamespace
+
 DIGITS = "零一二三四五六七八九"
 MAX_NUMBER = 999
 MAX_LEVEL = 4
@@ -80,3 +82,13 @@ def number_tree(sections):
 
     walk(None, 1, ())
     return ordered
+
+
+def number_rows(rows):
+    """Labels without model instances: (pk, parent_id, position) rows → {pk: (reading order, label)}.
+
+    Pages that show a few sections of a large report need every section's place to number
+    them; tuples cost a fraction of what model instances do.
+    """
+    nodes = [SimpleNamespace(pk=pk, parent_id=parent_id, position=position) for pk, parent_id, position in rows]
+    return {node.pk: (n, node.label) for n, node in enumerate(number_tree(nodes))}

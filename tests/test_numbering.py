@@ -100,3 +100,10 @@ def test_siblings_are_numbered_one_to_n_whatever_positions_are_stored(positions)
     ordered = number_tree(nodes)
     assert [n.number for n in ordered] == list(range(1, len(positions) + 1))
     assert [n.position for n in ordered] == sorted(positions)
+
+
+def test_bare_rows_are_numbered_like_sections():
+    rows = [(1, None, 5), (2, None, 1), (3, 1, 0), (4, 1, 9)]
+    from reports.numbering import number_rows
+
+    assert number_rows(rows) == {2: (0, "一、"), 1: (1, "二、"), 3: (2, "（一）"), 4: (3, "（二）")}
