@@ -37,3 +37,15 @@ def test_the_draft_export_from_the_preview_is_named_as_a_draft(page, login_as, c
     assert docx.Document(str(target)).sections[0].header.paragraphs[0].text == "征求意见稿"
     # The strict Content Security Policy reports any inline style or script as a console error.
     assert errors == []
+
+
+def test_the_board_exports_in_one_click_too(page, login_as, coordinator, report, tmp_path):
+    login_as(coordinator)
+    page.goto(f"/reports/{report.pk}/board/")
+    with page.expect_download() as download_info:
+        page.get_by_test_id("board-export").click()
+    download = download_info.value
+    assert download.suggested_filename == "关于测试工作情况的报告.docx"
+    target = tmp_path / "board.docx"
+    download.save_as(target)
+    assert docx.Document(str(target)).paragraphs[0].text == "关于测试工作情况的报告"
