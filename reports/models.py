@@ -456,13 +456,9 @@ class TransitionAction(models.TextChoices):
     RESET = "reset", _("Reset to drafting")
 
 
-@reversion.register()
-class AssignmentTransition(models.Model):
-    """The assignment's log: every move between states, and free comments, newest last."""
+class LogEntry(models.Model):
+    """Who did something, when, and what they said: the shape of every log in Huigao."""
 
-    assignment = models.ForeignKey(
-        Assignment, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("assignment")
-    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -471,14 +467,26 @@ class AssignmentTransition(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    action = models.CharField(_("action"), max_length=12, choices=TransitionAction)
-    from_state = models.CharField(_("from"), max_length=12, choices=AssignmentState, blank=True)
-    to_state = models.CharField(_("to"), max_length=12, choices=AssignmentState, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["created_at", "pk"]
+
+
+@reversion.register()
+class AssignmentTransition(LogEntry):
+    """The assignment's log: every move between states, and free comments, newest last."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("assignment")
+    )
+    action = models.CharField(_("action"), max_length=12, choices=TransitionAction)
+    from_state = models.CharField(_("from"), max_length=12, choices=AssignmentState, blank=True)
+    to_state = models.CharField(_("to"), max_length=12, choices=AssignmentState, blank=True)
+
+    class Meta(LogEntry.Meta):
         verbose_name = _("transition")
         verbose_name_plural = _("transitions")
 
@@ -496,24 +504,13 @@ class ReportAction(models.TextChoices):
     DELETE_SECTION = "delete_section", _("Section deleted")
 
 
-class ReportEvent(models.Model):
+class ReportEvent(LogEntry):
     """Report-level happenings (finalise, reopen with its reason, import, export …)."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("report"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
     action = models.CharField(_("action"), max_length=16, choices=ReportAction)
-    comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(LogEntry.Meta):
         verbose_name = _("report event")
         verbose_name_plural = _("report events")
 
