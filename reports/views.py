@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from reports import outline_edit
 from reports.docx_export import export_docx, export_filename
 from reports.forms import ReorderForm, ReportForm, SectionAddForm, SectionFrameForm
-from reports.html_render import report_blocks
+from reports.html_render import blocks_html, report_blocks
 from reports.models import Department, Report, ReportAction, ReportEvent, Section
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -180,7 +180,7 @@ def report_preview(request, pk):
     return render(
         request,
         "reports/report_preview.html",
-        {"report": report, "blocks": report_blocks(report, draft=draft), "draft": draft},
+        {"report": report, "blocks_html": blocks_html(report_blocks(report, draft=draft)), "draft": draft},
     )
 
 
