@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports import numbering, workflow
+from reports.board_render import rows_html
 from reports.models import AssignmentState, Report, Section
 from reports.placeholders import count_placeholders
 
@@ -107,12 +109,15 @@ def report_board(request, pk):
     accepted = sum(1 for row in assigned if row.assignment.state == AssignmentState.ACCEPTED)
     not_accepted = len(assigned) - accepted
     problems = workflow.report_problems(report, outline)
+    shown = _filtered(rows, state, department_id)
+    next_url = request.get_full_path()
     return render(
         request,
         "reports/board.html",
         {
             "report": report,
-            "rows": _filtered(rows, state, department_id),
+            "rows": shown,
+            "rows_html": rows_html(shown, report, next_url, get_token(request)),
             "counts": counts,
             "assigned_count": len(assigned),
             "accepted_count": accepted,
@@ -124,7 +129,7 @@ def report_board(request, pk):
             "state": state,
             "department_id": department_id,
             "events": report.events.select_related("actor"),
-            "next": request.get_full_path(),
+            "next": next_url,
         },
     )
 

@@ -82,6 +82,15 @@ ACTION_LABELS = {
 # Reminding makes sense while the department still has something to do.
 REMINDABLE_STATES = (S.DRAFT, S.RETURNED, S.SUBMITTED)
 
+# The Bootstrap badge of each state, on the board and on a section's page.
+STATE_CLASSES = {
+    S.DRAFT: "text-bg-secondary",
+    S.SUBMITTED: "text-bg-warning",
+    S.SIGNED_OFF: "text-bg-info",
+    S.ACCEPTED: "text-bg-success",
+    S.RETURNED: "text-bg-danger",
+}
+
 
 # --- The sign-off gate: placeholders and empty measures -------------------------------------
 

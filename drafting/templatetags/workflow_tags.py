@@ -12,14 +12,6 @@ from reports.placeholders import split_placeholders
 
 register = template.Library()
 
-STATE_CLASSES = {
-    AssignmentState.DRAFT: "text-bg-secondary",
-    AssignmentState.SUBMITTED: "text-bg-warning",
-    AssignmentState.SIGNED_OFF: "text-bg-info",
-    AssignmentState.ACCEPTED: "text-bg-success",
-    AssignmentState.RETURNED: "text-bg-danger",
-}
-
 BUTTON_CLASSES = {
     TransitionAction.SUBMIT: "btn-primary",
     TransitionAction.WITHDRAW: "btn-outline-secondary",
@@ -35,7 +27,7 @@ GATE_STATES = (AssignmentState.DRAFT, AssignmentState.RETURNED, AssignmentState.
 
 @register.filter
 def state_class(state):
-    return STATE_CLASSES.get(state, "text-bg-light")
+    return workflow.STATE_CLASSES.get(state, "text-bg-light")
 
 
 @register.filter
