@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from drafting import content
+from drafting import content, dashboard_rows
 from drafting.diffs import compare, count_changes
 from drafting.forms import (
     MAX_MEASURES,
@@ -146,6 +146,7 @@ def dashboard(request):
     ordered = sorted(groups.values(), key=lambda g: (g["report"].created_at, g["report"].pk), reverse=True)
     for group in ordered:
         group["rows"] = [row for _order, row in sorted(group["rows"], key=lambda item: item[0])]
+        group["rows_html"] = dashboard_rows.rows_html(group["rows"], group["coordinates"])
     return render(request, "drafting/dashboard.html", {"groups": ordered})
 
 

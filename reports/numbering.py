@@ -4,13 +4,14 @@ Users never type a number: every label is derived from position, so moving or de
 a section or a measure renumbers the rest wherever the report is shown.
 """
 
-from types import SimpleNamespace
+from functools import cache
 
 DIGITS = "零一二三四五六七八九"
 MAX_NUMBER = 999
 MAX_LEVEL = 4
 
 
+@cache
 def chinese_numeral(n):
     """1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 101 → 一百零一, 110 → 一百一十."""
     if not 1 <= n <= MAX_NUMBER:
@@ -40,6 +41,7 @@ def parse_chinese_numeral(text):
     raise ValueError(f"not a Chinese numeral: {text!r}")
 
 
+@cache
 def section_label(level, n):
     """一、 / （一） / 1. / （1） for levels 1–4 (GB/T 9704 §7.3.3)."""
     if level == 1:
@@ -90,5 +92,20 @@ def number_rows(rows):
     Pages that show a few sections of a large report need every section's place to number
     them; tuples cost a fraction of what model instances do.
     """
-    nodes = [SimpleNamespace(pk=pk, parent_id=parent_id, position=position) for pk, parent_id, position in rows]
-    return {node.pk: (n, node.label) for n, node in enumerate(number_tree(nodes))}
+    children = {}
+    for pk, parent_id, position in rows:
+        children.setdefault(parent_id, []).append((position, pk))
+    places = {}
+
+    # The walk of number_tree on bare tuples: siblings by (position, pk), each numbered 1, 2, 3 …
+    def walk(parent_id, level):
+        siblings = children.get(parent_id)
+        if not siblings:
+            return
+        siblings.sort()
+        for n, (_position, pk) in enumerate(siblings, start=1):
+            places[pk] = (len(places), section_label(min(level, MAX_LEVEL), n))
+            walk(pk, level + 1)
+
+    walk(None, 1)
+    return places
