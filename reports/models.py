@@ -150,7 +150,14 @@ class Report(models.Model):
             return False
         if user.is_superuser:
             return True
-        return Membership.objects.filter(user=user, department_id=self.lead_department_id).exists()
+        # Asked several times a page (access, editing, the workflow panel): once per user per instance.
+        if "_coordinators" not in self.__dict__:
+            self._coordinators = {}
+        if user.pk not in self._coordinators:
+            self._coordinators[user.pk] = Membership.objects.filter(
+                user=user, department_id=self.lead_department_id
+            ).exists()
+        return self._coordinators[user.pk]
 
     # Finalising and reopening: rules in reports/workflow.py, like the section workflow.
     def finalise(self, user):

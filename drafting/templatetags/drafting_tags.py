@@ -1,6 +1,6 @@
 """Small filters for the drafting pages."""
 
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import forms, template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -48,7 +48,7 @@ def joined(measure):
 # The editor shows a dozen text fields; crispy-forms renders each through a dozen templates, most
 # of the page's time. Plain text inputs and textareas without errors get the same Bootstrap 5 markup
 # here; anything else (errors, other widgets, a helper that changes the layout) goes to crispy.
-_FAST_WIDGETS = {forms.TextInput: "textinput", forms.Textarea: "textarea"}
+_FAST_WIDGETS = {forms.TextInput: "textinput", forms.Textarea: "textarea", forms.CheckboxInput: "checkboxinput"}
 
 
 def _default_layout(form):
@@ -72,7 +72,7 @@ def _attrs_html(attrs):
 
 
 def _widget_html(field, widget):
-    """What BoundField.as_widget() renders for a TextInput or a Textarea, without the templates."""
+    """What BoundField.as_widget() renders for an input or a textarea, without the templates."""
     attrs = field.build_widget_attrs({}, widget)
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
@@ -85,39 +85,64 @@ def _widget_html(field, widget):
     return f'<input type="{escape(context["type"])}" name="{escape(context["name"])}"{value_html}{_attrs_html(context["attrs"])}>'
 
 
-@register.filter
-def bootstrap_field(field):
-    """A form field as crispy-forms' |as_crispy_field shows it (Bootstrap 5)."""
-    widget = field.field.widget
-    class_name = _FAST_WIDGETS.get(type(widget))
-    if (
-        class_name is None
-        or field.errors
-        or not field.label
-        or widget.template_name != type(widget).template_name
-        or not _default_layout(field.form)
-    ):
-        return as_crispy_field(field)
-    # The classes crispy-forms adds to the widget (it keeps them on the widget too).
+def _add_classes(widget, class_name, bootstrap_class):
+    """The classes crispy-forms adds to a widget (it keeps them on the widget too)."""
     css_class = widget.attrs.get("class", "")
     if not css_class:
         css_class = class_name
     elif class_name not in css_class:
         css_class += f" {class_name}"
-    if "form-control" not in css_class.split():
-        css_class += " form-control"
+    if bootstrap_class not in css_class.split():
+        css_class += f" {bootstrap_class}"
     widget.attrs["class"] = css_class
+
+
+def _help_html(field):
+    if not field.help_text:
+        return ""
+    help_id = f'id="{escape(field.auto_id)}_helptext" ' if field.auto_id else ""
+    return f'\n    <div {help_id}class="form-text">{field.help_text}</div>'
+
+
+@register.filter
+def bootstrap_field(field):
+    """A form field as crispy-forms' |as_crispy_field shows it (Bootstrap 5)."""
+    widget = field.field.widget
+    widget_type = type(widget)
+    if field.field.show_hidden_initial or widget.template_name != widget_type.template_name:
+        return as_crispy_field(field)
+    if widget_type is forms.HiddenInput:
+        return mark_safe(_widget_html(field, widget))
+    class_name = _FAST_WIDGETS.get(widget_type)
+    if class_name is None or field.errors or not field.label or not _default_layout(field.form):
+        return as_crispy_field(field)
     required = field.field.required
-    wrapper_class = f" {field.css_classes()}" if field.css_classes() else ""
     label_for = f' for="{escape(field.id_for_label)}"' if field.id_for_label else ""
-    label = escape(str(field.label)) + ('<span class="asteriskField">*</span>' if required else "")
-    help_text = ""
-    if field.help_text:
-        help_id = f'id="{escape(field.auto_id)}_helptext" ' if field.auto_id else ""
-        help_text = f'\n    <div {help_id}class="form-text">{field.help_text}</div>'
+    asterisk = '<span class="asteriskField">*</span>' if required else ""
+    label = f"{escape(str(field.label))}{asterisk}"
+    css_classes = field.css_classes()
+    wrapper_class = f" {escape(css_classes)}" if css_classes else ""
+    if widget_type is forms.CheckboxInput:
+        _add_classes(widget, class_name, "form-check-input")
+        return mark_safe(
+            f'<div class="mb-3">\n<div id="div_{escape(field.auto_id)}" class="form-check{wrapper_class}">\n'
+            f"    {_widget_html(field, widget)}\n"
+            f'    <label{label_for} class="form-check-label{" requiredField" if required else ""}">{label}</label>'
+            f"{_help_html(field)}\n"
+            "</div>\n</div>"
+        )
+    _add_classes(widget, class_name, "form-control")
     return mark_safe(
-        f'<div id="div_{escape(field.auto_id)}" class="mb-3{escape(wrapper_class)}">\n'
+        f'<div id="div_{escape(field.auto_id)}" class="mb-3{wrapper_class}">\n'
         f'    <label{label_for} class="form-label{" requiredField" if required else ""}">{label}</label>\n'
-        f"    {_widget_html(field, widget)}{help_text}\n"
+        f"    {_widget_html(field, widget)}{_help_html(field)}\n"
         "</div>"
     )
+
+
+@register.filter
+def bootstrap_form(form):
+    """An unbound form as crispy-forms' |crispy shows it; bound forms (errors) go to crispy."""
+    if form.is_bound or getattr(form, "helper", None) is not None:
+        return as_crispy_form(form)
+    return mark_safe("\n".join(bootstrap_field(field) for field in form))

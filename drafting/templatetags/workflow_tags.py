@@ -43,7 +43,7 @@ def highlight_placeholders(text):
 
 
 @register.inclusion_tag("drafting/_workflow_panel.html", takes_context=True)
-def workflow_panel(context, section):
+def workflow_panel(context, section, measures=None):
     request = context["request"]
     user = request.user
     assignment = section.assignment if section.has_assignment else None
@@ -74,7 +74,7 @@ def workflow_panel(context, section):
         page = section_page_url(section, user)
         result["problems"] = [
             {"message": problem.message, "url": f"{page}#{problem.anchor}"}
-            for problem in workflow.section_problems(section)
+            for problem in workflow.section_problems(section, measures)
         ]
     result["thread"] = assignment.transitions.select_related("actor")
     return result
