@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -96,10 +96,8 @@ def _next_action(assignment, role, coordinates, chars, placeholders):
 def dashboard(request):
     user = request.user
     roles = dict(Membership.objects.filter(user=user).values_list("department_id", "role"))
-    assignments = (
-        Assignment.objects.in_open_reports()
-        .select_related("section__report", "section__updated_by", "department")
-        .prefetch_related(Prefetch("section__measures", queryset=Measure.objects.only("section_id", "lead", "body")))
+    assignments = Assignment.objects.in_open_reports().select_related(
+        "section__report", "section__updated_by", "department"
     )
     reports = Report.objects.open().select_related("lead_department")
     if not user.is_superuser:
@@ -109,10 +107,20 @@ def dashboard(request):
         reports = reports.filter(lead_department_id__in=list(roles))
     assignments = list(assignments)
     coordinated = {report.pk: report for report in reports}
+    # Only the measures' text, for the counts: bare rows cost a fraction of a prefetch.
+    measures = {}
+    if assignments:
+        texts = Measure.objects.filter(section_id__in=[a.section_id for a in assignments]).order_by()
+        for section_id, lead, body in texts.values_list("section_id", "lead", "body"):
+            measures.setdefault(section_id, []).append(content.MeasureText(None, lead, body))
 
     # Labels come from each report's whole outline, numbered in one query for all reports.
     report_ids = {a.section.report_id for a in assignments} | set(coordinated)
-    outline = Section.objects.filter(report_id__in=report_ids).values_list("report_id", "pk", "parent_id", "position")
+    outline = (
+        Section.objects.filter(report_id__in=report_ids)
+        .order_by()  # number_rows sorts siblings itself
+        .values_list("report_id", "pk", "parent_id", "position")
+    )
     by_report = {}
     for report_id, *row in outline:
         by_report.setdefault(report_id, []).append(row)
@@ -126,7 +134,7 @@ def dashboard(request):
         report = section.report
         coordinates = user.is_superuser or report.lead_department_id in roles
         role = roles.get(assignment.department_id)
-        chars, placeholders = content.counts(section, section.measures.all())
+        chars, placeholders = content.counts(section, measures.get(section.pk, ()))
         action, links = _next_action(assignment, role, coordinates, chars, placeholders)
         order, label = place.get(section.pk, (0, ""))
         row = DashboardRow(
