@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
 
-from reports.models import AssignmentState, MeasureLayout, numbered_measures
+from reports.models import AssignmentState, MeasureLayout, measures_by_section, numbered_measures
 from reports.placeholders import split_placeholders
 from reports.splitting import SENTENCE_END, join_measure
 from reports.text import clean_text, paragraphs
@@ -123,7 +123,8 @@ def write_report(b, report, draft):
     bold_leads = report.bold_measure_leads
     run_in = report.measure_layout == MeasureLayout.RUN_IN
     lead_department = report.lead_department.display_name
-    outline = report.outline(measures=True)
+    outline = report.outline()
+    measures_of = measures_by_section(outline)
     has_children = {s.parent_id for s in outline}
     for section in outline:
         level = min(section.level, len(STYLE_HEADINGS))
@@ -134,7 +135,7 @@ def write_report(b, report, draft):
         b.paragraph(STYLE_HEADINGS[level], runs, kind=f"heading{level}", section=section)
 
         intro = paragraphs(section.intro)
-        measures = numbered_measures(section.measures.all())
+        measures = numbered_measures(measures_of.get(section.pk, ()))
         if draft:
             empty = not intro and not measures and section.pk not in has_children
             pending = assignment is not None and assignment.state != AssignmentState.ACCEPTED

@@ -135,13 +135,18 @@ def section_problems(section, measures=None, prefix=""):
     return problems
 
 
-def report_problems(report, outline=None):
-    """Every placeholder and empty measure anywhere in the report, in reading order."""
+def report_problems(report, outline=None, measures=None):
+    """Every placeholder and empty measure anywhere in the report, in reading order.
+
+    `measures` ({section pk: measures}) saves the sections' own measure queries when the caller
+    has them already.
+    """
     problems = _placeholder_problems(_("Title"), report.title, None, "report-title")
     problems += _placeholder_problems(_("Preamble"), report.preamble, None, "report-preamble")
     for section in outline if outline is not None else report.outline(measures=True):
         prefix = f"{section.label}{section.heading} · "
-        problems += section_problems(section, section.measures.all(), prefix=prefix)
+        section_measures = section.measures.all() if measures is None else measures.get(section.pk, ())
+        problems += section_problems(section, section_measures, prefix=prefix)
     problems += _placeholder_problems(_("Closing"), report.closing, None, "report-closing")
     return problems
 
