@@ -266,11 +266,20 @@ class Section(models.Model):
         if "_member_roles" not in self.__dict__:
             self._member_roles = {}
         if user.pk not in self._member_roles:
-            self._member_roles[user.pk] = (
-                Membership.objects.filter(user=user, department_id=assignment.department_id)
-                .values_list("role", flat=True)
-                .first()
+            # The report's lead department in the same query when the report is at hand: pages
+            # that ask for the role ask whether the user coordinates the report next.
+            report = self.report if Section.report.is_cached(self) else None
+            departments = {assignment.department_id}
+            if report is not None:
+                departments.add(report.lead_department_id)
+            roles = dict(
+                Membership.objects.filter(user=user, department_id__in=departments)
+                .order_by()
+                .values_list("department_id", "role")
             )
+            self._member_roles[user.pk] = roles.get(assignment.department_id)
+            if report is not None:
+                report.__dict__.setdefault("_coordinators", {})[user.pk] = report.lead_department_id in roles
         return self._member_roles[user.pk]
 
     @property
