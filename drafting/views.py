@@ -40,7 +40,7 @@ def _get_section_for_user(request, pk):
     """A section the user may see (404 for everyone else), with what the editor needs."""
     section = get_object_or_404(
         # The parent too: the section's label needs its level, and most sections sit one level down.
-        Section.objects.select_related("report__lead_department", "assignment__department", "updated_by", "parent"),
+        Section.objects.select_related("report", "assignment__department", "updated_by", "parent"),
         pk=pk,
     )
     if not section.can_view(request.user):
