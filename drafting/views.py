@@ -101,7 +101,7 @@ def dashboard(request):
     assignments = Assignment.objects.in_open_reports().select_related(
         "section__report", "section__updated_by", "department"
     )
-    reports = Report.objects.open().select_related("lead_department")
+    reports = Report.objects.open()
     if not user.is_superuser:
         assignments = assignments.filter(
             Q(department_id__in=list(roles)) | Q(section__report__lead_department_id__in=list(roles))
@@ -126,9 +126,10 @@ def dashboard(request):
     by_report = {}
     for report_id, *row in outline:
         by_report.setdefault(report_id, []).append(row)
+    wanted = {a.section_id for a in assignments}
     place = {}
     for rows in by_report.values():
-        place.update(numbering.number_rows(rows))
+        place.update(numbering.places_of(rows, wanted))
 
     groups = {}
     for assignment in assignments:
@@ -138,7 +139,7 @@ def dashboard(request):
         role = roles.get(assignment.department_id)
         chars, placeholders = content.counts(section, measures.get(section.pk, ()))
         action, links = _next_action(assignment, role, coordinates, chars, placeholders)
-        order, label = place.get(section.pk, (0, ""))
+        order, label = place.get(section.pk, ((), ""))
         row = DashboardRow(
             assignment=assignment,
             label=label,

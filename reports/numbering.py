@@ -109,3 +109,35 @@ def number_rows(rows):
 
     walk(None, 1)
     return places
+
+
+def places_of(rows, wanted):
+    """{pk: (path, label)} for the sections in `wanted` only, from one report's (pk, parent_id,
+    position) rows; paths (1, 2) … sort in reading order.
+
+    The dashboard shows a few sections of large reports: it ranks only the siblings on their way up.
+    """
+    parent_of = {}
+    children = {}
+    for pk, parent_id, position in rows:
+        parent_of[pk] = parent_id
+        children.setdefault(parent_id, []).append((position, pk))
+    ranks = {}
+
+    def rank(pk):
+        if pk not in ranks:
+            for n, (_position, sibling) in enumerate(sorted(children[parent_of[pk]]), start=1):
+                ranks[sibling] = n
+        return ranks[pk]
+
+    places = {}
+    for pk in wanted:
+        if pk not in parent_of:
+            continue
+        path, node = [], pk
+        while node is not None:
+            path.append(rank(node))
+            node = parent_of[node]
+        path.reverse()
+        places[pk] = (tuple(path), section_label(min(len(path), MAX_LEVEL), path[-1]))
+    return places
