@@ -97,7 +97,8 @@ def _next_action(assignment, role, coordinates, chars, placeholders):
 
 def dashboard(request):
     user = request.user
-    roles = dict(Membership.objects.filter(user=user).values_list("department_id", "role"))
+    # Unordered: Membership's default ordering joins the department and the user.
+    roles = dict(Membership.objects.filter(user=user).order_by().values_list("department_id", "role"))
     assignments = Assignment.objects.in_open_reports().select_related(
         "section__report", "section__updated_by", "department"
     )
@@ -179,7 +180,8 @@ def _decorate(formset):
 
 
 def _editor(request, section, form=None, formset=None, status=200, **context):
-    measures = numbered_measures(section.measures.all())
+    # Unordered: numbered_measures sorts them, and Measure's default ordering joins the section and report.
+    measures = numbered_measures(section.measures.order_by())
     chars, placeholders = content.counts(section, measures)
     can_edit = section.can_edit(request.user)
     heading_editable = can_edit and section.report.is_coordinator(request.user)
