@@ -95,14 +95,20 @@ def _next_action(assignment, role, coordinates, chars, placeholders):
     return "—", False
 
 
+PK_SLOT = 2147483647  # reversed in place of a primary key, then replaced
+
+
 def dashboard(request):
     user = request.user
     # Unordered: Membership's default ordering joins the department and the user.
     roles = dict(Membership.objects.filter(user=user).order_by().values_list("department_id", "role"))
-    assignments = Assignment.objects.in_open_reports().select_related(
-        "section__report", "section__updated_by", "department"
+    # Unordered as well: groups and rows are sorted below.
+    assignments = (
+        Assignment.objects.in_open_reports()
+        .select_related("section__report", "section__updated_by", "department")
+        .order_by()
     )
-    reports = Report.objects.open()
+    reports = Report.objects.open().order_by()
     if not user.is_superuser:
         assignments = assignments.filter(
             Q(department_id__in=list(roles)) | Q(section__report__lead_department_id__in=list(roles))
@@ -132,6 +138,7 @@ def dashboard(request):
     for rows in by_report.values():
         place.update(numbering.places_of(rows, wanted))
 
+    edit_url = reverse("drafting:section-edit", args=[PK_SLOT]).replace(str(PK_SLOT), "{}")
     groups = {}
     for assignment in assignments:
         section = assignment.section
@@ -147,7 +154,7 @@ def dashboard(request):
             chars=chars,
             placeholders=placeholders,
             action=action,
-            action_url=reverse("drafting:section-edit", args=[section.pk]) if links else None,
+            action_url=edit_url.format(section.pk) if links else None,
             is_member=bool(role),
         )
         groups.setdefault(report.pk, {"report": report, "coordinates": coordinates, "rows": []})["rows"].append(
