@@ -135,9 +135,9 @@ class _Page:
 def rows_html(rows, report, next_url, csrf_token):
     """The <tbody> rows of the board (an empty-state row when nothing matches)."""
     if not rows:
-        return mark_safe(
-            f'\n    <tr><td colspan="7" class="text-body-secondary">{escape(gettext("No sections match."))}</td></tr>\n    '
-        )
+        # gettext stays outside the f-string: makemessages cannot see calls inside one.
+        nothing = escape(gettext("No sections match."))
+        return mark_safe(f'\n    <tr><td colspan="7" class="text-body-secondary">{nothing}</td></tr>\n    ')
     page = _Page(report, next_url, csrf_token)
     # Every value in the rows was escaped above.
     return mark_safe("".join(page.row(row) for row in rows))

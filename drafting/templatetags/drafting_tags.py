@@ -161,22 +161,31 @@ def measure_card(form):
     order = form["ORDER"].value() if "ORDER" in form.fields else None
     delete = form["DELETE"]
     prefix = escape(form.prefix)
+    # gettext stays outside the f-strings: makemessages cannot see calls inside them.
+    word_drag_to_reorder = escape(gettext("Drag to reorder"))
+    word_characters = escape(gettext("characters"))
+    word_placeholders = escape(gettext("placeholders"))
+    word_move_up = escape(gettext("Move up"))
+    word_up = escape(gettext("Up"))
+    word_move_down = escape(gettext("Move down"))
+    word_down = escape(gettext("Down"))
+    word_delete = escape(gettext("Delete"))
     return mark_safe(
         f'<div class="card mb-2 measure-form{" measure-deleted" if deleted else ""}" data-measure'
         f"{f' id="measure-{escape(str(measure_id))}"' if measure_id else ''}>\n"
         '  <div class="card-body py-2">\n'
         '    <div class="d-flex flex-wrap align-items-center gap-2 mb-1">\n'
-        f'      <span class="drag-handle d-none" title="{escape(gettext("Drag to reorder"))}" aria-hidden="true">⠿</span>\n'
+        f'      <span class="drag-handle d-none" title="{word_drag_to_reorder}" aria-hidden="true">⠿</span>\n'
         f'      <span class="measure-ordinal fw-bold" data-testid="measure-ordinal">{escape(getattr(form, "ordinal", ""))}</span>\n'
         '      <span class="small text-body-secondary ms-auto">\n'
-        f"        <span data-chars>{char_count(text)}</span> {escape(gettext('characters'))} ·\n"
-        f"        {escape(gettext('placeholders'))} <span data-placeholders>{count_placeholders(text)}</span>\n"
+        f"        <span data-chars>{char_count(text)}</span> {word_characters} ·\n"
+        f"        {word_placeholders} <span data-placeholders>{count_placeholders(text)}</span>\n"
         "      </span>\n"
-        f'      <button type="submit" name="move" value="{prefix}:up" class="btn btn-sm btn-outline-secondary" data-move="up" title="{escape(gettext("Move up"))}">{escape(gettext("Up"))}</button>\n'
-        f'      <button type="submit" name="move" value="{prefix}:down" class="btn btn-sm btn-outline-secondary" data-move="down" title="{escape(gettext("Move down"))}">{escape(gettext("Down"))}</button>\n'
+        f'      <button type="submit" name="move" value="{prefix}:up" class="btn btn-sm btn-outline-secondary" data-move="up" title="{word_move_up}">{word_up}</button>\n'
+        f'      <button type="submit" name="move" value="{prefix}:down" class="btn btn-sm btn-outline-secondary" data-move="down" title="{word_move_down}">{word_down}</button>\n'
         '      <div class="form-check mb-0">\n'
         f'        <input type="checkbox" class="form-check-input" name="{escape(delete.html_name)}" id="{escape(delete.auto_id)}" data-delete{" checked" if deleted else ""}>\n'
-        f'        <label class="form-check-label small" for="{escape(delete.auto_id)}">{escape(gettext("Delete"))}</label>\n'
+        f'        <label class="form-check-label small" for="{escape(delete.auto_id)}">{word_delete}</label>\n'
         "      </div>\n"
         "    </div>\n"
         f"    {bootstrap_field(form['id'])}\n"
