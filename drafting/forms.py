@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from drafting.diffs import MeasureText
 from reports.splitting import split_measures
-from reports.text import clean_text
+from reports.text import clean_text, one_line
 
 MEASURE_PREFIX = "measures"
 # 200 measures of four fields each stay under Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1000).
@@ -16,10 +16,6 @@ MAX_MEASURES = 200
 MAX_TEXT = 20_000
 MAX_PASTE = 100_000
 MEASURE_FIELDS = ("id", "lead", "body", "DELETE", "ORDER")
-
-
-def _one_line(value):
-    return " ".join(clean_text(value).split("\n")).strip()
 
 
 def _paragraphs(value):
@@ -54,7 +50,7 @@ class SectionForm(forms.Form):
         self.helper.disable_csrf = True
 
     def clean_heading(self):
-        heading = _one_line(self.cleaned_data["heading"])
+        heading = one_line(self.cleaned_data["heading"])
         if not heading:
             raise ValidationError(_("The heading cannot be empty."), code="empty_heading")
         return heading
@@ -63,7 +59,7 @@ class SectionForm(forms.Form):
         return _paragraphs(self.cleaned_data["intro"])
 
     def clean_note(self):
-        return _one_line(self.cleaned_data["note"])
+        return one_line(self.cleaned_data["note"])
 
 
 class MeasureForm(forms.Form):
@@ -83,7 +79,7 @@ class MeasureForm(forms.Form):
 
     def clean_lead(self):
         # The ordinal and the full stop after the lead are added when the text is put together.
-        return _one_line(self.cleaned_data["lead"]).removesuffix("。")
+        return one_line(self.cleaned_data["lead"]).removesuffix("。")
 
     def clean_body(self):
         return _paragraphs(self.cleaned_data["body"])

@@ -6,13 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.models import Department, Report, Section
 from reports.numbering import MAX_LEVEL
-from reports.text import clean_text
+from reports.text import clean_text, one_line
 
 MAX_TEXT = 50_000
-
-
-def _clean_line(value):
-    return " ".join(clean_text(value).split())
 
 
 def _clean_long(value, field_name):
@@ -73,13 +69,13 @@ class ReportForm(forms.ModelForm):
         self.fields["lead_department"].help_text = _("The coordinating office: its members coordinate the report.")
 
     def clean_title(self):
-        title = _clean_line(self.cleaned_data["title"])
+        title = one_line(self.cleaned_data["title"])
         if not title:
             raise ValidationError(_("The title cannot be empty."), code="required")
         return title
 
     def clean_issuer(self):
-        return _clean_line(self.cleaned_data["issuer"])
+        return one_line(self.cleaned_data["issuer"])
 
     def clean_preamble(self):
         return _clean_long(self.cleaned_data["preamble"], _("The preamble"))
@@ -97,7 +93,7 @@ class SectionAddForm(forms.Form):
         self.report = report
 
     def clean_heading(self):
-        heading = _clean_line(self.cleaned_data["heading"])
+        heading = one_line(self.cleaned_data["heading"])
         if not heading:
             raise ValidationError(_("The heading cannot be empty."), code="required")
         return heading
@@ -132,7 +128,7 @@ class SectionFrameForm(forms.Form):
     )
 
     def clean_heading(self):
-        heading = _clean_line(self.cleaned_data["heading"])
+        heading = one_line(self.cleaned_data["heading"])
         if not heading:
             raise ValidationError(_("The heading cannot be empty."), code="required")
         return heading

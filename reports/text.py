@@ -25,3 +25,8 @@ def paragraphs(value):
 def char_count(value):
     """Characters as an editor counts them for a length limit: no whitespace."""
     return sum(1 for ch in value or "" if not ch.isspace())
+
+
+def one_line(value):
+    """A heading, title or note: cleaned, on one line, runs of white space as one space."""
+    return " ".join(clean_text(value).split())
