@@ -123,11 +123,11 @@ def dashboard(request):
         for section_id, lead, body in texts.values_list("section_id", "lead", "body"):
             measures.setdefault(section_id, []).append(content.MeasureText(None, lead, body))
 
-    # Labels come from each report's whole outline, numbered in one query for all reports.
+    # Labels come from each report's whole outline, read in one query for all reports.
     report_ids = {a.section.report_id for a in assignments} | set(coordinated)
     outline = (
         Section.objects.filter(report_id__in=report_ids)
-        .order_by()  # number_rows sorts siblings itself
+        .order_by()  # places_of sorts siblings itself
         .values_list("report_id", "pk", "parent_id", "position")
     )
     by_report = {}

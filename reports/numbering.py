@@ -86,31 +86,6 @@ def number_tree(sections):
     return ordered
 
 
-def number_rows(rows):
-    """Labels without model instances: (pk, parent_id, position) rows → {pk: (reading order, label)}.
-
-    Pages that show a few sections of a large report need every section's place to number
-    them; tuples cost a fraction of what model instances do.
-    """
-    children = {}
-    for pk, parent_id, position in rows:
-        children.setdefault(parent_id, []).append((position, pk))
-    places = {}
-
-    # The walk of number_tree on bare tuples: siblings by (position, pk), each numbered 1, 2, 3 …
-    def walk(parent_id, level):
-        siblings = children.get(parent_id)
-        if not siblings:
-            return
-        siblings.sort()
-        for n, (_position, pk) in enumerate(siblings, start=1):
-            places[pk] = (len(places), section_label(min(level, MAX_LEVEL), n))
-            walk(pk, level + 1)
-
-    walk(None, 1)
-    return places
-
-
 def places_of(rows, wanted):
     """{pk: (path, label)} for the sections in `wanted` only, from one report's (pk, parent_id,
     position) rows; paths (1, 2) … sort in reading order.

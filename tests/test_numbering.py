@@ -102,20 +102,14 @@ def test_siblings_are_numbered_one_to_n_whatever_positions_are_stored(positions)
     assert [n.position for n in ordered] == sorted(positions)
 
 
-def test_bare_rows_are_numbered_like_sections():
-    rows = [(1, None, 5), (2, None, 1), (3, 1, 0), (4, 1, 9)]
-    from reports.numbering import number_rows
-
-    assert number_rows(rows) == {2: (0, "一、"), 1: (1, "二、"), 3: (2, "（一）"), 4: (3, "（二）")}
-
-
 def test_places_of_a_few_sections_match_the_whole_outline():
-    from reports.numbering import number_rows, places_of
+    from reports.numbering import places_of
 
     # Ties in position are broken by pk, gaps ignored, three levels deep.
     rows = [(1, None, 5), (2, None, 1), (3, 1, 0), (4, 1, 9), (5, 4, 2), (6, 4, 2), (7, 2, 3)]
     places = places_of(rows, {1, 4, 6, 7, 99})
     assert places == {1: ((2,), "二、"), 4: ((2, 2), "（二）"), 6: ((2, 2, 2), "2."), 7: ((1, 1), "（一）")}
-    whole = number_rows(rows)
+    # The same labels and order as numbering the whole outline.
+    whole = {node.pk: (n, node.label) for n, node in enumerate(number_tree([Node(*row) for row in rows]))}
     assert sorted(places, key=lambda pk: places[pk][0]) == sorted(places, key=lambda pk: whole[pk][0])
     assert all(places[pk][1] == whole[pk][1] for pk in places)
