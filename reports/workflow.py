@@ -174,16 +174,8 @@ def _has_role(who, section, report, user):
     if who == SIGNER:
         return section.member_role(user) == Role.SIGNER
     if who == COORDINATOR:
-        return _is_coordinator(report, user)
-    return bool(section.member_role(user)) or _is_coordinator(report, user)
-
-
-def _is_coordinator(report, user):
-    # Remembered on the instance: the panel asks once per possible move.
-    cache = report.__dict__.setdefault("_coordinator_cache", {})
-    if user.pk not in cache:
-        cache[user.pk] = report.is_coordinator(user)
-    return cache[user.pk]
+        return report.is_coordinator(user)
+    return bool(section.member_role(user)) or report.is_coordinator(user)
 
 
 def _role_error(who, assignment):
