@@ -116,3 +116,45 @@ def test_the_template_scan_catches_inline_code(snippet):
 def test_the_template_scan_allows_external_scripts_and_classes():
     assert not inline_code_in('<script src="/static/js/editor.js" defer></script><p class="lead">x</p>')
     assert not inline_code_in('<input name="onboarding" data-style="x" value="{{ form.style }}">')
+
+
+# --- PostgreSQL prepares the queries every page repeats ------------------------------------------
+
+
+def _database_options(**env):
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s;"
+        "print(json.dumps(s.DATABASES['default'].get('OPTIONS', {}), sort_keys=True))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env={"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "reports.settings", **PRODUCTION_ENV, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_postgresql_uses_prepared_statements_unless_switched_off():
+    url = {"DATABASE_URL": "postgres://huigao@db.intranet.example/huigao"}
+    assert _database_options(**url) == '{"prepare_threshold": 5, "server_side_binding": true}'
+    assert _database_options(**url, DB_PREPARED_STATEMENTS="0") == "{}"
+
+
+@pytest.mark.django_db
+def test_a_query_run_again_and_again_is_prepared_on_postgresql():
+    from django.db import connection
+
+    from reports.models import Section
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's; CI runs this file on PostgreSQL too")
+    for _ in range(6):
+        list(Section.objects.filter(report_id=1, parent_id=None).values_list("position", "pk"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "reports_section"' in statement for statement in statements), statements
