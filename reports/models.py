@@ -236,10 +236,14 @@ class Section(models.Model):
     @property
     def number(self):
         if "_number" not in self.__dict__:
-            siblings = Section.objects.filter(report_id=self.report_id, parent_id=self.parent_id)
-            self._number = (
-                siblings.filter(Q(position__lt=self.position) | Q(position=self.position, pk__lt=self.pk)).count() + 1
+            # The siblings' places, ranked here: a plainer query than a COUNT with an OR, and
+            # cheaper to build, on a page (the editor) that asks for one label.
+            siblings = (
+                Section.objects.filter(report_id=self.report_id, parent_id=self.parent_id)
+                .order_by()
+                .values_list("position", "pk")
             )
+            self._number = sum(1 for place in siblings if place < (self.position, self.pk)) + 1
         return self._number
 
     @number.setter

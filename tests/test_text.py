@@ -1,0 +1,30 @@
+"""Text hygiene and counting (reports/text.py): what every page's character counts rest on."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reports.text import char_count, clean_text, one_line
+
+
+def test_character_count_leaves_out_every_kind_of_space():
+    # Ideographic space (U+3000), no-break space, tab and newline are all white space.
+    assert char_count("一是加强\u3000组织 领导。\n\t二是\u00a0落实") == 13
+
+
+def test_character_count_of_nothing_is_zero():
+    assert char_count("") == 0
+    assert char_count(None) == 0
+    assert char_count(" \n\u3000") == 0
+
+
+@given(st.text())
+def test_character_count_is_the_number_of_characters_that_are_not_space(text):
+    assert char_count(text) == sum(1 for ch in text if not ch.isspace())
+
+
+def test_cleaning_drops_control_characters_and_normalises_line_ends():
+    assert clean_text("甲\x00乙\r\n丙\r丁\x0b") == "甲乙\n丙\n丁"
+
+
+def test_one_line_joins_runs_of_space():
+    assert one_line("  关于\n推进\t\t乡村振兴  ") == "关于 推进 乡村振兴"
