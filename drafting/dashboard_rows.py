@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from reports.models import AssignmentState
+
 _PK = 2147483647  # reversed in place of a primary key, then replaced
 
 
@@ -57,7 +59,7 @@ def _row(row, coordinates, edit_url, words):
         f"      <td>{heading}</td>\n"
         f"      {department}\n"
         f'      <td><span class="badge text-bg-light state-{escape(assignment.state)}">'
-        f"{escape(str(assignment.get_state_display()))}</span></td>\n"
+        f"{words['states'].get(assignment.state, escape(assignment.state))}</span></td>\n"
         f"      <td>{deadline}</td>\n"
         f'      <td class="small">{edited}</td>\n'
         f'      <td class="text-end{placeholders_class}" data-testid="placeholders">{row.placeholders}</td>\n'
@@ -70,6 +72,11 @@ def _row(row, coordinates, edit_url, words):
 def rows_html(rows, coordinates):
     """The <tbody> rows of one report's table on the dashboard."""
     edit_url = reverse("drafting:section-edit", args=[_PK]).replace(str(_PK), "{}")
-    words = {"overdue": escape(gettext("overdue")), "due soon": escape(gettext("due soon"))}
+    words = {
+        "overdue": escape(gettext("overdue")),
+        "due soon": escape(gettext("due soon")),
+        # Once per table: get_state_display() hashes every lazy label, translating each, per row.
+        "states": {value: escape(str(label)) for value, label in AssignmentState.choices},
+    }
     # Every value in the rows was escaped above.
     return mark_safe("".join(_row(row, coordinates, edit_url, words) for row in rows))

@@ -87,16 +87,16 @@ def number_tree(sections):
 
 
 def places_of(rows, wanted):
-    """{pk: (path, label)} for the sections in `wanted` only, from one report's (pk, parent_id,
-    position) rows; paths (1, 2) … sort in reading order.
+    """{pk: (path, label)} for the sections in `wanted` only, from (report_id, pk, parent_id,
+    position) rows of one or more reports; paths (1, 2) … sort in reading order within a report.
 
     The dashboard shows a few sections of large reports: it ranks only the siblings on their way up.
     """
     parent_of = {}
     children = {}
-    for pk, parent_id, position in rows:
-        parent_of[pk] = parent_id
-        children.setdefault(parent_id, []).append((position, pk))
+    for report_id, pk, parent_id, position in rows:
+        parent_of[pk] = (report_id, parent_id)
+        children.setdefault((report_id, parent_id), []).append((position, pk))
     ranks = {}
 
     def rank(pk):
@@ -112,7 +112,7 @@ def places_of(rows, wanted):
         path, node = [], pk
         while node is not None:
             path.append(rank(node))
-            node = parent_of[node]
+            node = parent_of[node][1]
         path.reverse()
         places[pk] = (tuple(path), section_label(min(len(path), MAX_LEVEL), path[-1]))
     return places

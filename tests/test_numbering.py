@@ -105,10 +105,20 @@ def test_siblings_are_numbered_one_to_n_whatever_positions_are_stored(positions)
 def test_places_of_a_few_sections_match_the_whole_outline():
     from reports.numbering import places_of
 
-    # Ties in position are broken by pk, gaps ignored, three levels deep.
+    # Ties in position are broken by pk, gaps ignored, three levels deep; a second report's
+    # sections (pks 11, 12) are ranked among themselves, not with the first report's.
     rows = [(1, None, 5), (2, None, 1), (3, 1, 0), (4, 1, 9), (5, 4, 2), (6, 4, 2), (7, 2, 3)]
-    places = places_of(rows, {1, 4, 6, 7, 99})
-    assert places == {1: ((2,), "二、"), 4: ((2, 2), "（二）"), 6: ((2, 2, 2), "2."), 7: ((1, 1), "（一）")}
+    other = [(11, None, 3), (12, None, 0)]
+    outline = [(70, *row) for row in rows] + [(71, *row) for row in other]
+    places = places_of(outline, {1, 4, 6, 7, 11, 99})
+    assert places == {
+        1: ((2,), "二、"),
+        4: ((2, 2), "（二）"),
+        6: ((2, 2, 2), "2."),
+        7: ((1, 1), "（一）"),
+        11: ((2,), "二、"),
+    }
+    del places[11]
     # The same labels and order as numbering the whole outline.
     whole = {node.pk: (n, node.label) for n, node in enumerate(number_tree([Node(*row) for row in rows]))}
     assert sorted(places, key=lambda pk: places[pk][0]) == sorted(places, key=lambda pk: whole[pk][0])

@@ -300,6 +300,30 @@ def test_the_review_page_shows_buttons_thread_and_notes_newest_last(client, repo
     assert 'data-action="sign_off"' not in page
 
 
+def test_the_panel_shows_markup_in_names_notes_and_headings_as_text(client, report, drafter, signer):
+    # The panel is built in Python: everything a user typed must come out escaped.
+    section = report.our_section
+    section.heading = "<b>加粗</b>标题×××"
+    section.save()
+    department = section.assignment.department
+    department.short_name = "<i>农业</i>"
+    department.save()
+    signer.first_name = "<script>张</script>"
+    signer.save()
+    assignment = section.assignment
+    assignment.submit(drafter)
+    assignment.send_back(signer, "第一行<em>强调</em>\n第二行")
+    client.force_login(drafter)
+    page = client.get(reverse("drafting:section-edit", args=[section.pk])).content.decode()
+    panel = page[page.index('id="workflow-panel"') : page.index('id="section-form"')]
+    assert "第一行&lt;em&gt;强调&lt;/em&gt;<br>第二行" in panel
+    assert "&lt;script&gt;张&lt;/script&gt;" in panel and "<script>张" not in panel
+    assert "&lt;i&gt;农业&lt;/i&gt;" in panel
+    # The blocker list names the heading's placeholder and links to it.
+    blockers = panel[panel.index('data-testid="sign-off-blockers"') :]
+    assert "#section-heading" in blockers and "<b>" not in blockers
+
+
 def test_another_departments_member_gets_404_for_the_review_page(client, report, other_drafter):
     client.force_login(other_drafter)
     assert client.get(reverse("drafting:section-review", args=[report.our_section.pk])).status_code == 404
