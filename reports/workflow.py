@@ -180,14 +180,15 @@ def _has_role(who, section, report, user):
 
 def _role_error(who, assignment):
     department = assignment.department.display_name
-    messages = {
-        MEMBER: _("Only members of %(department)s may do this.") % {"department": department},
-        SIGNER: _("Only the signers of %(department)s may sign off or send back this section.")
-        % {"department": department},
-        COORDINATOR: _("Only the coordinators of this report may accept or return sections."),
-        VIEWER: _("Only the department and the report's coordinators may comment on this section."),
-    }
-    return PermissionDenied(messages[who])
+    if who == MEMBER:
+        return PermissionDenied(_("Only members of %(department)s may do this.") % {"department": department})
+    if who == SIGNER:
+        return PermissionDenied(
+            _("Only the signers of %(department)s may sign off or send back this section.") % {"department": department}
+        )
+    if who == COORDINATOR:
+        return PermissionDenied(_("Only the coordinators of this report may accept or return sections."))
+    return PermissionDenied(_("Only the department and the report's coordinators may comment on this section."))
 
 
 def _check(assignment, user, action, comment):
@@ -220,7 +221,9 @@ def _check(assignment, user, action, comment):
 def allowed_actions(assignment, user):
     """The moves the user may try now (the sign-off gate is checked when they do)."""
     allowed = []
-    for action in RULES:
+    for action, rule in RULES.items():
+        if assignment.state not in rule.sources:
+            continue  # _check would refuse it too; this skips building its message
         try:
             _check(assignment, user, action, comment="-")
         except (PermissionDenied, ValidationError):
