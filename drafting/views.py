@@ -222,8 +222,11 @@ def _raw_snapshot(section, post):
     """What the user sent, even when it does not validate: shown so that nothing is lost."""
     data = arrange_measures(post)
     measures = []
-    total = data.get(f"{MEASURE_PREFIX}-TOTAL_FORMS", "")
-    for index in range(min(int(total), MAX_MEASURES) if total.isdigit() else 0):
+    try:
+        total = min(int(data.get(f"{MEASURE_PREFIX}-TOTAL_FORMS", "")), MAX_MEASURES)
+    except ValueError:  # not a number, or one of thousands of digits (Python refuses to parse those)
+        total = 0
+    for index in range(total):
         lead = data.get(f"{MEASURE_PREFIX}-{index}-lead", "")
         body = data.get(f"{MEASURE_PREFIX}-{index}-body", "")
         if (lead or body) and not data.get(f"{MEASURE_PREFIX}-{index}-DELETE"):

@@ -76,8 +76,8 @@ def _filters(request, rows):
     for row in rows:
         if row.assignment:
             departments[row.assignment.department_id] = row.assignment.department
-    department = request.GET.get("department", "")
-    department_id = int(department) if department.isdigit() and int(department) in departments else None
+    # Matched as text: int() fails on "²" and on thousands of digits, both of which are isdigit().
+    department_id = {str(pk): pk for pk in departments}.get(request.GET.get("department", ""))
     return state, department_id, sorted(departments.values(), key=lambda d: (d.position, d.pk))
 
 

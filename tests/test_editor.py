@@ -197,6 +197,17 @@ def test_a_coordinator_cannot_save_a_drafting_section(login, coordinator, our_se
     assert our_section.intro == ""
 
 
+@pytest.mark.parametrize("total", ["9" * 4301, "²", "-3", ""])
+def test_a_refused_save_with_a_nonsense_measure_count_still_says_why(login, coordinator, our_section, total):
+    # The form fuzzer found this one: a count of 4,301 digits made Python refuse to parse it (a 500).
+    data = {**editor_data(our_section, intro="协调人改的。"), "measures-TOTAL_FORMS": total}
+    response = login(coordinator).post(edit_url(our_section), data)
+    assert response.status_code == 403
+    assert "协调人改的。" in response.content.decode()
+    our_section.refresh_from_db()
+    assert our_section.intro == ""
+
+
 def test_a_coordinator_edits_the_heading_of_an_unassigned_section(login, coordinator, report):
     section = report.first_section
     client = login(coordinator)
