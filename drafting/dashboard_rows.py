@@ -7,14 +7,11 @@ drafting/dashboard.html produced; every value from the database goes through esc
 
 from html import escape
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from reports.models import AssignmentState
-
-_PK = 2147483647  # reversed in place of a primary key, then replaced
 
 
 def _row(row, coordinates, edit_url, words):
@@ -69,9 +66,8 @@ def _row(row, coordinates, edit_url, words):
     )
 
 
-def rows_html(rows, coordinates):
-    """The <tbody> rows of one report's table on the dashboard."""
-    edit_url = reverse("drafting:section-edit", args=[_PK]).replace(str(_PK), "{}")
+def rows_html(rows, coordinates, edit_url):
+    """The <tbody> rows of one report's table on the dashboard; `edit_url` has '{}' for the pk."""
     words = {
         "overdue": escape(gettext("overdue")),
         "due soon": escape(gettext("due soon")),

@@ -117,7 +117,8 @@ MeasureFormSet = forms.formset_factory(
 )
 
 
-def _int(value, default):
+def int_or(value, default):
+    """value as an int, or default when it is none (int() also refuses 4,301 digits or more)."""
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -132,7 +133,7 @@ def arrange_measures(data, move=None, add=False):
     result has form i at position i, so the formset's forms are in reading order.
     """
     prefix = MEASURE_PREFIX
-    total = _int(data.get(f"{prefix}-TOTAL_FORMS"), None)
+    total = int_or(data.get(f"{prefix}-TOTAL_FORMS"), None)
     if total is None or total < 0:
         # A missing or forged management form must fail validation, not save no measures.
         return data.copy()
@@ -140,7 +141,7 @@ def arrange_measures(data, move=None, add=False):
     rows = []
     for index in range(total):
         row = {name: data.get(f"{prefix}-{index}-{name}", "") for name in MEASURE_FIELDS}
-        rows.append((_int(row["ORDER"], index + 1), index, row))
+        rows.append((int_or(row["ORDER"], index + 1), index, row))
     rows.sort(key=lambda item: (item[0], item[1]))
     rows = [(index, row) for _order, index, row in rows]
     if move:

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,9 +19,11 @@ from drafting.forms import (
     PasteForm,
     SectionForm,
     arrange_measures,
+    int_or,
     measure_initial,
 )
 from reports import numbering
+from reports.board_render import url_pattern
 from reports.models import (
     EDITABLE_STATES,
     Assignment,
@@ -95,9 +96,6 @@ def _next_action(assignment, role, coordinates, chars, placeholders):
     return "—", False
 
 
-PK_SLOT = 2147483647  # reversed in place of a primary key, then replaced
-
-
 def dashboard(request):
     user = request.user
     # Unordered: Membership's default ordering joins the department and the user.
@@ -133,7 +131,7 @@ def dashboard(request):
     )
     place = numbering.places_of(outline, {a.section_id for a in assignments})
 
-    edit_url = reverse("drafting:section-edit", args=[PK_SLOT]).replace(str(PK_SLOT), "{}")
+    edit_url = url_pattern("drafting:section-edit", None)
     groups = {}
     for assignment in assignments:
         section = assignment.section
@@ -160,7 +158,7 @@ def dashboard(request):
     ordered = sorted(groups.values(), key=lambda g: (g["report"].created_at, g["report"].pk), reverse=True)
     for group in ordered:
         group["rows"] = [row for _order, row in sorted(group["rows"], key=lambda item: item[0])]
-        group["rows_html"] = dashboard_rows.rows_html(group["rows"], group["coordinates"])
+        group["rows_html"] = dashboard_rows.rows_html(group["rows"], group["coordinates"], edit_url)
     return render(request, "drafting/dashboard.html", {"groups": ordered})
 
 
@@ -222,11 +220,8 @@ def _raw_snapshot(section, post):
     """What the user sent, even when it does not validate: shown so that nothing is lost."""
     data = arrange_measures(post)
     measures = []
-    try:
-        total = min(int(data.get(f"{MEASURE_PREFIX}-TOTAL_FORMS", "")), MAX_MEASURES)
-    except ValueError:  # not a number, or one of thousands of digits (Python refuses to parse those)
-        total = 0
-    for index in range(total):
+    # int_or: not a number, or one of thousands of digits (which Python refuses to parse), is none.
+    for index in range(min(int_or(data.get(f"{MEASURE_PREFIX}-TOTAL_FORMS"), 0), MAX_MEASURES)):
         lead = data.get(f"{MEASURE_PREFIX}-{index}-lead", "")
         body = data.get(f"{MEASURE_PREFIX}-{index}-body", "")
         if (lead or body) and not data.get(f"{MEASURE_PREFIX}-{index}-DELETE"):

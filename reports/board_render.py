@@ -19,12 +19,13 @@ from reports.workflow import STATE_CLASSES
 _PK = 2147483647  # reversed in place of a primary key, then replaced
 
 
-def _url_pattern(name, *args):
+def url_pattern(name, *args):
     """The URL of `name` as a format string: '{}' in place of each primary key."""
     return reverse(name, args=[_PK if arg is None else arg for arg in args]).replace(str(_PK), "{}")
 
 
-def _day(value):
+def day_label(value):
+    """A date as Django's date:"Y年n月j日" writes it (the year in four digits)."""
     return f"{value.year:04d}年{value.month}月{value.day}日"
 
 
@@ -33,9 +34,9 @@ class _Page:
 
     def __init__(self, report, next_url, csrf_token):
         self.final = report.is_final
-        self.review_url = _url_pattern("drafting:section-review", None)
-        self.action_url = _url_pattern("drafting:section-action", None, "accept").replace("accept", "{}")
-        self.remind_url = _url_pattern("reports:board-remind", report.pk, None)
+        self.review_url = url_pattern("drafting:section-review", None)
+        self.action_url = url_pattern("drafting:section-action", None, "accept").replace("accept", "{}")
+        self.remind_url = url_pattern("reports:board-remind", report.pk, None)
         self.hidden = (
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(csrf_token))}">'
             f'<input type="hidden" name="next" value="{escape(next_url)}">'
@@ -94,7 +95,7 @@ class _Page:
         section = row.section
         assignment = row.assignment
         if assignment:
-            deadline = _day(assignment.deadline) if assignment.deadline else ""
+            deadline = day_label(assignment.deadline) if assignment.deadline else ""
             if row.overdue:
                 badge = f'<span class="badge text-bg-danger" data-testid="overdue">{self.overdue}</span>'
             elif row.due_soon:

@@ -7,14 +7,14 @@ from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from drafting.links import section_page_url
+from drafting.templatetags.drafting_tags import highlight_placeholders
 from reports import workflow
+from reports.board_render import day_label
 from reports.models import AssignmentState, TransitionAction
-from reports.placeholders import split_placeholders
 
 register = template.Library()
 
@@ -36,16 +36,8 @@ def state_class(state):
     return workflow.STATE_CLASSES.get(state, "text-bg-light")
 
 
-@register.filter
-def highlight_placeholders(text):
-    """The text, escaped, with each placeholder in <mark class="placeholder">."""
-    pieces = []
-    for fragment, is_placeholder in split_placeholders(text or ""):
-        if is_placeholder:
-            pieces.append(format_html('<mark class="placeholder">{}</mark>', fragment))
-        else:
-            pieces.append(conditional_escape(fragment))
-    return mark_safe("".join(str(p) for p in pieces))  # every piece is escaped above
+# The review page loads only this library; the filter is drafting_tags' own, not a second copy.
+register.filter(highlight_placeholders)
 
 
 @register.simple_tag(takes_context=True)
@@ -91,8 +83,7 @@ def _state_html(assignment, report):
         f"\n      · {escape(assignment.department.display_name)}"
     )
     if assignment.deadline:
-        deadline = assignment.deadline
-        html += f" · {escape(word_deadline)} {deadline.year}年{deadline.month}月{deadline.day}日"
+        html += f" · {escape(word_deadline)} {day_label(assignment.deadline)}"
         if assignment.is_overdue():
             html += f' <span class="badge text-bg-danger">{escape(word_overdue)}</span>'
     html += "</p>"
