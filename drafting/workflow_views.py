@@ -5,22 +5,15 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from drafting.links import section_page_url
+from drafting.views import _get_section_for_user  # the one access helper for sections
 from reports import workflow
-from reports.models import NotificationKind, NotificationPreference, Section, TransitionAction, numbered_measures
-
-
-def _get_section_for_user(request, pk):
-    """A section the user may see: its department's members and the report's coordinators (404 otherwise)."""
-    section = get_object_or_404(Section.objects.select_related("report", "assignment__department"), pk=pk)
-    if not section.can_view(request.user):
-        raise Http404
-    return section
+from reports.models import NotificationKind, NotificationPreference, TransitionAction, numbered_measures
 
 
 def section_review(request, pk):
