@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +13,7 @@ from drafting.links import section_page_url
 from drafting.views import _get_section_for_user  # the one access helper for sections
 from reports import workflow
 from reports.models import NotificationKind, NotificationPreference, TransitionAction, numbered_measures
+from reports.view_helpers import local_next, show_refusal
 
 
 def section_review(request, pk):
@@ -45,11 +45,7 @@ ACTIONS = {
 
 
 def _next_url(request, section):
-    target = request.POST.get("next", "")
-    # Only a local path: redirect() would read a bare word such as "0" as a view name.
-    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return section_page_url(section, request.user)
+    return local_next(request, section_page_url(section, request.user))
 
 
 @require_POST
@@ -59,12 +55,9 @@ def section_action(request, pk, action):
         raise Http404
     try:
         ACTIONS[action](section.assignment, request.user, request.POST.get("comment", ""))
-    except PermissionDenied as error:
-        messages.error(request, str(error) or _("You may not do this."))
-    except ValidationError as error:
+    except (PermissionDenied, ValidationError) as error:
         # The sign-off refusal lists every placeholder; the panel shows them again with links.
-        for message in error.messages:
-            messages.error(request, message)
+        show_refusal(request, error)
     else:
         if action == TransitionAction.COMMENT:
             messages.success(request, _("Your comment is added."))

@@ -15,7 +15,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +23,7 @@ from reports import numbering, workflow
 from reports.board_render import rows_html
 from reports.models import AssignmentState, Report, Section, measures_by_section
 from reports.placeholders import count_placeholders
+from reports.view_helpers import local_next, show_refusal
 
 
 def _get_coordinated_report(request, pk):
@@ -178,19 +179,7 @@ def report_board_csv(request, pk):
 
 
 def _back_to_board(request, report):
-    target = request.POST.get("next", "")
-    # Only a local path: redirect() would read a bare word such as "0" as a view name.
-    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect(reverse("reports:report-board", args=[report.pk]))
-
-
-def _show_refusal(request, error):
-    if isinstance(error, ValidationError):
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(error) or _("You may not do this."))
+    return redirect(local_next(request, reverse("reports:report-board", args=[report.pk])))
 
 
 @require_POST
@@ -203,7 +192,7 @@ def board_remind(request, pk, section_pk):
     try:
         sent = section.assignment.remind(request.user)
     except (PermissionDenied, ValidationError) as error:
-        _show_refusal(request, error)
+        show_refusal(request, error)
     else:
         if sent:
             messages.success(
@@ -225,7 +214,7 @@ def report_finalise(request, pk):
     try:
         report.finalise(request.user)
     except (PermissionDenied, ValidationError) as error:
-        _show_refusal(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The report is final. It is read-only until a coordinator reopens it."))
     return _back_to_board(request, report)
@@ -237,7 +226,7 @@ def report_reopen(request, pk):
     try:
         report.reopen(request.user, request.POST.get("reason", ""))
     except (PermissionDenied, ValidationError) as error:
-        _show_refusal(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The report is reopened."))
     return _back_to_board(request, report)
