@@ -24,6 +24,16 @@ def url_pattern(name, *args):
     return reverse(name, args=[_PK if arg is None else arg for arg in args]).replace(str(_PK), "{}")
 
 
+def hidden_fields(csrf_token, next_url):
+    """The CSRF token and the page to come back to, for each small POST form built in Python."""
+    token = str(csrf_token or "")
+    # What {% csrf_token %} writes: nothing when the view was rendered without CSRF protection.
+    token_field = (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">' if token != "NOTPROVIDED" else ""
+    )
+    return f'{token_field}<input type="hidden" name="next" value="{escape(next_url)}">'
+
+
 def day_label(value):
     """A date as Django's date:"Y年n月j日" writes it (the year in four digits)."""
     return f"{value.year:04d}年{value.month}月{value.day}日"
@@ -37,10 +47,7 @@ class _Page:
         self.review_url = url_pattern("drafting:section-review", None)
         self.action_url = url_pattern("drafting:section-action", None, "accept").replace("accept", "{}")
         self.remind_url = url_pattern("reports:board-remind", report.pk, None)
-        self.hidden = (
-            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(csrf_token))}">'
-            f'<input type="hidden" name="next" value="{escape(next_url)}">'
-        )
+        self.hidden = hidden_fields(csrf_token, next_url)
         self.states = {value: escape(str(label)) for value, label in AssignmentState.choices}
         self.coordinating = escape(gettext("Coordinating office"))
         self.overdue = escape(gettext("Overdue"))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from drafting.links import section_page_url
 from drafting.templatetags.drafting_tags import highlight_placeholders
 from reports import workflow
-from reports.board_render import day_label
+from reports.board_render import day_label, hidden_fields
 from reports.models import AssignmentState, TransitionAction
 
 register = template.Library()
@@ -47,10 +47,7 @@ def workflow_panel(context, section, measures=None):
     the measure cards and the dashboard rows before it)."""
     request = context["request"]
     user = request.user
-    token = str(context.get("csrf_token") or "")
-    hidden = (
-        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">' if token != "NOTPROVIDED" else ""
-    ) + f'<input type="hidden" name="next" value="{escape(request.get_full_path())}">'
+    hidden = hidden_fields(context.get("csrf_token"), request.get_full_path())
     assignment = section.assignment if section.has_assignment else None
     word_sign_off, word_review_thread = escape(gettext("Sign-off")), escape(gettext("Review thread"))
     if assignment is None:
