@@ -23,7 +23,6 @@ from drafting.forms import (
     measure_initial,
 )
 from reports import numbering
-from reports.board_render import url_pattern
 from reports.models import (
     EDITABLE_STATES,
     Assignment,
@@ -35,6 +34,7 @@ from reports.models import (
     Section,
     numbered_measures,
 )
+from reports.view_helpers import url_pattern
 
 
 def _get_section_for_user(request, pk):

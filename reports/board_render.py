@@ -8,35 +8,13 @@ reports/_board_table.html produced row by row; every value from the database goe
 
 from html import escape
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from reports.models import AssignmentState
+from reports.view_helpers import day_label, hidden_fields, url_pattern
 from reports.workflow import STATE_CLASSES
-
-_PK = 2147483647  # reversed in place of a primary key, then replaced
-
-
-def url_pattern(name, *args):
-    """The URL of `name` as a format string: '{}' in place of each primary key."""
-    return reverse(name, args=[_PK if arg is None else arg for arg in args]).replace(str(_PK), "{}")
-
-
-def hidden_fields(csrf_token, next_url):
-    """The CSRF token and the page to come back to, for each small POST form built in Python."""
-    token = str(csrf_token or "")
-    # What {% csrf_token %} writes: nothing when the view was rendered without CSRF protection.
-    token_field = (
-        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">' if token != "NOTPROVIDED" else ""
-    )
-    return f'{token_field}<input type="hidden" name="next" value="{escape(next_url)}">'
-
-
-def day_label(value):
-    """A date as Django's date:"Y年n月j日" writes it (the year in four digits)."""
-    return f"{value.year:04d}年{value.month}月{value.day}日"
 
 
 class _Page:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext
 from drafting.links import section_page_url
 from drafting.templatetags.drafting_tags import highlight_placeholders
 from reports import workflow
-from reports.board_render import day_label, hidden_fields
 from reports.models import AssignmentState, TransitionAction
+from reports.view_helpers import day_label, hidden_fields
 
 register = template.Library()
 
