@@ -6,7 +6,7 @@ from django.urls import reverse
 
 def section_page_url(section, user=None):
     """The editor for those who may edit now; the review page otherwise."""
-    if user is None or section.can_edit(user):
+    if user is None or section.permissions_for(user).can_edit:
         return reverse("drafting:section-edit", args=[section.pk])
     return reverse("drafting:section-review", args=[section.pk])
 

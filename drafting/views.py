@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,45 +23,21 @@ from drafting.forms import (
     measure_initial,
 )
 from reports import numbering
+from reports.access import get_section_for_viewer
 from reports.models import (
-    EDITABLE_STATES,
     Assignment,
-    AssignmentState,
     Measure,
     Membership,
     Report,
-    Role,
     Section,
     numbered_measures,
 )
 from reports.view_helpers import url_pattern
 
 
-def _get_section_for_user(request, pk):
-    """A section the user may see (404 for everyone else), with what the editor needs."""
-    section = get_object_or_404(
-        # The parent too: the section's label needs its level, and most sections sit one level down.
-        Section.objects.select_related("report", "assignment__department", "updated_by", "parent"),
-        pk=pk,
-    )
-    if not section.can_view(request.user):
-        raise Http404
-    return section
-
-
 def _forbidden(request, section, message, **context):
     """The page for a change the user may not make now: why, and their text when they sent one."""
     return render(request, "drafting/forbidden.html", {"section": section, "message": message, **context}, status=403)
-
-
-def _not_editable_message(section):
-    if section.report.is_final:
-        return _("The report is final, so its sections are read-only.")
-    if section.has_assignment:
-        return _("This section is %(state)s and cannot be edited now.") % {
-            "state": section.assignment.get_state_display()
-        }
-    return _("You may read this section but not edit it.")
 
 
 # My sections ----------------------------------------------------------------------------
@@ -76,24 +52,6 @@ class DashboardRow:
     action: str
     action_url: str | None
     is_member: bool
-
-
-def _next_action(assignment, role, coordinates, chars, placeholders):
-    """What the user should do next with this section, as (label, whether it links to the editor)."""
-    state = assignment.state
-    if role and state in EDITABLE_STATES:
-        return (_("Edit"), True) if placeholders or not chars else (_("Submit"), True)
-    if state == AssignmentState.SUBMITTED and role == Role.SIGNER:
-        return _("Sign off"), True
-    if state == AssignmentState.SUBMITTED and role:
-        return _("Awaiting sign-off"), False
-    if state == AssignmentState.SIGNED_OFF and coordinates:
-        return _("Accept"), True
-    if state == AssignmentState.SIGNED_OFF:
-        return _("Awaiting acceptance"), False
-    if coordinates:
-        return _("View"), True
-    return "—", False
 
 
 def dashboard(request):
@@ -139,7 +97,8 @@ def dashboard(request):
         coordinates = user.is_superuser or report.lead_department_id in roles
         role = roles.get(assignment.department_id)
         chars, placeholders = content.counts(section, measures.get(section.pk, ()))
-        action, links = _next_action(assignment, role, coordinates, chars, placeholders)
+        permissions = section.permissions_for(user, role=role, coordinates=coordinates)
+        action, links = permissions.next_action(chars, placeholders)
         order, label = place.get(section.pk, ((), ""))
         row = DashboardRow(
             assignment=assignment,
@@ -183,8 +142,9 @@ def _editor(request, section, form=None, formset=None, status=200, **context):
     # Unordered: numbered_measures sorts them, and Measure's default ordering joins the section and report.
     measures = numbered_measures(section.measures.order_by())
     chars, placeholders = content.counts(section, measures)
-    can_edit = section.can_edit(request.user)
-    heading_editable = can_edit and section.report.is_coordinator(request.user)
+    permissions = section.permissions_for(request.user)
+    can_edit = permissions.can_edit
+    heading_editable = permissions.can_edit_heading
     if can_edit and form is None:
         form = SectionForm(
             initial={"heading": section.heading, "intro": section.intro, "version": section.version},
@@ -205,7 +165,7 @@ def _editor(request, section, form=None, formset=None, status=200, **context):
         "placeholders": placeholders,
         "char_limit": char_limit,
         "over_limit": bool(char_limit and chars > char_limit),
-        "read_only_reason": None if can_edit else _not_editable_message(section),
+        "read_only_reason": None if can_edit else permissions.edit_refusal,
         **context,
     }
     return render(request, "drafting/section_edit.html", context, status=status)
@@ -230,15 +190,16 @@ def _raw_snapshot(section, post):
 
 
 def section_edit(request, pk):
-    section = _get_section_for_user(request, pk)
+    section = get_section_for_viewer(request, pk)
     if request.method != "POST":
         return _editor(request, section)
-    if not section.can_edit(request.user):
+    permissions = section.permissions_for(request.user)
+    if not permissions.can_edit:
         rows = compare(content.snapshot(section), _raw_snapshot(section, request.POST))
-        return _forbidden(request, section, _not_editable_message(section), rows=rows)
+        return _forbidden(request, section, permissions.edit_refusal, rows=rows)
 
     data = arrange_measures(request.POST, move=request.POST.get("move"), add="add" in request.POST)
-    heading_editable = section.report.is_coordinator(request.user)
+    heading_editable = section.permissions_for(request.user).can_edit_heading
     form = SectionForm(data, heading_editable=heading_editable)
     formset = MeasureFormSet(data, prefix=MEASURE_PREFIX)
     if "move" in request.POST or "add" in request.POST:
@@ -279,12 +240,12 @@ def _warn_over_limit(request, section, saved):
 
 def _conflict(request, current, form, formset):
     """Someone saved first: both texts side by side; the form keeps the user's text on the new version."""
-    section = _get_section_for_user(request, current.pk)
+    section = get_section_for_viewer(request, current.pk)
     mine = _submitted_snapshot(section, form, formset)
     rows = compare(content.snapshot(section), mine)
     data = form.data.copy()
     data["version"] = str(section.version)
-    heading_editable = section.report.is_coordinator(request.user)
+    heading_editable = section.permissions_for(request.user).can_edit_heading
     form = SectionForm(data, heading_editable=heading_editable)
     formset = MeasureFormSet(data, prefix=MEASURE_PREFIX)
     return _editor(request, section, form, formset, status=409, conflict_rows=rows)
@@ -295,9 +256,10 @@ def _conflict(request, current, form, formset):
 
 @require_POST
 def section_paste(request, pk):
-    section = _get_section_for_user(request, pk)
-    if not section.can_edit(request.user):
-        return _forbidden(request, section, _not_editable_message(section))
+    section = get_section_for_viewer(request, pk)
+    permissions = section.permissions_for(request.user)
+    if not permissions.can_edit:
+        return _forbidden(request, section, permissions.edit_refusal)
     form = PasteForm(request.POST)
     context = {"section": section, "report": section.report, "form": form}
     if not form.is_valid():
@@ -337,7 +299,7 @@ def section_paste(request, pk):
 
 
 def section_history(request, pk):
-    section = _get_section_for_user(request, pk)
+    section = get_section_for_viewer(request, pk)
     versions = list(content.revisions(section))
     for version in versions:
         version.section_version = version.field_dict.get("version")
@@ -348,7 +310,7 @@ def section_history(request, pk):
             "section": section,
             "report": section.report,
             "versions": versions,
-            "can_edit": section.can_edit(request.user),
+            "can_edit": section.permissions_for(request.user).can_edit,
         },
     )
 
@@ -367,7 +329,7 @@ def _version_title(version):
 
 def section_compare(request, pk):
     """Two revisions (`a` older, `b` newer; without `b`, the current text) measure by measure."""
-    section = _get_section_for_user(request, pk)
+    section = get_section_for_viewer(request, pk)
     old = _version_of(section, request.GET.get("a"))
     if request.GET.get("b"):
         new = _version_of(section, request.GET["b"])
@@ -386,18 +348,19 @@ def section_compare(request, pk):
             "new_title": _version_title(new) if new else _("Now"),
             "rows": rows,
             "changes": count_changes(rows),
-            "can_edit": section.can_edit(request.user),
+            "can_edit": section.permissions_for(request.user).can_edit,
         },
     )
 
 
 @require_POST
 def section_restore(request, pk, version_pk):
-    section = _get_section_for_user(request, pk)
+    section = get_section_for_viewer(request, pk)
     version = _version_of(section, version_pk)
-    if not section.can_edit(request.user):
-        return _forbidden(request, section, _not_editable_message(section))
-    with_heading = section.report.is_coordinator(request.user)
+    permissions = section.permissions_for(request.user)
+    if not permissions.can_edit:
+        return _forbidden(request, section, permissions.edit_refusal)
+    with_heading = section.permissions_for(request.user).can_edit_heading
     saved = content.restore(section, request.user, version, with_heading=with_heading)
     messages.success(request, _("The earlier text was restored as version %(version)d.") % {"version": saved.version})
     return redirect("drafting:section-edit", pk=section.pk)

@@ -10,14 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from drafting.links import section_page_url
-from drafting.views import _get_section_for_user  # the one access helper for sections
-from reports import workflow
-from reports.models import NotificationKind, NotificationPreference, TransitionAction, numbered_measures
+from reports.access import get_section_for_viewer
+from reports.models import RULES, NotificationKind, NotificationPreference, TransitionAction, numbered_measures
 from reports.view_helpers import local_next, show_refusal
 
 
 def section_review(request, pk):
-    section = _get_section_for_user(request, pk)
+    section = get_section_for_viewer(request, pk)
     measures = numbered_measures(section.measures.all())
     return render(
         request,
@@ -26,7 +25,9 @@ def section_review(request, pk):
             "section": section,
             "report": section.report,
             "measures": measures,
-            "edit_url": section_page_url(section, request.user) if section.can_edit(request.user) else None,
+            "edit_url": section_page_url(section, request.user)
+            if section.permissions_for(request.user).can_edit
+            else None,
             "is_coordinator": section.report.is_coordinator(request.user),
         },
     )
@@ -50,7 +51,7 @@ def _next_url(request, section):
 
 @require_POST
 def section_action(request, pk, action):
-    section = _get_section_for_user(request, pk)
+    section = get_section_for_viewer(request, pk)
     if action not in ACTIONS or not section.has_assignment:
         raise Http404
     try:
@@ -65,7 +66,7 @@ def section_action(request, pk, action):
         messages.success(
             request,
             _("%(action)s: done. The section is now “%(state)s”.")
-            % {"action": workflow.ACTION_LABELS[action], "state": section.assignment.get_state_display()},
+            % {"action": RULES[action].label, "state": section.assignment.get_state_display()},
         )
     return redirect(_next_url(request, section))
 

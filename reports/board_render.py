@@ -14,7 +14,7 @@ from django.utils.translation import gettext, ngettext
 
 from reports.models import AssignmentState
 from reports.view_helpers import day_label, hidden_fields, url_pattern
-from reports.workflow import STATE_CLASSES
+from drafting.templatetags.workflow_tags import _STATE_CLASSES as STATE_CLASSES
 
 
 class _Page:

@@ -19,19 +19,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import numbering, workflow
+from reports import access, numbering, workflow
 from reports.board_render import rows_html
-from reports.models import AssignmentState, Report, Section, measures_by_section
+from reports.models import REMINDABLE_STATES, AssignmentState, Section, measures_by_section
 from reports.placeholders import count_placeholders
 from reports.view_helpers import local_next, show_refusal
-
-
-def _get_coordinated_report(request, pk):
-    """A report the user coordinates: 404 if they may not see it, 403 if they only contribute to it."""
-    report = get_object_or_404(Report.objects.for_user(request.user).select_related("lead_department"), pk=pk)
-    if not report.is_coordinator(request.user):
-        raise PermissionDenied
-    return report
 
 
 class Row:
@@ -50,7 +42,7 @@ class Row:
         self.due_soon = bool(self.assignment and not self.overdue and self.assignment.is_due_soon(today=today))
         times = [t for t in (section.updated_at, section.last_transition_at) if t]
         self.last_activity = max(times) if times else None
-        self.can_remind = bool(self.assignment and self.assignment.state in workflow.REMINDABLE_STATES)
+        self.can_remind = bool(self.assignment and self.assignment.state in REMINDABLE_STATES)
         self.reminded_today = bool(self.assignment and self.assignment.last_reminded_on == today)
 
 
@@ -95,7 +87,7 @@ def _filtered(rows, state, department_id):
 
 
 def report_board(request, pk):
-    report = _get_coordinated_report(request, pk)
+    report = access.get_report_for_coordinator(request, pk)
     outline, measures, rows = board_rows(report)
     state, department_id, departments = _filters(request, rows)
     assigned = [row for row in rows if row.assignment]
@@ -137,7 +129,7 @@ def report_board(request, pk):
 
 def report_board_csv(request, pk):
     """The board as CSV: UTF-8 with a byte-order mark, so Excel shows the Chinese."""
-    report = _get_coordinated_report(request, pk)
+    report = access.get_report_for_coordinator(request, pk)
     rows = board_rows(report)[2]
     state, department_id, _departments = _filters(request, rows)
     filename = "{}-{}-{}.csv".format(report.title, _("progress"), timezone.localdate().strftime("%Y%m%d"))
@@ -184,7 +176,7 @@ def _back_to_board(request, report):
 
 @require_POST
 def board_remind(request, pk, section_pk):
-    report = _get_coordinated_report(request, pk)
+    report = access.get_report_for_coordinator(request, pk)
     section = get_object_or_404(Section.objects.select_related("assignment__department"), pk=section_pk, report=report)
     if not section.has_assignment:
         messages.error(request, _("This section is written by the coordinating office: there is no one to remind."))
@@ -210,7 +202,7 @@ def board_remind(request, pk, section_pk):
 
 @require_POST
 def report_finalise(request, pk):
-    report = _get_coordinated_report(request, pk)
+    report = access.get_report_for_coordinator(request, pk)
     try:
         report.finalise(request.user)
     except (PermissionDenied, ValidationError) as error:
@@ -222,7 +214,7 @@ def report_finalise(request, pk):
 
 @require_POST
 def report_reopen(request, pk):
-    report = _get_coordinated_report(request, pk)
+    report = access.get_report_for_coordinator(request, pk)
     try:
         report.reopen(request.user, request.POST.get("reason", ""))
     except (PermissionDenied, ValidationError) as error:

@@ -4,25 +4,16 @@ import secrets
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from reports import importer
+from reports import access, importer
 from reports.cloning import clone_report
 from reports.import_forms import CloneForm, ImportConfirmForm, ImportForm, departments_of
-from reports.models import Report
 
 # The parsed report waits in the session between preview and confirmation: the upload
 # itself is read in memory and never stored.
 SESSION_KEY = "huigao_import"
-
-
-def _get_report_to_clone(request, pk):
-    """A report the user may see (404 otherwise) and coordinates (403 otherwise)."""
-    report = get_object_or_404(Report.objects.for_user(request.user).select_related("lead_department"), pk=pk)
-    if not report.is_coordinator(request.user):
-        raise PermissionDenied(_("Only the report's coordinators can start a new period from it."))
-    return report
 
 
 def report_import(request):
@@ -74,7 +65,9 @@ def _confirm_import(request, departments):
 
 
 def report_clone(request, pk):
-    source = _get_report_to_clone(request, pk)
+    source = access.get_report_for_coordinator(
+        request, pk, message=_("Only the report's coordinators can start a new period from it.")
+    )
     form = CloneForm(request.POST or None, source=source)
     if request.method == "POST" and form.is_valid():
         report = clone_report(

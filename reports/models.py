@@ -1,13 +1,18 @@
 """The domain of Huigao: departments, reports, their sections and measures, assignments."""
 
 import datetime
+import functools
+from dataclasses import dataclass
 
 import reversion
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from reports import numbering
@@ -52,7 +57,7 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.DRAFTER)
 
     class Meta:
-        ordering = ["department__position", "role", "user__username"]
+        ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(fields=["user", "department"], name="one_membership_per_department"),
         ]
@@ -206,7 +211,7 @@ class Section(models.Model):
     )
 
     class Meta:
-        ordering = ["report", "parent_id", "position", "pk"]
+        ordering = ["position", "pk"]
         indexes = [models.Index(fields=["report", "parent", "position"])]
         verbose_name = _("section")
         verbose_name_plural = _("sections")
@@ -238,10 +243,8 @@ class Section(models.Model):
         if "_number" not in self.__dict__:
             # The siblings' places, ranked here: a plainer query than a COUNT with an OR, and
             # cheaper to build, on a page (the editor) that asks for one label.
-            siblings = (
-                Section.objects.filter(report_id=self.report_id, parent_id=self.parent_id)
-                .order_by()
-                .values_list("position", "pk")
+            siblings = Section.objects.filter(report_id=self.report_id, parent_id=self.parent_id).values_list(
+                "position", "pk"
             )
             self._number = sum(1 for place in siblings if place < (self.position, self.pk)) + 1
         return self._number
@@ -277,9 +280,7 @@ class Section(models.Model):
             if report is not None:
                 departments.add(report.lead_department_id)
             roles = dict(
-                Membership.objects.filter(user=user, department_id__in=departments)
-                .order_by()
-                .values_list("department_id", "role")
+                Membership.objects.filter(user=user, department_id__in=departments).values_list("department_id", "role")
             )
             self._member_roles[user.pk] = roles.get(assignment.department_id)
             if report is not None:
@@ -293,18 +294,14 @@ class Section(models.Model):
         except Assignment.DoesNotExist:
             return False
 
-    def can_view(self, user):
-        return bool(user.is_authenticated and (self.member_role(user) or self.report.is_coordinator(user)))
-
-    def can_edit(self, user):
-        """Department members edit while drafting or returned; coordinators edit unassigned or accepted sections."""
-        if not user.is_authenticated or self.report.is_final:
-            return False
-        if self.has_assignment:
-            if self.assignment.is_editable_state and self.member_role(user):
-                return True
-            return self.assignment.state == AssignmentState.ACCEPTED and self.report.is_coordinator(user)
-        return self.report.is_coordinator(user)
+    def permissions_for(self, user, **known):
+        """What `user` may do with this section (SectionPermissions); asked once per user per instance."""
+        if known:
+            return SectionPermissions(self, user, **known)
+        cache = self.__dict__.setdefault("_permissions", {})
+        if user.pk not in cache:
+            cache[user.pk] = SectionPermissions(self, user)
+        return cache[user.pk]
 
 
 @reversion.register()
@@ -315,7 +312,7 @@ class Measure(models.Model):
     body = models.TextField(_("body"), blank=True)
 
     class Meta:
-        ordering = ["section", "position", "pk"]
+        ordering = ["position", "pk"]
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
 
@@ -338,7 +335,7 @@ def measures_by_section(sections):
     by_section = {}
     section_ids = [section.pk for section in sections]
     if section_ids:
-        rows = Measure.objects.filter(section_id__in=section_ids).order_by()
+        rows = Measure.objects.filter(section_id__in=section_ids)
         for row in rows.values_list("pk", "section_id", "position", "lead", "body"):
             by_section.setdefault(row[1], []).append(MeasureRow(*row))
     return by_section
@@ -360,7 +357,68 @@ class AssignmentState(models.TextChoices):
     RETURNED = "returned", _("Returned for revision")
 
 
+COMMENT_MAX_LENGTH = 5000
 EDITABLE_STATES = (AssignmentState.DRAFT, AssignmentState.RETURNED)
+
+
+def state_labels():
+    """{state: label} in the active language: one dict a page, not get_state_display() per row
+    (which rebuilds the choices and translates each label on every call)."""
+    return _state_labels(get_language())
+
+
+@functools.cache
+def _state_labels(language):
+    return {value: str(label) for value, label in AssignmentState.choices}
+
+
+# Reminding makes sense while the department still has something to do.
+REMINDABLE_STATES = (AssignmentState.DRAFT, AssignmentState.RETURNED, AssignmentState.SUBMITTED)
+# While the department still writes or signs, pages show what blocks its sign-off.
+GATE_STATES = REMINDABLE_STATES
+
+
+class TransitionAction(models.TextChoices):
+    ASSIGN = "assign", _("Assigned")
+    SUBMIT = "submit", _("Submitted")
+    WITHDRAW = "withdraw", _("Withdrawn")
+    SIGN_OFF = "sign_off", _("Signed off")
+    SEND_BACK = "send_back", _("Sent back")
+    ACCEPT = "accept", _("Accepted")
+    RETURN = "return", _("Returned")
+    COMMENT = "comment", _("Commented")
+    REMIND = "remind", _("Reminded")
+    RESET = "reset", _("Reset to drafting")
+
+
+# Who may make a move: the department's members, its signers, the report's coordinators, or
+# anyone who may see the section (free comments).
+MEMBER, SIGNER, COORDINATOR, VIEWER = "member", "signer", "coordinator", "viewer"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One move of the sign-off workflow: from which states, to which, by whom, and its button."""
+
+    sources: tuple
+    target: str | None
+    who: str
+    label: str
+    needs_comment: bool = False
+
+
+_S, _A = AssignmentState, TransitionAction
+
+# The workflow (DESIGN.md): every Assignment transition method checks its move against this.
+RULES = {
+    _A.SUBMIT: Rule((_S.DRAFT, _S.RETURNED), _S.SUBMITTED, MEMBER, _("Submit for sign-off")),
+    _A.WITHDRAW: Rule((_S.SUBMITTED,), _S.DRAFT, MEMBER, _("Withdraw")),
+    _A.SIGN_OFF: Rule((_S.SUBMITTED,), _S.SIGNED_OFF, SIGNER, _("Sign off")),
+    _A.SEND_BACK: Rule((_S.SUBMITTED,), _S.DRAFT, SIGNER, _("Send back to the drafters"), needs_comment=True),
+    _A.ACCEPT: Rule((_S.SIGNED_OFF,), _S.ACCEPTED, COORDINATOR, _("Accept")),
+    _A.RETURN: Rule((_S.SIGNED_OFF, _S.ACCEPTED), _S.RETURNED, COORDINATOR, _("Return for revision"), True),
+    _A.COMMENT: Rule(tuple(_S), None, VIEWER, _("Add comment"), needs_comment=True),
+}
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -484,17 +542,164 @@ class Assignment(models.Model):
         return workflow.perform(self, user, action, comment)
 
 
-class TransitionAction(models.TextChoices):
-    ASSIGN = "assign", _("Assigned")
-    SUBMIT = "submit", _("Submitted")
-    WITHDRAW = "withdraw", _("Withdrawn")
-    SIGN_OFF = "sign_off", _("Signed off")
-    SEND_BACK = "send_back", _("Sent back")
-    ACCEPT = "accept", _("Accepted")
-    RETURN = "return", _("Returned")
-    COMMENT = "comment", _("Commented")
-    REMIND = "remind", _("Reminded")
-    RESET = "reset", _("Reset to drafting")
+_UNKNOWN = object()
+
+
+def final_report_error():
+    return ValidationError(_("The report is final and read-only. A coordinator must reopen it first."), code="final")
+
+
+class SectionPermissions:
+    """What one user may do with one section, asked by every page and every move.
+
+    Like Wagtail's PagePermissionTester: the editor, the review page, the dashboard's next
+    action, the board's buttons and the transition methods ask this object, so the rules of
+    DESIGN.md's permission table live in one place. `role` and `coordinates` may be passed in
+    by pages that already know them for many sections at once (the dashboard, the board).
+    """
+
+    def __init__(self, section, user, *, role=_UNKNOWN, coordinates=_UNKNOWN):
+        self.section = section
+        self.user = user
+        self.report = section.report
+        self.assignment = section.assignment if section.has_assignment else None
+        self.authenticated = user.is_authenticated
+        self.role = section.member_role(user) if role is _UNKNOWN else role
+        self.coordinates = self.report.is_coordinator(user) if coordinates is _UNKNOWN else coordinates
+
+    @property
+    def is_member(self):
+        return bool(self.role)
+
+    @cached_property
+    def can_view(self):
+        return self.authenticated and (self.is_member or self.coordinates)
+
+    @cached_property
+    def can_edit(self):
+        """Members edit while drafting or returned; coordinators edit unassigned or accepted sections."""
+        if not self.authenticated or self.report.is_final:
+            return False
+        if self.assignment is None:
+            return self.coordinates
+        if self.assignment.state in EDITABLE_STATES and self.is_member:
+            return True
+        return self.assignment.state == AssignmentState.ACCEPTED and self.coordinates
+
+    @property
+    def can_edit_heading(self):
+        """Headings belong to the outline, which the coordinators own."""
+        return self.can_edit and self.coordinates
+
+    @property
+    def edit_refusal(self):
+        """Why the user may not edit the section now (for the read-only notice and the 403 page)."""
+        if self.report.is_final:
+            return _("The report is final, so its sections are read-only.")
+        if self.assignment is not None:
+            return _("This section is %(state)s and cannot be edited now.") % {
+                "state": state_labels()[self.assignment.state]
+            }
+        return _("You may read this section but not edit it.")
+
+    @property
+    def can_remind(self):
+        return bool(
+            self.coordinates
+            and self.assignment is not None
+            and not self.report.is_final
+            and self.assignment.state in REMINDABLE_STATES
+        )
+
+    @property
+    def shows_gate(self):
+        """Whether pages list what still blocks sign-off: while the department writes or signs."""
+        return self.assignment is not None and not self.report.is_final and self.assignment.state in GATE_STATES
+
+    def _has_role(self, who):
+        if who == MEMBER:
+            return self.is_member
+        if who == SIGNER:
+            return self.role == Role.SIGNER
+        if who == COORDINATOR:
+            return self.coordinates
+        return self.is_member or self.coordinates
+
+    def _role_error(self, who):
+        department = self.assignment.department.display_name
+        if who == MEMBER:
+            return PermissionDenied(_("Only members of %(department)s may do this.") % {"department": department})
+        if who == SIGNER:
+            return PermissionDenied(
+                _("Only the signers of %(department)s may sign off or send back this section.")
+                % {"department": department}
+            )
+        if who == COORDINATOR:
+            return PermissionDenied(_("Only the coordinators of this report may accept or return sections."))
+        return PermissionDenied(_("Only the department and the report's coordinators may comment on this section."))
+
+    def refusal(self, action, comment="-"):
+        """Why `action` is not possible now (a PermissionDenied or ValidationError), or None."""
+        rule = RULES.get(action)
+        if rule is None or self.assignment is None:
+            return ValidationError(_("Unknown action."), code="unknown")
+        if not self.authenticated:
+            return PermissionDenied(_("Please log in first."))
+        if not self._has_role(rule.who):
+            return self._role_error(rule.who)
+        if self.report.is_final:
+            return final_report_error()
+        if self.assignment.state not in rule.sources:
+            return ValidationError(
+                _("“%(action)s” is not possible: the section is “%(state)s”.")
+                % {"action": rule.label, "state": state_labels()[self.assignment.state]},
+                code="state",
+            )
+        if rule.needs_comment and not comment:
+            if action == TransitionAction.COMMENT:
+                return ValidationError(_("The comment is empty."), code="comment_required")
+            return ValidationError(_("Please write a note saying what needs to change."), code="comment_required")
+        if len(comment) > COMMENT_MAX_LENGTH:
+            return ValidationError(
+                _("The note is too long: at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH},
+                code="too_long",
+            )
+        return None
+
+    def check(self, action, comment):
+        """Raise the refusal of `action` with this comment, if any (the transition methods call this)."""
+        error = self.refusal(action, comment)
+        if error is not None:
+            raise error
+
+    def can(self, action):
+        return self.assignment is not None and self.refusal(action) is None
+
+    @cached_property
+    def allowed_actions(self):
+        """The moves the user may try now (the sign-off gate is checked when they do)."""
+        if self.assignment is None:
+            return []
+        state = self.assignment.state
+        # A move the state rules out is skipped before its refusal message is built.
+        return [action for action, rule in RULES.items() if state in rule.sources and self.refusal(action) is None]
+
+    def next_action(self, chars, placeholders):
+        """What the user should do next with the section, as (label, whether it links to the editor)."""
+        state = self.assignment.state if self.assignment is not None else None
+        if self.is_member and state in EDITABLE_STATES:
+            return (_("Edit"), True) if placeholders or not chars else (_("Submit"), True)
+        if state == AssignmentState.SUBMITTED and self.role == Role.SIGNER:
+            return _("Sign off"), True
+        if state == AssignmentState.SUBMITTED and self.is_member:
+            return _("Awaiting sign-off"), False
+        if state == AssignmentState.SIGNED_OFF and self.coordinates:
+            return _("Accept"), True
+        if state == AssignmentState.SIGNED_OFF:
+            return _("Awaiting acceptance"), False
+        if self.coordinates:
+            return _("View"), True
+        return "—", False
 
 
 class LogEntry(models.Model):
@@ -581,7 +786,7 @@ class NotificationPreference(models.Model):
     enabled = models.BooleanField(_("send e-mail"), default=True)
 
     class Meta:
-        ordering = ["user", "kind"]
+        ordering = ["user_id", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind"),
         ]

@@ -6,44 +6,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import outline_edit
+from reports import access, outline_edit
 from reports.docx_export import export_docx, export_filename
 from reports.forms import ReorderForm, ReportForm, SectionAddForm, SectionFrameForm
 from reports.html_render import blocks_html, report_blocks
-from reports.models import Department, Report, ReportAction, ReportEvent, Section
+from reports.models import Department, ReportAction, ReportEvent
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _get_report_for_user(request, pk):
-    """A report the user may see (404 otherwise), and whether they coordinate it."""
-    report = get_object_or_404(Report.objects.for_user(request.user).select_related("lead_department"), pk=pk)
-    return report, report.is_coordinator(request.user)
-
-
-def _get_report_for_coordinator(request, pk, write=False):
-    """A report the user coordinates: 404 if they may not see it, 403 if they may only read it.
-
-    With write=True a final report is refused too: final reports are read-only.
-    """
-    report, is_coordinator = _get_report_for_user(request, pk)
-    if not is_coordinator:
-        raise PermissionDenied(_("Only the coordinators of this report may do this."))
-    if write and report.is_final:
-        raise PermissionDenied(_("The report is final and cannot be changed; reopen it first."))
-    return report
-
-
-def _get_section_for_coordinator(request, pk):
-    """A section of a report the user coordinates (404/403 as for its report); reports are writable."""
-    section = get_object_or_404(Section.objects.select_related("report"), pk=pk)
-    report = _get_report_for_coordinator(request, section.report_id, write=True)
-    section.report = report
-    return section
 
 
 def report_create(request):
@@ -62,7 +35,7 @@ def report_create(request):
 
 
 def report_edit(request, pk):
-    report = _get_report_for_coordinator(request, pk, write=True)
+    report = access.get_report_for_coordinator(request, pk, write=True)
     form = ReportForm(request.POST or None, instance=report, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -72,7 +45,8 @@ def report_edit(request, pk):
 
 
 def report_detail(request, pk):
-    report, is_coordinator = _get_report_for_user(request, pk)
+    report = access.get_report_for_viewer(request, pk)
+    is_coordinator = report.is_coordinator(request.user)
     outline = report.outline()
     context = {"report": report, "outline": outline, "is_coordinator": is_coordinator}
     if is_coordinator and not report.is_final:
@@ -98,7 +72,7 @@ def _tree(outline):
 
 @require_POST
 def section_add(request, pk):
-    report = _get_report_for_coordinator(request, pk, write=True)
+    report = access.get_report_for_coordinator(request, pk, write=True)
     form = SectionAddForm(request.POST, report=report)
     if form.is_valid():
         outline_edit.add_section(report, form.cleaned_data["heading"], form.cleaned_data["parent"])
@@ -110,7 +84,7 @@ def section_add(request, pk):
 
 @require_POST
 def section_frame(request, pk):
-    section = _get_section_for_coordinator(request, pk)
+    section = access.get_section_for_coordinator(request, pk)
     form = SectionFrameForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -126,7 +100,7 @@ def section_frame(request, pk):
 
 @require_POST
 def section_move(request, pk, direction):
-    section = _get_section_for_coordinator(request, pk)
+    section = access.get_section_for_coordinator(request, pk)
     try:
         outline_edit.move_section(section, direction)
     except outline_edit.OutlineError as error:
@@ -136,7 +110,7 @@ def section_move(request, pk, direction):
 
 @require_POST
 def outline_reorder(request, pk):
-    report = _get_report_for_coordinator(request, pk, write=True)
+    report = access.get_report_for_coordinator(request, pk, write=True)
     form = ReorderForm(request.POST, report=report)
     if form.is_valid():
         outline_edit.reorder(report, form.cleaned_data["order"])
@@ -148,7 +122,7 @@ def outline_reorder(request, pk):
 
 def section_delete(request, pk):
     """Deleting asks first when the section (or one under it) has text; a revision keeps it."""
-    section = _get_section_for_coordinator(request, pk)
+    section = access.get_section_for_coordinator(request, pk)
     report = section.report
     doomed = outline_edit.subtree(section)
     numbered = {s.pk: s for s in report.outline(measures=True)}
@@ -164,7 +138,7 @@ def section_delete(request, pk):
 
 @require_POST
 def section_restore(request, pk, revision_id):
-    report = _get_report_for_coordinator(request, pk, write=True)
+    report = access.get_report_for_coordinator(request, pk, write=True)
     try:
         outline_edit.restore_deleted(report, revision_id)
     except outline_edit.OutlineError as error:
@@ -175,7 +149,7 @@ def section_restore(request, pk, revision_id):
 
 
 def report_preview(request, pk):
-    report = _get_report_for_coordinator(request, pk)
+    report = access.get_report_for_coordinator(request, pk)
     draft = request.GET.get("mode", "draft") != "final"
     return render(
         request,
@@ -185,7 +159,7 @@ def report_preview(request, pk):
 
 
 def report_export(request, pk):
-    report = _get_report_for_coordinator(request, pk)
+    report = access.get_report_for_coordinator(request, pk)
     draft = request.GET.get("draft") in ("1", "true", "yes")
     content = export_docx(report, draft=draft)
     ReportEvent.objects.create(

@@ -18,19 +18,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from reports import signals
 from reports.models import (
+    COMMENT_MAX_LENGTH,
+    REMINDABLE_STATES,
+    RULES,
     Assignment,
     AssignmentState,
     AssignmentTransition,
     Report,
     ReportAction,
     ReportEvent,
-    Role,
     Section,
     TransitionAction,
+    final_report_error,
     numbered_measures,
 )
 from reports.placeholders import find_placeholders
@@ -41,56 +43,8 @@ logger = logging.getLogger("huigao.workflow")
 S = AssignmentState
 A = TransitionAction
 
-COMMENT_MAX_LENGTH = 5000
 # A refusal lists at most this many problems, then says how many more there are.
 MAX_LISTED_PROBLEMS = 20
-
-# Who may make a move: the department's members, its signers, the report's coordinators,
-# or anyone who may see the section (for free comments).
-MEMBER, SIGNER, COORDINATOR, VIEWER = "member", "signer", "coordinator", "viewer"
-
-
-@dataclass(frozen=True)
-class Rule:
-    sources: tuple
-    target: str | None
-    who: str
-    needs_comment: bool = False
-
-
-RULES = {
-    A.SUBMIT: Rule((S.DRAFT, S.RETURNED), S.SUBMITTED, MEMBER),
-    A.WITHDRAW: Rule((S.SUBMITTED,), S.DRAFT, MEMBER),
-    A.SIGN_OFF: Rule((S.SUBMITTED,), S.SIGNED_OFF, SIGNER),
-    A.SEND_BACK: Rule((S.SUBMITTED,), S.DRAFT, SIGNER, needs_comment=True),
-    A.ACCEPT: Rule((S.SIGNED_OFF,), S.ACCEPTED, COORDINATOR),
-    A.RETURN: Rule((S.SIGNED_OFF, S.ACCEPTED), S.RETURNED, COORDINATOR, needs_comment=True),
-    A.COMMENT: Rule(tuple(S), None, VIEWER, needs_comment=True),
-}
-
-# What the buttons say (the TransitionAction labels are the log's past tense).
-ACTION_LABELS = {
-    A.SUBMIT: gettext_lazy("Submit for sign-off"),
-    A.WITHDRAW: gettext_lazy("Withdraw"),
-    A.SIGN_OFF: gettext_lazy("Sign off"),
-    A.SEND_BACK: gettext_lazy("Send back to the drafters"),
-    A.ACCEPT: gettext_lazy("Accept"),
-    A.RETURN: gettext_lazy("Return for revision"),
-    A.COMMENT: gettext_lazy("Add comment"),
-}
-
-# Reminding makes sense while the department still has something to do.
-REMINDABLE_STATES = (S.DRAFT, S.RETURNED, S.SUBMITTED)
-
-# The Bootstrap badge of each state, on the board and on a section's page.
-STATE_CLASSES = {
-    S.DRAFT: "text-bg-secondary",
-    S.SUBMITTED: "text-bg-warning",
-    S.SIGNED_OFF: "text-bg-info",
-    S.ACCEPTED: "text-bg-success",
-    S.RETURNED: "text-bg-danger",
-}
-
 
 # --- The sign-off gate: placeholders and empty measures -------------------------------------
 
@@ -161,75 +115,8 @@ def _refusal(header, messages, code):
     return ValidationError(errors)
 
 
-# --- Checks shared by the moves and by the buttons -----------------------------------------
-
-
-def _final_error():
-    return ValidationError(_("The report is final and read-only. A coordinator must reopen it first."), code="final")
-
-
-def _has_role(who, section, report, user):
-    if who == MEMBER:
-        return bool(section.member_role(user))
-    if who == SIGNER:
-        return section.member_role(user) == Role.SIGNER
-    if who == COORDINATOR:
-        return report.is_coordinator(user)
-    return bool(section.member_role(user)) or report.is_coordinator(user)
-
-
-def _role_error(who, assignment):
-    department = assignment.department.display_name
-    if who == MEMBER:
-        return PermissionDenied(_("Only members of %(department)s may do this.") % {"department": department})
-    if who == SIGNER:
-        return PermissionDenied(
-            _("Only the signers of %(department)s may sign off or send back this section.") % {"department": department}
-        )
-    if who == COORDINATOR:
-        return PermissionDenied(_("Only the coordinators of this report may accept or return sections."))
-    return PermissionDenied(_("Only the department and the report's coordinators may comment on this section."))
-
-
-def _check(assignment, user, action, comment):
-    """Raise if `user` may not make this move now; the caller holds the row lock."""
-    rule = RULES[action]
-    section = assignment.section
-    report = section.report
-    if not user.is_authenticated:
-        raise PermissionDenied(_("Please log in first."))
-    if not _has_role(rule.who, section, report, user):
-        raise _role_error(rule.who, assignment)
-    if report.is_final:
-        raise _final_error()
-    if assignment.state not in rule.sources:
-        raise ValidationError(
-            _("“%(action)s” is not possible: the section is “%(state)s”.")
-            % {"action": ACTION_LABELS[action], "state": assignment.get_state_display()},
-            code="state",
-        )
-    if rule.needs_comment and not comment:
-        if action == A.COMMENT:
-            raise ValidationError(_("The comment is empty."), code="comment_required")
-        raise ValidationError(_("Please write a note saying what needs to change."), code="comment_required")
-    if len(comment) > COMMENT_MAX_LENGTH:
-        raise ValidationError(
-            _("The note is too long: at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}, code="too_long"
-        )
-
-
 def allowed_actions(assignment, user):
-    """The moves the user may try now (the sign-off gate is checked when they do)."""
-    allowed = []
-    for action, rule in RULES.items():
-        if assignment.state not in rule.sources:
-            continue  # _check would refuse it too; this skips building its message
-        try:
-            _check(assignment, user, action, comment="-")
-        except (PermissionDenied, ValidationError):
-            continue
-        allowed.append(action)
-    return allowed
+    return assignment.section.permissions_for(user).allowed_actions
 
 
 def _lock(pk):
@@ -269,7 +156,7 @@ def perform(assignment, user, action, comment=""):
     rule = RULES[action]
     with transaction.atomic():
         locked = _lock(assignment.pk)
-        _check(locked, user, action, comment)
+        locked.section.permissions_for(user).check(action, comment)
         if action == A.SIGN_OFF:
             problems = section_problems(locked.section)
             if problems:
@@ -311,7 +198,7 @@ def assign(section, department, user, deadline=None):
     if not report.is_coordinator(user):
         raise PermissionDenied(_("Only the coordinators of this report may assign sections."))
     if report.is_final:
-        raise _final_error()
+        raise final_report_error()
     with transaction.atomic():
         assignment = Assignment.objects.select_for_update().filter(section=section).first()
         if assignment is None:
@@ -356,7 +243,7 @@ def remind(assignment, user=None, today=None):
         if user is not None and not report.is_coordinator(user):
             raise PermissionDenied(_("Only the coordinators of this report may send reminders."))
         if report.is_final:
-            raise _final_error()
+            raise final_report_error()
         if locked.state not in REMINDABLE_STATES:
             raise ValidationError(_("The department has done its part: there is nothing to remind."), code="state")
         if locked.last_reminded_on == today:

@@ -92,7 +92,7 @@ def test_a_final_report_is_read_only_and_reopening_needs_a_reason(ready, coordin
     ready.finalise(coordinator)
     section = ready.our_section
     section.report.refresh_from_db()
-    assert not section.can_edit(drafter) and not section.can_edit(coordinator)
+    assert not section.permissions_for(drafter).can_edit and not section.permissions_for(coordinator).can_edit
     with pytest.raises(ValidationError, match="已定稿"):
         section.assignment.return_to_department(coordinator, "再改一下。")
     with pytest.raises(ValidationError, match="报告已经定稿"):

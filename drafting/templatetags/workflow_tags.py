@@ -27,13 +27,21 @@ BUTTON_CLASSES = {
     TransitionAction.RETURN: "btn-outline-danger",
 }
 
+_STATE_CLASSES = {
+    AssignmentState.DRAFT: "text-bg-secondary",
+    AssignmentState.SUBMITTED: "text-bg-warning",
+    AssignmentState.SIGNED_OFF: "text-bg-info",
+    AssignmentState.ACCEPTED: "text-bg-success",
+    AssignmentState.RETURNED: "text-bg-danger",
+}
+
 # The states in which the department is still writing or signing: show what blocks sign-off.
 GATE_STATES = (AssignmentState.DRAFT, AssignmentState.RETURNED, AssignmentState.SUBMITTED)
 
 
 @register.filter
 def state_class(state):
-    return workflow.STATE_CLASSES.get(state, "text-bg-light")
+    return _STATE_CLASSES.get(state, "text-bg-light")
 
 
 # The review page loads only this library; the filter is drafting_tags' own, not a second copy.
@@ -54,7 +62,7 @@ def workflow_panel(context, section, measures=None):
         words = escape(gettext("Written by the coordinating office."))
         body = f'\n    <p class="mb-0 text-body-secondary">{words}</p>'
     else:
-        allowed = assignment.allowed_actions(user)
+        allowed = section.permissions_for(user).allowed_actions
         body = (
             _state_html(assignment, section.report)
             + _problems_html(section, measures, user)
@@ -133,7 +141,7 @@ def _actions_html(section, allowed, hidden):
             html += (
                 f'\n      <form method="post" action="{_action_url(section, action)}">{hidden}'
                 f'<button type="submit" class="btn btn-sm {BUTTON_CLASSES[action]}" data-action="{action}">'
-                f"{escape(str(workflow.ACTION_LABELS[action]))}</button></form>"
+                f"{escape(str(workflow.RULES[action].label))}</button></form>"
             )
         html += "\n    </div>"
         note_label = escape(gettext("Note (required): what needs to change"))
@@ -144,7 +152,7 @@ def _actions_html(section, allowed, hidden):
                 f'\n      <textarea class="form-control form-control-sm mb-1" id="note-{action}" name="comment"'
                 ' rows="2" required maxlength="5000"></textarea>'
                 f'\n      <button type="submit" class="btn btn-sm {BUTTON_CLASSES[action]}" data-action="{action}">'
-                f"{escape(str(workflow.ACTION_LABELS[action]))}</button>\n    </form>"
+                f"{escape(str(workflow.RULES[action].label))}</button>\n    </form>"
             )
     return html
 

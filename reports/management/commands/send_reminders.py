@@ -8,8 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reports import workflow
-from reports.models import Assignment
+from reports.models import REMINDABLE_STATES, Assignment
 
 
 class Command(BaseCommand):
@@ -22,7 +21,7 @@ class Command(BaseCommand):
         if days < 0:
             raise CommandError("--days must be 0 or more.")
         today = timezone.localdate()
-        open_assignments = Assignment.objects.in_open_reports().filter(state__in=workflow.REMINDABLE_STATES)
+        open_assignments = Assignment.objects.in_open_reports().filter(state__in=REMINDABLE_STATES)
         due = (open_assignments.due_within(days, today) | open_assignments.overdue(today)).exclude(
             last_reminded_on=today
         )
