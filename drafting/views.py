@@ -24,14 +24,8 @@ from drafting.forms import (
 )
 from reports import numbering
 from reports.access import get_section_for_viewer
-from reports.models import (
-    Assignment,
-    Measure,
-    Membership,
-    Report,
-    Section,
-    numbered_measures,
-)
+from reports.models import Assignment, Measure, Membership, Report, Section
+from reports.numbering import numbered_measures
 from reports.view_helpers import url_pattern
 
 

@@ -11,7 +11,9 @@ from django.views.decorators.http import require_POST
 
 from drafting.links import section_page_url
 from reports.access import get_section_for_viewer
-from reports.models import RULES, NotificationKind, NotificationPreference, TransitionAction, numbered_measures
+from reports.models import NotificationKind, NotificationPreference, TransitionAction
+from reports.numbering import numbered_measures
+from reports.states import RULES
 from reports.view_helpers import local_next, show_refusal
 
 

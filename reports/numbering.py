@@ -116,3 +116,11 @@ def places_of(rows, wanted):
         path.reverse()
         places[pk] = (tuple(path), section_label(min(len(path), MAX_LEVEL), path[-1]))
     return places
+
+
+def numbered_measures(measures):
+    """Pair each measure with its ordinal (一是, 二是 …) by rank, whatever positions are stored."""
+    ordered = sorted(measures, key=lambda m: (m.position, m.pk or 0))
+    for n, measure in enumerate(ordered, start=1):
+        measure.ordinal = measure_ordinal(n)
+    return ordered

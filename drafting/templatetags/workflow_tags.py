@@ -12,8 +12,9 @@ from django.utils.translation import gettext
 
 from drafting.links import section_page_url
 from drafting.templatetags.drafting_tags import highlight_placeholders
-from reports import workflow
+from reports import gate
 from reports.models import AssignmentState, TransitionAction
+from reports.states import RULES
 from reports.view_helpers import day_label, hidden_fields
 
 register = template.Library()
@@ -111,7 +112,7 @@ def _problems_html(section, measures, user):
     """What still blocks sign-off, while the department writes or signs."""
     if section.assignment.state not in GATE_STATES or section.report.is_final:
         return ""
-    problems = workflow.section_problems(section, measures)
+    problems = gate.section_problems(section, measures)
     if not problems:
         return ""
     page = escape(section_page_url(section, user))
@@ -132,8 +133,8 @@ def _action_url(section, action):
 
 def _actions_html(section, allowed, hidden):
     """A button for each move the user may make, and a note box for those that need a note."""
-    buttons = [action for action in allowed if action in BUTTON_CLASSES and not workflow.RULES[action].needs_comment]
-    notes = [action for action in allowed if action in BUTTON_CLASSES and workflow.RULES[action].needs_comment]
+    buttons = [action for action in allowed if action in BUTTON_CLASSES and not RULES[action].needs_comment]
+    notes = [action for action in allowed if action in BUTTON_CLASSES and RULES[action].needs_comment]
     html = ""
     if buttons or notes:
         html += '\n    <div class="d-flex flex-wrap gap-2 mb-2">'
@@ -141,7 +142,7 @@ def _actions_html(section, allowed, hidden):
             html += (
                 f'\n      <form method="post" action="{_action_url(section, action)}">{hidden}'
                 f'<button type="submit" class="btn btn-sm {BUTTON_CLASSES[action]}" data-action="{action}">'
-                f"{escape(str(workflow.RULES[action].label))}</button></form>"
+                f"{escape(str(RULES[action].label))}</button></form>"
             )
         html += "\n    </div>"
         note_label = escape(gettext("Note (required): what needs to change"))
@@ -152,7 +153,7 @@ def _actions_html(section, allowed, hidden):
                 f'\n      <textarea class="form-control form-control-sm mb-1" id="note-{action}" name="comment"'
                 ' rows="2" required maxlength="5000"></textarea>'
                 f'\n      <button type="submit" class="btn btn-sm {BUTTON_CLASSES[action]}" data-action="{action}">'
-                f"{escape(str(workflow.RULES[action].label))}</button>\n    </form>"
+                f"{escape(str(RULES[action].label))}</button>\n    </form>"
             )
     return html
 
