@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from reports.numbering import measure_ordinal
-from reports.splitting import join_measure
 
 
 def char_sides(old, new):
@@ -27,33 +26,6 @@ def char_sides(old, new):
         if j2 > j1:
             right.append((new[j1:j2], True))
     return left, right
-
-
-@dataclass(frozen=True)
-class MeasureText:
-    pk: int | None
-    lead: str
-    body: str
-
-    @property
-    def text(self):
-        return join_measure(self.lead, self.body)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A section's text at one moment: from the database, a revision or a submitted form."""
-
-    heading: str
-    intro: str
-    measures: tuple = ()
-
-    def same_text(self, other):
-        return (self.heading, self.intro, [m.text for m in self.measures]) == (
-            other.heading,
-            other.intro,
-            [m.text for m in other.measures],
-        )
 
 
 @dataclass

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from drafting.diffs import MeasureText
+from reports.content import MeasureText
 from reports.splitting import split_measures
 from reports.text import clean_text, one_line
 

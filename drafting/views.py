@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from drafting import content, dashboard_rows
+from drafting import dashboard_rows
 from drafting.diffs import compare, count_changes
 from drafting.forms import (
     MAX_MEASURES,
@@ -22,7 +23,7 @@ from drafting.forms import (
     int_or,
     measure_initial,
 )
-from reports import numbering
+from reports import content, numbering
 from reports.access import get_section_for_viewer
 from reports.models import Assignment, Measure, Membership, Report, Section
 from reports.numbering import numbered_measures
@@ -189,8 +190,8 @@ def section_edit(request, pk):
         return _editor(request, section)
     permissions = section.permissions_for(request.user)
     if not permissions.can_edit:
-        rows = compare(content.snapshot(section), _raw_snapshot(section, request.POST))
-        return _forbidden(request, section, permissions.edit_refusal, rows=rows)
+        # Refused before any comparison: a diff of what an attacker sends must cost nothing here.
+        return _forbidden(request, section, permissions.edit_refusal, mine=_raw_snapshot(section, request.POST))
 
     data = arrange_measures(request.POST, move=request.POST.get("move"), add="add" in request.POST)
     heading_editable = section.permissions_for(request.user).can_edit_heading
@@ -215,6 +216,9 @@ def section_edit(request, pk):
         )
     except content.VersionConflict as conflict:
         return _conflict(request, conflict.section, form, formset)
+    except PermissionDenied as refusal:
+        # The section was submitted (or the report finalised) between the page and the save.
+        return _forbidden(request, section, str(refusal), mine=_submitted_snapshot(section, form, formset))
     messages.success(request, _("Saved. This is version %(version)d.") % {"version": saved.version})
     _warn_over_limit(request, section, saved)
     return redirect("drafting:section-edit", pk=section.pk)
@@ -270,9 +274,16 @@ def section_paste(request, pk):
             section,
             request.user,
             expected_version=form.cleaned_data["version"],
-            intro=form.split.intro if use_intro else section.intro,
+            intro=form.split.intro if use_intro else None,
             measures=measures,
             note=_("Measures replaced by pasted text"),
+        )
+    except PermissionDenied as refusal:
+        return _forbidden(
+            request,
+            section,
+            str(refusal),
+            mine=content.Snapshot(section.heading, form.split.intro or "", tuple(measures)),
         )
     except content.VersionConflict as conflict:
         data = request.POST.copy()
@@ -354,7 +365,9 @@ def section_restore(request, pk, version_pk):
     permissions = section.permissions_for(request.user)
     if not permissions.can_edit:
         return _forbidden(request, section, permissions.edit_refusal)
-    with_heading = section.permissions_for(request.user).can_edit_heading
-    saved = content.restore(section, request.user, version, with_heading=with_heading)
+    try:
+        saved = content.restore(section, request.user, version, with_heading=permissions.can_edit_heading)
+    except PermissionDenied as refusal:
+        return _forbidden(request, section, str(refusal))
     messages.success(request, _("The earlier text was restored as version %(version)d.") % {"version": saved.version})
     return redirect("drafting:section-edit", pk=section.pk)

@@ -31,8 +31,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from reports import numbering
-from reports.models import Measure, MeasureLayout, Report, ReportAction, ReportEvent, Section
+from reports import content, numbering
+from reports.models import MeasureLayout, Report, ReportAction, ReportEvent, Section
 from reports.splitting import ordinal_at, split_measures, starts_with_ordinal
 from reports.text import clean_text
 
@@ -576,7 +576,7 @@ def create_report(parsed, lead_department, user=None):
             lead_department=lead_department,
             created_by=user if user is not None and user.is_authenticated else None,
         )
-        _create_sections(report, parsed.sections)
+        content.create_sections(report, _new_sections(parsed.sections), report.created_by)
         noise = "；".join(r.text for r in parsed.removed)
         comment = _("Imported from %(source)s.") % {"source": parsed.source_name or _("pasted text")}
         if parsed.removed:
@@ -593,28 +593,13 @@ def create_report(parsed, lead_department, user=None):
     return report
 
 
-def _create_sections(report, parsed_sections):
-    # One INSERT per tree level and one for all measures, whatever the report's size.
-    level = [(None, n, s) for n, s in enumerate(parsed_sections)]
-    measures = []
-    while level:
-        rows = [
-            Section(
-                report=report,
-                parent=parent,
-                position=position,
-                heading=clean_text(parsed.heading)[:HEADING_MAX],
-                intro="\n".join(parsed.intro),
-            )
-            for parent, position, parsed in level
-        ]
-        Section.objects.bulk_create(rows)
-        next_level = []
-        for row, (_parent, _position, parsed) in zip(rows, level, strict=True):
-            measures.extend(
-                Measure(section=row, position=n, lead=lead[:500], body=body)
-                for n, (lead, body) in enumerate(parsed.measures)
-            )
-            next_level.extend((row, n, child) for n, child in enumerate(parsed.children))
-        level = next_level
-    Measure.objects.bulk_create(measures)
+def _new_sections(parsed_sections):
+    return [
+        content.NewSection(
+            heading=clean_text(parsed.heading)[:HEADING_MAX],
+            intro="\n".join(parsed.intro),
+            measures=[(lead[:500], body) for lead, body in parsed.measures],
+            children=_new_sections(parsed.children),
+        )
+        for parsed in parsed_sections
+    ]

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from drafting import content
 from drafting.forms import MAX_MEASURES
+from reports import content
 from reports.models import AssignmentState, Measure
 from tests.conftest import editor_data, measure_texts
 
