@@ -28,3 +28,22 @@ def test_cleaning_drops_control_characters_and_normalises_line_ends():
 
 def test_one_line_joins_runs_of_space():
     assert one_line("  关于\n推进\t\t乡村振兴  ") == "关于 推进 乡村振兴"
+
+
+def test_an_imported_title_heading_lead_and_issuer_are_single_lines(office):
+    from reports import importer
+
+    parsed = importer.parse_text(
+        "关于\t\t测试工作\u3000\u3000情况的报告\n"
+        "现将有关情况报告如下。\n"
+        "一、强化  组织\t领导\n"
+        "一是推行  一件事\t一次办。梳理形成清单12项。\n"
+        "中共测试县委  办公室\n"
+        "2025年6月9日\n"
+    )
+    report = importer.create_report(parsed, office)
+    section = report.sections.get()
+    assert report.title == "关于 测试工作 情况的报告"
+    assert section.heading == "强化 组织 领导"
+    assert section.measures.get().lead == "推行 一件事 一次办"
+    assert report.issuer == "中共测试县委 办公室"
