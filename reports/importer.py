@@ -43,11 +43,11 @@ ISSUER_MAX = 40
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
-CN_DIGITS = "零一二三四五六七八九十百"
+CN_DIGITS = "零一二三四五六七八九十百千"
 # A heading's label, by level: 一、 / （一） / 1. / （1）. 1、 is common in the wild for level 3.
 HEADING_PATTERNS = [
-    (1, re.compile(f"([{CN_DIGITS}]{{1,6}})、")),
-    (2, re.compile(f"[（(]([{CN_DIGITS}]{{1,6}})[）)]")),
+    (1, re.compile(f"([{CN_DIGITS}]{{1,8}})、")),
+    (2, re.compile(f"[（(]([{CN_DIGITS}]{{1,8}})[）)]")),
     (3, re.compile(r"(\d{1,3})(?:[.．](?!\d)|、)")),
     (4, re.compile(r"[（(](\d{1,3})[）)]")),
 ]
