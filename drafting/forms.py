@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.content import MeasureText
 from reports.splitting import split_measures
-from reports.text import clean_text, one_line
+from reports.text import one_line, text_block
 
 MEASURE_PREFIX = "measures"
 # 200 measures of four fields each stay under Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1000).
@@ -16,11 +16,6 @@ MAX_MEASURES = 200
 MAX_TEXT = 20_000
 MAX_PASTE = 100_000
 MEASURE_FIELDS = ("id", "lead", "body", "DELETE", "ORDER")
-
-
-def _paragraphs(value):
-    lines = [line.rstrip() for line in clean_text(value).split("\n")]
-    return "\n".join(lines).strip()
 
 
 class SectionForm(forms.Form):
@@ -56,7 +51,7 @@ class SectionForm(forms.Form):
         return heading
 
     def clean_intro(self):
-        return _paragraphs(self.cleaned_data["intro"])
+        return text_block(self.cleaned_data["intro"])
 
     def clean_note(self):
         return one_line(self.cleaned_data["note"])
@@ -82,7 +77,7 @@ class MeasureForm(forms.Form):
         return one_line(self.cleaned_data["lead"]).removesuffix("。")
 
     def clean_body(self):
-        return _paragraphs(self.cleaned_data["body"])
+        return text_block(self.cleaned_data["body"])
 
 
 class BaseMeasureFormSet(forms.BaseFormSet):
@@ -226,7 +221,7 @@ class PasteForm(forms.Form):
     )
 
     def clean_text(self):
-        return clean_text(self.cleaned_data["text"]).strip()
+        return text_block(self.cleaned_data["text"])
 
     def clean(self):
         cleaned = super().clean()

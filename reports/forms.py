@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.models import Department, Report, Section
 from reports.numbering import MAX_LEVEL, MAX_NUMBER
-from reports.text import clean_text, one_line
+from reports.text import one_line, text_block
 
 MAX_TEXT = 50_000
 
@@ -23,7 +23,7 @@ def _too_many_siblings():
 
 
 def _clean_long(value, field_name):
-    value = clean_text(value).strip()
+    value = text_block(value)
     if len(value) > MAX_TEXT:
         raise ValidationError(
             _("%(field)s is too long (at most %(max)d characters)."),
