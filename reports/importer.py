@@ -34,7 +34,7 @@ from lxml import etree
 from reports import content, numbering
 from reports.models import MeasureLayout, Report, ReportAction, ReportEvent, Section
 from reports.splitting import ordinal_at, split_measures, starts_with_ordinal
-from reports.text import clean_text
+from reports.text import clean_text, one_line
 
 TITLE_MAX = Report._meta.get_field("title").max_length
 HEADING_MAX = Section._meta.get_field("heading").max_length
@@ -43,11 +43,11 @@ ISSUER_MAX = 40
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
-CN_DIGITS = "零一二三四五六七八九十百"
+CN_DIGITS = "零一二三四五六七八九十百千"
 # A heading's label, by level: 一、 / （一） / 1. / （1）. 1、 is common in the wild for level 3.
 HEADING_PATTERNS = [
-    (1, re.compile(f"([{CN_DIGITS}]{{1,6}})、")),
-    (2, re.compile(f"[（(]([{CN_DIGITS}]{{1,6}})[）)]")),
+    (1, re.compile(f"([{CN_DIGITS}]{{1,8}})、")),
+    (2, re.compile(f"[（(]([{CN_DIGITS}]{{1,8}})[）)]")),
     (3, re.compile(r"(\d{1,3})(?:[.．](?!\d)|、)")),
     (4, re.compile(r"[（(](\d{1,3})[）)]")),
 ]
@@ -566,10 +566,10 @@ def create_report(parsed, lead_department, user=None):
     """Write a ParsedReport as a new Report, in one transaction, and log the import."""
     with transaction.atomic():
         report = Report.objects.create(
-            title=clean_text(parsed.title)[:TITLE_MAX],
+            title=one_line(parsed.title)[:TITLE_MAX],
             preamble="\n".join(parsed.preamble),
             closing="\n".join(parsed.closing),
-            issuer=clean_text(parsed.issuer)[: Report._meta.get_field("issuer").max_length],
+            issuer=one_line(parsed.issuer)[: Report._meta.get_field("issuer").max_length],
             issued_on=parsed.issued_on,
             issued_on_text="" if parsed.issued_on else parsed.date_text,
             measure_layout=parsed.measure_layout,
@@ -596,9 +596,9 @@ def create_report(parsed, lead_department, user=None):
 def _new_sections(parsed_sections):
     return [
         content.NewSection(
-            heading=clean_text(parsed.heading)[:HEADING_MAX],
+            heading=one_line(parsed.heading)[:HEADING_MAX],
             intro="\n".join(parsed.intro),
-            measures=[(lead[:500], body) for lead, body in parsed.measures],
+            measures=[(one_line(lead)[:500], body) for lead, body in parsed.measures],
             children=_new_sections(parsed.children),
         )
         for parsed in parsed_sections
