@@ -131,7 +131,6 @@ def test_confirming_after_leaving_the_department_is_refused(login, coordinator, 
 BAD_UPLOADS = {
     "renamed .docx": ("report.docx", b"hello, this is not a zip", "不是有效的DOCX"),
     "binary junk": ("report.txt", bytes(range(256)) * 20, "不是文本"),
-    "no structure": ("report.txt", "随便写的一段话。\n另一段。".encode(), "没有识别出章节标题"),
     "empty": ("report.txt", b"", "文件是空的"),
 }
 
