@@ -82,6 +82,8 @@ TITLE_LIKE = re.compile(
     r"(?:报告|情况|总结|汇报|自查报告|述职报告|调研报告|工作要点|实施方案|方案|意见|请示|通知|讲话|发言|计划|总结报告)$"
 )
 ADDRESSEE = re.compile(r"^[^。，,；;！!？?\s]{2,60}[：:]$")
+# The longest line a debris rule removes whole.
+DEBRIS_MAX = 150
 # How far into the text the title is looked for: web copies put a few lines of debris first.
 TITLE_WINDOW = 12
 # A line this long with labels of one level in sequence was flattened by a sharing site.
@@ -408,15 +410,23 @@ def _level2_labels(n):
     return f"（{numbering.chinese_numeral(n)}）"
 
 
+def _find_label(text, label, start):
+    """The next `label` at or after `start` that is not the end of a longer one (一、 in 十一、)."""
+    position = text.find(label, start)
+    while position > 0 and text[position - 1] in CN_DIGITS:
+        position = text.find(label, position + 1)
+    return position
+
+
 def _split_at_sequence(text, label_of):
     cuts, start, n = [], 0, 1
     while n <= numbering.MAX_NUMBER:
         label = label_of(n)
-        position = text.find(label, start)
+        position = _find_label(text, label, start)
         if position == -1:
             break
         # Unambiguous only: a label that stands twice could be quoted text.
-        if text.find(label, position + 1) != -1:
+        if _find_label(text, label, position + 1) != -1:
             return [text]
         if cuts and position - cuts[-1] < FLATTENED_GAP:
             return [text]
@@ -531,7 +541,8 @@ def read_lines(raw_paragraphs):
         # A manual line break inside a DOCX paragraph separates paragraphs just as well.
         for part in clean_text(paragraph).split("\n"):
             for text in _flat_pieces(_normalise_space(part)):
-                rule = next((name for name, pattern in rules if pattern.search(text)), "")
+                # Debris is a short line: a long paragraph that mentions 来源： is text.
+                rule = len(text) <= DEBRIS_MAX and next((name for name, pattern in rules if pattern.search(text)), "")
                 if rule:
                     lines.append(Line(number, text, LineRole.NOISE, rule))
                     continue
@@ -622,7 +633,8 @@ def split_run_in_heading(text):
     end = HEADING_END.search(text)
     cut = end.start() if end else len(text)
     gap = HEADING_GAP.search(text, 0, min(cut, HEADING_GAP_MAX + 1))
-    if gap is not None and gap.start() >= 2 and text[gap.end() :].strip():
+    # Only a sentence after the space is the heading's text: 强化 组织 领导 is one heading.
+    if gap is not None and gap.start() >= 4 and _reads_as_text(text[gap.end() :]):
         return text[: gap.start()].strip(), text[gap.end() :].strip()
     # Only a heading-long window is searched: a longer heading is refused anyway, and
     # searching a huge paragraph for 一是 at every 是 would be quadratic.
@@ -634,6 +646,11 @@ def split_run_in_heading(text):
     # 。 and ： only separate the heading from its text; ！ and ？ belong to the heading.
     heading = text[:cut] if end.group() in "。：:" else text[: end.end()]
     return heading.strip(), text[end.end() :].strip()
+
+
+def _reads_as_text(text):
+    text = text.strip()
+    return len(text) >= 20 or (len(text) >= 6 and text.endswith(("。", "！", "？")))
 
 
 def _has_run_in_measures(text, first):

@@ -396,3 +396,14 @@ def test_the_command_refuses_bad_input_and_creates_nothing(db, office, tmp_path)
     with pytest.raises(CommandError):
         call_command("import_report", str(tmp_path / "missing.txt"))
     assert Report.objects.count() == 0
+
+
+def test_the_command_asks_for_a_title_when_the_file_has_none(db, office, tmp_path, capsys):
+    untitled = tmp_path / "自查.txt"
+    untitled.write_text("县委办公室：\n一、自查情况\n制度健全。\n特此报告。\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="没有标题"):
+        call_command("import_report", str(untitled))
+    assert Report.objects.count() == 0
+    call_command("import_report", str(untitled), "--title", "关于保密自查情况的报告")
+    report = Report.objects.get()
+    assert report.title == "关于保密自查情况的报告" and report.addressee == "县委办公室："
