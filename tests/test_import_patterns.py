@@ -5,6 +5,7 @@ run-in measures, placeholder dates, half-width punctuation — each read as a ca
 import io
 
 import docx
+import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +13,24 @@ from hypothesis import strategies as st
 
 from reports import numbering
 from reports.importer import LineRole, parse_file, parse_text, reassemble
+
+
+def as_docx(text):
+    """The text as a clerk's DOCX: one paragraph a line."""
+    document = docx.Document()
+    for line in text.split("\n"):
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(params=["txt", "docx"])
+def read(request):
+    """read(text) parses the text as pasted, or as the same text typed into a DOCX."""
+    if request.param == "txt":
+        return parse_text
+    return lambda text: parse_file("report.docx", as_docx(text.rstrip("\n")))
 
 
 def outline(parsed):
@@ -130,8 +149,8 @@ WEB_COPY = """当前位置：首页 > 工作动态 > 总结汇报
 """
 
 
-def test_a_web_copy_loses_every_kind_of_debris_and_keeps_the_report():
-    parsed = parse_text(WEB_COPY)
+def test_a_web_copy_loses_every_kind_of_debris_and_keeps_the_report(read):
+    parsed = read(WEB_COPY)
     assert parsed.title == "关于2025年度河长制工作情况的报告"
     assert parsed.addressee == "县水利局："
     assert parsed.preamble == ["2025年，我县全面落实河长制各项任务。现将有关情况报告如下。"]
@@ -183,8 +202,8 @@ FLATTENED = (
 )
 
 
-def test_a_report_flattened_into_one_line_is_split_at_its_labels():
-    parsed = parse_text(FLATTENED)
+def test_a_report_flattened_into_one_line_is_split_at_its_labels(read):
+    parsed = read(FLATTENED)
     assert parsed.title == "关于2025年度农村人居环境整治工作情况的报告"
     assert parsed.preamble[0].startswith("今年以来，我镇坚持")
     assert outline(parsed) == [
@@ -197,8 +216,8 @@ def test_a_report_flattened_into_one_line_is_split_at_its_labels():
     assert parsed.date_text == "2025年12月20日"
 
 
-def test_a_self_inspection_report_without_a_title_keeps_its_addressee_and_closing():
-    parsed = parse_text(
+def test_a_self_inspection_report_without_a_title_keeps_its_addressee_and_closing(read):
+    parsed = read(
         "县委办公室：\n"
         "按照《关于开展保密工作自查的通知》要求，我局对照清单逐项开展了自查。现将自查情况报告如下。\n"
         "一、自查情况\n"
@@ -217,8 +236,8 @@ def test_a_self_inspection_report_without_a_title_keeps_its_addressee_and_closin
     assert parsed.issuer == "县统计局" and str(parsed.issued_on) == "2025-11-03"
 
 
-def test_a_short_notice_without_sections_imports_as_text():
-    parsed = parse_text("关于调整例会时间的通知\n各科室：\n原定周一的例会调整至周二上午九时召开。\n")
+def test_a_short_notice_without_sections_imports_as_text(read):
+    parsed = read("关于调整例会时间的通知\n各科室：\n原定周一的例会调整至周二上午九时召开。\n")
     assert parsed.title == "关于调整例会时间的通知"
     assert parsed.addressee == "各科室："
     assert parsed.sections == [] and parsed.preamble == ["原定周一的例会调整至周二上午九时召开。"]
@@ -227,8 +246,8 @@ def test_a_short_notice_without_sections_imports_as_text():
 # The outline's patterns ---------------------------------------------------------------------------
 
 
-def test_numbering_that_runs_on_across_parents_stays_in_the_outline():
-    parsed = parse_text(
+def test_numbering_that_runs_on_across_parents_stays_in_the_outline(read):
+    parsed = read(
         "关于重点项目推进情况的报告\n一、项目进展\n（一）交通项目\n1.环城路\n2.跨河大桥\n（二）水利项目\n3.水库除险加固\n4.灌区改造\n"
     )
     assert outline(parsed) == [
@@ -242,8 +261,8 @@ def test_numbering_that_runs_on_across_parents_stays_in_the_outline():
     ]
 
 
-def test_a_bracket_label_with_a_stray_comma_and_a_heading_with_its_text_after_a_space():
-    parsed = parse_text(
+def test_a_bracket_label_with_a_stray_comma_and_a_heading_with_its_text_after_a_space(read):
+    parsed = read(
         "关于安全生产工作的报告\n"
         "一、强化组织领导\n"
         "(一)、健全责任体系\n"
@@ -254,8 +273,8 @@ def test_a_bracket_label_with_a_stray_comma_and_a_heading_with_its_text_after_a_
     assert parsed.sections[1].intro == ["今年以来，我局层层签订责任书，把任务分解到岗到人。"]
 
 
-def test_measures_run_in_after_an_intro_sentence_are_split():
-    parsed = parse_text(
+def test_measures_run_in_after_an_intro_sentence_are_split(read):
+    parsed = read(
         "关于文明创建工作的报告\n一、主要做法\n今年以来，主要做了以下工作。一是加强宣传；二是整治环境；三是完善设施。\n"
     )
     (section,) = parsed.sections
@@ -314,3 +333,13 @@ def test_a_generated_report_reads_back_exactly(report):
     for got, (heading, intro, children) in zip(parsed.sections, sections, strict=True):
         assert got.heading == heading and got.intro == intro
         assert [(c.heading, [tuple(m) for m in c.measures]) for c in got.children] == children
+
+
+def test_a_closing_that_does_not_start_with_the_usual_words_follows_the_last_sections_text(read):
+    parsed = read(
+        "关于2025年度普法工作情况的总结\n一、主要做法\n组织集中宣讲X场。\n二、工作成效\n群众法治意识明显增强。\n"
+        "总之，我们将以更高标准推进普法工作。\n县司法局\n2025年12月1日\n"
+    )
+    assert parsed.sections[1].intro == ["群众法治意识明显增强。"]
+    assert parsed.closing == ["总之，我们将以更高标准推进普法工作。"]
+    assert parsed.issuer == "县司法局"
