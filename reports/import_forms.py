@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from reports import importer
 from reports.cloning import next_period_title
 from reports.models import Department, Report
+from reports.parsed import LineRole
 from reports.text import one_line
 
 
@@ -100,7 +101,7 @@ class ImportReviewForm(forms.Form):
         for index, line in enumerate(parsed.lines):
             self.fields[f"role_{index}"] = forms.ChoiceField(
                 label=_("Paragraph %(number)s") % {"number": line.number},
-                choices=importer.LineRole.choices,
+                choices=LineRole.choices,
                 initial=line.role,
                 # A line the form did not send keeps the role it has.
                 required=False,

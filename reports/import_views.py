@@ -11,6 +11,7 @@ from reports import access, importer
 from reports.cloning import clone_report
 from reports.import_forms import CloneForm, ImportForm, ImportReviewForm, departments_of
 from reports.models import Department
+from reports.parsed import ParsedReport
 
 # The parsed report waits in the session between preview and confirmation: the upload
 # itself is read in memory and never stored.
@@ -47,7 +48,7 @@ def _review_import(request, departments):
     lead_department = departments.filter(pk=pending["lead_department"]).first()
     if lead_department is None:
         raise PermissionDenied(_("You no longer belong to that department."))
-    stored = importer.ParsedReport.from_dict(pending["parsed"])
+    stored = ParsedReport.from_dict(pending["parsed"])
     form = ImportReviewForm(request.POST, parsed=stored)
     if not form.is_valid():
         return _preview(request, pending, stored, form, status=400)

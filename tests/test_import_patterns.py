@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports import numbering
-from reports.importer import LineRole, parse_file, parse_text, reassemble
+from reports.importer import parse_file, parse_text, reassemble
+from reports.parsed import LineRole
 
 
 def as_docx(text):
