@@ -74,9 +74,12 @@ def _tree(outline, copy_content):
         node = content.NewSection(
             heading=section.heading,
             intro=section.intro if copy_content else "",
-            measures=[(m.lead, m.body) for m in numbered_measures(section.measures.all())] if copy_content else [],
+            measures=[(m.lead, m.body, m.pk) for m in numbered_measures(section.measures.all())]
+            if copy_content
+            else [],
             children=[],
             source=section,
+            previous=section.pk,
         )
         nodes[section.pk] = node
         (nodes[section.parent_id].children if section.parent_id else roots).append(node)

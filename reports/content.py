@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from reversion.models import Version
 from reports.models import Assignment, Measure, Section
 from reports.placeholders import count_placeholders
 from reports.splitting import join_measure
+from reports.states import SIGNED_STATES
 from reports.text import char_count
 
 
@@ -154,6 +155,14 @@ def save_content(section, user, *, intro=None, measures=None, heading=None, expe
             if current.same_text(submitted):
                 return locked
             raise VersionConflict(locked)
+        assignment = locked.assignment if locked.has_assignment else None
+        after_sign_off = (
+            assignment is not None and assignment.state in SIGNED_STATES and not current.same_text(submitted)
+        )
+        if after_sign_off and not note.strip():
+            raise ValidationError(
+                _("The department has signed this text off: say why it changes (修改理由)."), code="reason_required"
+            )
         _record_initial_revision(locked)
         with reversion.create_revision():
             reversion.set_user(user)
@@ -165,6 +174,9 @@ def save_content(section, user, *, intro=None, measures=None, heading=None, expe
             locked.updated_by = user
             locked.save()
             reversion.add_to_revision(locked)
+        if after_sign_off:
+            # Marked in the section's log (签发后改动) with the reason, and the department hears of it.
+            assignment.record_change(user, note)
         return locked
 
 
@@ -202,10 +214,11 @@ class NewSection:
 
     heading: str
     intro: str = ""
-    measures: list = None  # [(lead, body), …]
+    measures: list = None  # [(lead, body) or (lead, body, last period's measure pk), …]
     children: list = None
     position: int | None = None  # rank among its siblings; their order in the list when None
     source: object = None  # whatever the caller wants back beside the new section
+    previous: int | None = None  # last period's section, for a clone
 
 
 def create_sections(report, tree, user):
@@ -227,6 +240,7 @@ def create_sections(report, tree, user):
                 heading=node.heading,
                 intro=node.intro,
                 updated_by=user,
+                previous_id=node.previous,
             )
             for parent, n, node in level
         ]
@@ -235,10 +249,14 @@ def create_sections(report, tree, user):
         for row, (_parent, _n, node) in zip(rows, level, strict=True):
             created.append((node, row))
             measures.extend(
-                Measure(section=row, position=n, lead=lead, body=body)
-                for n, (lead, body) in enumerate(node.measures or ())
+                Measure(section=row, position=n, lead=item[0], body=item[1], previous_id=_previous(item))
+                for n, item in enumerate(node.measures or ())
             )
             next_level.extend((row, n, child) for n, child in enumerate(node.children or ()))
         level = next_level
     Measure.objects.bulk_create(measures)
     return created
+
+
+def _previous(item):
+    return item[2] if len(item) > 2 else None

@@ -92,6 +92,12 @@ def final_problems(report, outline=None):
                 "state": labels[section.assignment.state],
             }
             problems.append(Problem(message, section, "workflow-panel"))
+        elif section.has_assignment and section.assignment.awaits_confirmation(section, list(section.measures.all())):
+            message = _("“%(section)s” changed after %(department)s signed it off: its signer has yet to confirm.") % {
+                "section": f"{section.label}{section.heading}",
+                "department": section.assignment.department.display_name,
+            }
+            problems.append(Problem(message, section, "workflow-panel"))
     problems += report_problems(report, outline)
     if not report.issuer.strip():
         problems.append(Problem(_("The issuer (署名) is empty."), None, "report-issuer"))

@@ -1,6 +1,8 @@
 """The domain of Huigao: departments, reports, their sections and measures, assignments."""
 
 import datetime
+import hashlib
+import json
 import logging
 
 import reversion
@@ -12,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from reversion.models import Revision, Version
 
 from reports import gate, numbering, signals
 from reports.permissions import SectionPermissions, final_report_error
@@ -20,6 +23,7 @@ from reports.states import (
     EDITABLE_STATES,
     REMINDABLE_STATES,
     RULES,
+    SIGNED_STATES,
     AssignmentState,
     Role,
     TransitionAction,
@@ -126,6 +130,16 @@ class Report(models.Model):
         _("measure layout"), max_length=12, choices=MeasureLayout, default=MeasureLayout.PARAGRAPHS
     )
     bold_measure_leads = models.BooleanField(_("measure leads in bold"), default=False)
+    reconfirm_changes = models.BooleanField(
+        _("signers confirm changes made after their sign-off"),
+        default=False,
+        help_text=_("A section changed after its department signed it off then waits for its signer before 定稿."),
+    )
+    comments_block_acceptance = models.BooleanField(
+        _("open comments block acceptance"),
+        default=False,
+        help_text=_("A section with an unresolved comment cannot be accepted."),
+    )
     is_final = models.BooleanField(_("final"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -245,6 +259,15 @@ class Section(models.Model):
     intro = models.TextField(_("intro text"), blank=True)
     # Bumped on every content save; a save carrying an older version is a conflict.
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Last period's counterpart, for a report cloned from it.
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last period's section"),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -332,6 +355,14 @@ class Section(models.Model):
                 report.__dict__.setdefault("_coordinators", {})[user.pk] = report.lead_department_id in roles
         return self._member_roles[user.pk]
 
+    def co_roles(self, user):
+        """{department id: role} of the user in this section's co-departments (会签)."""
+        return dict(
+            Membership.objects.filter(user=user, department__cosignatures__assignment__section=self).values_list(
+                "department_id", "role"
+            )
+        )
+
     @property
     def has_assignment(self):
         try:
@@ -355,6 +386,14 @@ class Measure(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     lead = models.CharField(_("lead sentence"), max_length=500, blank=True)
     body = models.TextField(_("body"), blank=True)
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last period's measure"),
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -431,6 +470,19 @@ class Assignment(models.Model):
         verbose_name=_("signed off by"),
     )
     signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    # What was signed: the revision of the text and its fingerprint (content.text_hash), so every
+    # page can tell whether the text is still the one the department signed.
+    signed_revision = models.ForeignKey(
+        Revision,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed revision"),
+    )
+    signed_hash = models.CharField(_("fingerprint of the signed text"), max_length=64, blank=True)
+    # The fingerprint of the text the signer confirmed after a change (where the report asks).
+    confirmed_hash = models.CharField(_("fingerprint of the confirmed text"), max_length=64, blank=True)
     last_reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -506,6 +558,18 @@ class Assignment(models.Model):
 
     def comment(self, user, text):
         return self._transition(user, TransitionAction.COMMENT, text)
+
+    def cosign(self, user, comment=""):
+        """会签: a co-department's signer agrees to the submitted text (with a comment if any)."""
+        return self._transition(user, TransitionAction.COSIGN, comment)
+
+    def confirm_change(self, user):
+        """The signer confirms the text as changed after their sign-off."""
+        return self._transition(user, TransitionAction.CONFIRM)
+
+    def dispute_change(self, user, comment):
+        """The signer objects to a change made after their sign-off, saying why."""
+        return self._transition(user, TransitionAction.DISPUTE, comment)
 
     def reassign(self, user, department, deadline=None):
         """Move the section to another department, which starts from a draft (whatever the first
@@ -584,25 +648,109 @@ class Assignment(models.Model):
         with transaction.atomic():
             locked = self._locked()
             locked.section.permissions_for(user).check(action, comment)
+            measures = list(locked.section.measures.all())
             if action == TransitionAction.SIGN_OFF:
-                problems = gate.section_problems(locked.section)
-                if problems:
-                    raise gate.refusal(
-                        gettext("Sign-off refused: fill in the placeholders and empty measures first."),
-                        [p.message for p in problems],
-                        code="placeholders",
-                    )
+                locked._check_sign_off(measures)
+            if action == TransitionAction.ACCEPT:
+                locked._check_no_open_comments()
             from_state = locked.state
+            fields = ["updated_at"]
             if rule.target is not None:
                 locked.state = rule.target
-                if action == TransitionAction.SIGN_OFF:
-                    locked.signed_off_by, locked.signed_off_at = user, timezone.now()
-                elif action == TransitionAction.RETURN:
-                    locked.signed_off_by, locked.signed_off_at = None, None
-                locked.save(update_fields=["state", "signed_off_by", "signed_off_at", "updated_at"])
+                fields.append("state")
+            if action == TransitionAction.SIGN_OFF:
+                # The pin: exactly what the signer signed, as a revision and its fingerprint.
+                locked.signed_off_by, locked.signed_off_at = user, timezone.now()
+                locked.signed_revision = _revision_of(locked.section)
+                locked.signed_hash = locked.confirmed_hash = fingerprint(locked.section, measures)
+                fields += ["signed_off_by", "signed_off_at", "signed_revision", "signed_hash", "confirmed_hash"]
+            elif action == TransitionAction.RETURN:
+                locked.signed_off_by, locked.signed_off_at = None, None
+                fields += ["signed_off_by", "signed_off_at"]
+            elif action == TransitionAction.CONFIRM:
+                locked.confirmed_hash = fingerprint(locked.section, measures)
+                fields.append("confirmed_hash")
+            if action == TransitionAction.COSIGN:
+                locked._cosign(user, comment)
+            elif rule.target == AssignmentState.DRAFT or rule.target == AssignmentState.RETURNED:
+                # The text will change: co-departments agree again to what is submitted next.
+                locked.cosignatures.update(signed_by=None, signed_at=None, comment="")
+            locked.save(update_fields=fields)
             transition = locked._record(user, action, from_state, comment=comment)
         self.refresh_from_db()
         return transition
+
+    def _check_sign_off(self, measures):
+        problems = gate.section_problems(self.section, measures)
+        if problems:
+            raise gate.refusal(
+                gettext("Sign-off refused: fill in the placeholders and empty measures first."),
+                [p.message for p in problems],
+                code="placeholders",
+            )
+        waiting = [c.department.display_name for c in self.cosignatures.select_related("department") if not c.signed]
+        if waiting:
+            raise ValidationError(
+                gettext("Sign-off refused: %(departments)s must co-sign (会签) first.")
+                % {"departments": "、".join(waiting)},
+                code="cosign",
+            )
+
+    def _check_no_open_comments(self):
+        report = self.section.report
+        if report.comments_block_acceptance and self.section.comments.filter(resolved_at__isnull=True).exists():
+            raise ValidationError(
+                gettext("The section has open comments: resolve them before accepting it."), code="open_comments"
+            )
+
+    def _cosign(self, user, comment):
+        departments = set(user.memberships.filter(role=Role.SIGNER).values_list("department_id", flat=True))
+        cosignature = self.cosignatures.filter(department_id__in=departments, signed_at__isnull=True).first()
+        cosignature.signed_by, cosignature.signed_at, cosignature.comment = user, timezone.now(), comment
+        cosignature.save(update_fields=["signed_by", "signed_at", "comment"])
+
+    def record_change(self, user, reason):
+        """Log a change of the signed text (content.save_content calls this inside its lock)."""
+        return self._record(user, TransitionAction.CHANGE, self.state, comment=reason)
+
+    def set_co_departments(self, user, departments):
+        """The departments that co-sign (会签) before this one signs off; logged."""
+        if not self.section.report.is_coordinator(user):
+            raise PermissionDenied(gettext("Only the coordinators of this report may assign sections."))
+        with transaction.atomic():
+            locked = self._locked()
+            if locked.section.report.is_final:
+                raise final_report_error()
+            wanted = {d.pk: d for d in departments if d.pk != locked.department_id}
+            existing = set(locked.cosignatures.values_list("department_id", flat=True))
+            if set(wanted) == existing:
+                return None
+            locked.cosignatures.exclude(department_id__in=wanted).delete()
+            CoSignature.objects.bulk_create(
+                CoSignature(assignment=locked, department=d) for pk, d in wanted.items() if pk not in existing
+            )
+            names = "、".join(d.name for d in wanted.values()) or gettext("none")
+            transition = locked._record(
+                user,
+                TransitionAction.ASSIGN,
+                locked.state,
+                comment=gettext("Co-departments (会签): %(names)s") % {"names": names},
+            )
+        return transition
+
+    def changed_since_sign_off(self, section, measures):
+        """Whether the text differs from what the department signed (only once it has signed)."""
+        return bool(
+            self.state in SIGNED_STATES and self.signed_hash and fingerprint(section, measures) != self.signed_hash
+        )
+
+    def awaits_confirmation(self, section, measures):
+        """A change after sign-off the signer has not confirmed yet, where the report asks for it."""
+        return bool(
+            section.report.reconfirm_changes
+            and self.changed_since_sign_off(section, measures)
+            and fingerprint(section, measures) != self.confirmed_hash
+        )
 
     def _record(self, user, action, from_state, comment=""):
         """Log the move and announce it once the transaction commits."""
@@ -613,6 +761,24 @@ class Assignment(models.Model):
             signals.assignment_transitioned, sender=Assignment, assignment=self, transition=transition, actor=user
         )
         return transition
+
+
+def fingerprint(section, measures):
+    """The SHA-256 of a section's text (heading, intro, measures in order): what a sign-off pins."""
+    ordered = sorted(measures, key=lambda m: (m.position, m.pk or 0))
+    text = json.dumps([section.heading, section.intro, [[m.lead, m.body] for m in ordered]], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _revision_of(section):
+    """The revision holding the section's current text, recorded now if it has none yet."""
+    version = Version.objects.get_for_object(section).select_related("revision").first()
+    if version is not None and version.field_dict.get("version") == section.version:
+        return version.revision
+    with reversion.create_revision():
+        reversion.set_comment(gettext("Text as signed off"))
+        reversion.add_to_revision(section)
+    return Version.objects.get_for_object(section).select_related("revision").first().revision
 
 
 def _send_on_commit(signal, **kwargs):
@@ -660,6 +826,120 @@ class AssignmentTransition(LogEntry):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.actor} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+@reversion.register()
+class CoSignature(models.Model):
+    """A co-department of a section (会签): it agrees to the submitted text before the lead
+    department signs it off. Unsigned again whenever the text goes back to drafting."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="cosignatures", verbose_name=_("assignment")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="cosignatures", verbose_name=_("department")
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("co-signed by"),
+    )
+    signed_at = models.DateTimeField(_("co-signed at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "department"], name="one_cosignature_per_department"),
+        ]
+        verbose_name = _("co-signature")
+        verbose_name_plural = _("co-signatures")
+
+    def __str__(self):
+        return f"{self.assignment} · {self.department}"
+
+    @property
+    def signed(self):
+        return self.signed_at is not None
+
+
+class Comment(models.Model):
+    """A comment on a section, on one of its measures, or on a span of a measure's text;
+    threaded (replies point to the first comment) and resolvable."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="comments", verbose_name=_("section"))
+    measure = models.ForeignKey(
+        Measure, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments", verbose_name=_("measure")
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", verbose_name=_("reply to")
+    )
+    # The words the comment is about, as selected in the measure's text.
+    quote = models.CharField(_("quoted text"), max_length=500, blank=True)
+    text = models.TextField(_("comment"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self):
+        return self.text[:40]
+
+    @classmethod
+    def add(cls, section, user, text, *, measure=None, quote="", parent=None):
+        """A new comment (or a reply) by anyone who may see the section."""
+        if not section.permissions_for(user).can_view:
+            raise PermissionDenied(
+                gettext("Only the department and the report's coordinators may comment on this section.")
+            )
+        if section.report.is_final:
+            raise final_report_error()
+        text = clean_text(text or "").strip()
+        if not text:
+            raise ValidationError(gettext("The comment is empty."), code="comment_required")
+        if len(text) > COMMENT_MAX_LENGTH:
+            raise ValidationError(
+                gettext("The note is too long: at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH},
+                code="too_long",
+            )
+        if measure is not None and measure.section_id != section.pk:
+            raise ValidationError(gettext("That measure is not part of this section."), code="measure")
+        if parent is not None:
+            if parent.section_id != section.pk:
+                raise ValidationError(gettext("That comment is not part of this section."), code="parent")
+            parent = parent.parent or parent  # one level of replies
+            measure = parent.measure
+        quote = " ".join(clean_text(quote or "").split())[:500]
+        if quote and measure is not None and quote not in f"{measure.lead}{measure.body}":
+            raise ValidationError(gettext("The quoted words are not in the measure's text."), code="quote")
+        return cls.objects.create(section=section, measure=measure, parent=parent, quote=quote, text=text, author=user)
+
+    def resolve(self, user):
+        """Mark the thread resolved: by its author, the department or the coordinators."""
+        permissions = self.section.permissions_for(user)
+        if not (permissions.is_member or permissions.coordinates or user.pk == self.author_id):
+            raise PermissionDenied(gettext("Only the department and the report's coordinators may resolve comments."))
+        root = self.parent or self
+        Comment.objects.filter(pk=root.pk).update(resolved_by=user, resolved_at=timezone.now())
+        root.refresh_from_db()
+        return root
 
 
 class ReportAction(models.TextChoices):

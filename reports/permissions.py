@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from reports.states import (
+    CO_SIGNER,
     COMMENT_MAX_LENGTH,
     COORDINATOR,
     EDITABLE_STATES,
@@ -55,8 +56,31 @@ class SectionPermissions:
         return bool(self.role)
 
     @cached_property
+    def co_roles(self):
+        """{department id: role} of the user in the section's co-departments (会签)."""
+        if self.assignment is None or not self.authenticated:
+            return {}
+        return self.section.co_roles(self.user)
+
+    @cached_property
     def can_view(self):
-        return self.authenticated and (self.is_member or self.coordinates)
+        return self.authenticated and (self.is_member or self.coordinates or bool(self.co_roles))
+
+    @cached_property
+    def may_cosign(self):
+        """A signer of a co-department whose 会签 is still to come."""
+        signer_of = [pk for pk, role in self.co_roles.items() if role == Role.SIGNER]
+        return (
+            bool(signer_of)
+            and self.assignment.cosignatures.filter(department_id__in=signer_of, signed_at__isnull=True).exists()
+        )
+
+    @cached_property
+    def awaits_confirmation(self):
+        """The text changed after sign-off and waits for the signer's confirmation."""
+        if self.assignment is None:
+            return False
+        return self.assignment.awaits_confirmation(self.section, list(self.section.measures.all()))
 
     @cached_property
     def can_edit(self):
@@ -111,7 +135,9 @@ class SectionPermissions:
             return self.role == Role.SIGNER
         if who == COORDINATOR:
             return self.coordinates
-        return self.is_member or self.coordinates
+        if who == CO_SIGNER:
+            return self.may_cosign
+        return self.can_view
 
     def _role_error(self, who):
         department = self.assignment.department.display_name
@@ -124,6 +150,8 @@ class SectionPermissions:
             )
         if who == COORDINATOR:
             return PermissionDenied(_("Only the coordinators of this report may accept or return sections."))
+        if who == CO_SIGNER:
+            return PermissionDenied(_("Only a signer of a co-department that has not co-signed yet may co-sign."))
         return PermissionDenied(_("Only the department and the report's coordinators may comment on this section."))
 
     def refusal(self, action, comment="-"):
@@ -143,6 +171,8 @@ class SectionPermissions:
                 % {"action": rule.label, "state": state_labels()[self.assignment.state]},
                 code="state",
             )
+        if action in (TransitionAction.CONFIRM, TransitionAction.DISPUTE) and not self.awaits_confirmation:
+            return ValidationError(_("There is no change after sign-off to confirm."), code="nothing_to_confirm")
         if rule.needs_comment and not comment:
             if action == TransitionAction.COMMENT:
                 return ValidationError(_("The comment is empty."), code="comment_required")

@@ -60,11 +60,19 @@ class TransitionAction(models.TextChoices):
     COMMENT = "comment", _("Commented")
     REMIND = "remind", _("Reminded")
     RESET = "reset", _("Reset to drafting")
+    COSIGN = "cosign", _("Co-signed")
+    CHANGE = "changed", _("Changed after sign-off")
+    CONFIRM = "confirm", _("Change confirmed")
+    DISPUTE = "dispute", _("Change disputed")
 
 
-# Who may make a move: the department's members, its signers, the report's coordinators, or
-# anyone who may see the section (free comments).
-MEMBER, SIGNER, COORDINATOR, VIEWER = "member", "signer", "coordinator", "viewer"
+# Who may make a move: the department's members, its signers, the report's coordinators, a
+# signer of a co-department that has not co-signed yet (会签), or anyone who may see the
+# section (free comments).
+MEMBER, SIGNER, COORDINATOR, CO_SIGNER, VIEWER = "member", "signer", "coordinator", "co_signer", "viewer"
+
+# The states in which the department has signed: a change now is a change after sign-off.
+SIGNED_STATES = (AssignmentState.SIGNED_OFF, AssignmentState.ACCEPTED)
 
 
 @dataclass(frozen=True)
@@ -89,4 +97,9 @@ RULES = {
     _A.ACCEPT: Rule((_S.SIGNED_OFF,), _S.ACCEPTED, COORDINATOR, _("Accept")),
     _A.RETURN: Rule((_S.SIGNED_OFF, _S.ACCEPTED), _S.RETURNED, COORDINATOR, _("Return for revision"), True),
     _A.COMMENT: Rule(tuple(_S), None, VIEWER, _("Add comment"), needs_comment=True),
+    # 会签: each co-department agrees (with a comment if it likes) before the lead department signs.
+    _A.COSIGN: Rule((_S.SUBMITTED,), None, CO_SIGNER, _("Co-sign (会签)")),
+    # A change after sign-off, where the report asks for it, goes back to the signer to confirm.
+    _A.CONFIRM: Rule((_S.SIGNED_OFF, _S.ACCEPTED), None, SIGNER, _("Confirm the changed text")),
+    _A.DISPUTE: Rule((_S.SIGNED_OFF, _S.ACCEPTED), None, SIGNER, _("Dispute the change"), needs_comment=True),
 }

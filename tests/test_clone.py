@@ -129,3 +129,15 @@ def test_a_title_of_line_breaks_only_is_refused(login, coordinator, report):
 def test_the_report_page_offers_the_clone_to_coordinators_only(login, coordinator, drafter, report):
     assert clone_url(report) in login(coordinator).get(report.get_absolute_url()).content.decode()
     assert clone_url(report) not in login(drafter).get(report.get_absolute_url()).content.decode()
+
+
+def test_a_cloned_section_and_its_measures_know_their_counterparts_of_last_period(coordinator, report):
+    from reports.cloning import clone_report
+    from reports.models import Measure
+
+    copy = clone_report(report, coordinator, title="关于2026年测试工作情况的报告")
+    new = copy.sections.get(heading="在提升政务服务效能方面")
+    assert new.previous == report.our_section
+    assert [m.previous for m in Measure.objects.filter(section=new).order_by("position")] == list(
+        report.our_section.measures.order_by("position")
+    )
