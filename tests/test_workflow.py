@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports import signals
-from reports.models import Assignment, AssignmentState, AssignmentTransition, Role, TransitionAction
+from reports.models import Assignment, AssignmentState, AssignmentTransition, CoSignature, Role, TransitionAction
 from tests.conftest import make_user
 
 S = AssignmentState
@@ -27,6 +27,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 ROLES = ["anonymous", "other_drafter", "other_signer", "drafter", "signer", "coordinator", "superuser"]
 ACTIONS = [A.SUBMIT, A.WITHDRAW, A.SIGN_OFF, A.SEND_BACK, A.ACCEPT, A.RETURN, A.COMMENT]
+# The table test covers 会签 too; the action URL and the final-report test cover the buttons above.
+TABLE_ACTIONS = [*ACTIONS, A.COSIGN]
 STATES = list(S)
 
 # Who may make each move, from which states, and where it leads (None: the state stays).
@@ -38,6 +40,8 @@ WHO = {
     A.ACCEPT: {"coordinator", "superuser"},
     A.RETURN: {"coordinator", "superuser"},
     A.COMMENT: {"drafter", "signer", "coordinator", "superuser"},
+    # 会签: the signer of a co-department (the 财政局 co-signs the 发改局's section here).
+    A.COSIGN: {"other_signer"},
 }
 FROM = {
     A.SUBMIT: {S.DRAFT, S.RETURNED},
@@ -47,6 +51,7 @@ FROM = {
     A.ACCEPT: {S.SIGNED_OFF},
     A.RETURN: {S.SIGNED_OFF, S.ACCEPTED},
     A.COMMENT: set(S),
+    A.COSIGN: {S.SUBMITTED},
 }
 TO = {
     A.SUBMIT: S.SUBMITTED,
@@ -56,6 +61,7 @@ TO = {
     A.ACCEPT: S.ACCEPTED,
     A.RETURN: S.RETURNED,
     A.COMMENT: None,
+    A.COSIGN: None,
 }
 
 
@@ -70,6 +76,8 @@ def call(assignment, user, action, comment="请补充数据来源。"):
         return assignment.return_to_department(user, comment)
     if action == A.COMMENT:
         return assignment.comment(user, comment)
+    if action == A.COSIGN:
+        return assignment.cosign(user, comment)
     method = {A.SUBMIT: "submit", A.WITHDRAW: "withdraw", A.SIGN_OFF: "sign_off", A.ACCEPT: "accept"}[action]
     return getattr(assignment, method)(user)
 
@@ -101,12 +109,14 @@ def snapshot(assignment):
 
 
 @pytest.mark.parametrize("state", STATES)
-@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("action", TABLE_ACTIONS)
 @pytest.mark.parametrize("role", ROLES)
 def test_every_role_action_and_state_is_allowed_or_refused_as_the_table_says(
-    request, report, drafter, signer, role, action, state
+    request, report, drafter, signer, other_department, role, action, state
 ):
     assignment = put_in_state(report.our_section.assignment, state, signer)
+    if action == A.COSIGN:
+        CoSignature.objects.create(assignment=assignment, department=other_department)
     user = user_for(request, role)
     before = snapshot(assignment)
     may = role in WHO[action]
