@@ -11,6 +11,7 @@ from reports.models import (
     Report,
     ReportEvent,
     Section,
+    WordingRule,
 )
 
 
@@ -115,3 +116,10 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "enabled"]
     search_fields = ["user__username"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(WordingRule)
+class WordingRuleAdmin(admin.ModelAdmin):
+    list_display = ["wrong", "right", "note", "enabled"]
+    list_editable = ["enabled"]
+    search_fields = ["wrong", "right", "note"]

@@ -40,7 +40,7 @@ from reports.docx_reading import DocxUnreadable, docx_paragraphs
 from reports.models import MeasureLayout, Report, ReportAction, ReportEvent, Section
 from reports.parsed import HEADING_ROLES, ROLE_OF_LEVEL, Line, LineRole, ParsedReport, ParsedSection, Removal
 from reports.splitting import ordinal_at, split_lead, split_measures, starts_with_ordinal
-from reports.text import clean_text, one_line
+from reports.text import clean_text, full_width_punctuation, one_line
 
 TITLE_MAX = Report._meta.get_field("title").max_length
 HEADING_MAX = Section._meta.get_field("heading").max_length
@@ -317,20 +317,6 @@ def _remove_pieces(text, patterns, number):
                 removed.append(Removal(number, match.group().strip(), "inline"))
         text = pattern.sub("", text)
     return text, removed
-
-
-# Half-width punctuation with Chinese on one side is a typing slip: ， ： ； （ ） ！ ？
-FULL_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "!": "！", "?": "？"}
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff“”‘’《》（）【】、，。；：！？"
-_HALF_WIDTH = re.compile(rf"(?<=[{_CJK}])[,:;!?()]|[,:;!?()](?=[{_CJK}])")
-
-
-def full_width_punctuation(text):
-    """Half-width , : ; ( ) ! ? beside Chinese text as full-width; URLs, times, Latin text and
-    numbers (3.5, 10:30, a, b) untouched."""
-    if not text.isascii():
-        return _HALF_WIDTH.sub(lambda m: FULL_WIDTH[m.group()], text)
-    return text
 
 
 def read_lines(raw_paragraphs):

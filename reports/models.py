@@ -135,6 +135,9 @@ class Report(models.Model):
         default=False,
         help_text=_("A section changed after its department signed it off then waits for its signer before 定稿."),
     )
+    page_limit = models.PositiveIntegerField(
+        _("page limit"), null=True, blank=True, help_text=_("The most pages the report may take (22 lines of 28).")
+    )
     comments_block_acceptance = models.BooleanField(
         _("open comments block acceptance"),
         default=False,
@@ -964,6 +967,24 @@ class ReportEvent(LogEntry):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.report}"
+
+
+class WordingRule(models.Model):
+    """A wording the office standardises (full names of meetings and documents, 规范表述):
+    proofreading flags every exact occurrence of `wrong` and offers `right`."""
+
+    wrong = models.CharField(_("wrong form"), max_length=100, unique=True)
+    right = models.CharField(_("right form"), max_length=100)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    enabled = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["wrong"]
+        verbose_name = _("wording rule")
+        verbose_name_plural = _("wording rules")
+
+    def __str__(self):
+        return f"{self.wrong} → {self.right}"
 
 
 class NotificationKind(models.TextChoices):

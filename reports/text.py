@@ -59,3 +59,17 @@ def chinese_date(value):
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+# Half-width punctuation with Chinese on one side is a typing slip: ， ： ； （ ） ！ ？
+FULL_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "!": "！", "?": "？"}
+CJK_AND_PUNCTUATION = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff“”‘’《》（）【】、，。；：！？"
+HALF_WIDTH_IN_CHINESE = re.compile(rf"(?<=[{CJK_AND_PUNCTUATION}])[,:;!?()]|[,:;!?()](?=[{CJK_AND_PUNCTUATION}])")
+
+
+def full_width_punctuation(text):
+    """Half-width , : ; ( ) ! ? beside Chinese text as full-width; URLs, times, Latin text and
+    numbers (3.5, 10:30, a, b) untouched."""
+    if not text.isascii():
+        return HALF_WIDTH_IN_CHINESE.sub(lambda m: FULL_WIDTH[m.group()], text)
+    return text
