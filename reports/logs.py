@@ -1,4 +1,5 @@
-"""Structured audit logs: one JSON object a line on stdout, through the `huigao` logger.
+"""Structured audit logs: one JSON object a line, through the `huigao` logger (settings.LOGGING
+sends it to standard error or to the file HUIGAO_AUDIT_LOG names, never to standard output).
 
 Transitions, imports, exports and logins call `log_event`; an operator's log shipper reads
 who did what to which object, and when, without parsing prose.
