@@ -42,7 +42,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "reports.operations.HuigaoAdminConfig",  # the admin, with the operator's page
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

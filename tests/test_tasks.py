@@ -2,12 +2,9 @@
 as failed, and the worker keeps its schedule (heartbeat, daily reminders, old results)."""
 
 import datetime
-import signal
-from io import StringIO
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django.utils import timezone
@@ -15,25 +12,10 @@ from django_tasks_db.models import DBTaskResult
 
 from reports import tasks
 from reports.models import Assignment, AssignmentState
+from tests.conftest import run_worker
 from tests.smtp_server import SmtpServer, closed_port, smtp_mailers
 
 S = AssignmentState
-
-
-@pytest.fixture
-def worker_backend(settings):
-    """Tasks wait in the database for `run_worker()`, as in production."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def run_worker():
-    """`db_worker --batch`: everything due now, then exit (the signals it takes are given back)."""
-    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=StringIO(), verbosity=0)
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
 
 
 def mail_tasks(**filters):
@@ -129,18 +111,23 @@ def at(day, hour, minute=0):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
-def test_the_worker_runs_a_heartbeat_and_schedules_the_next_reminders(worker_backend, settings, db):
+def test_the_worker_runs_a_heartbeat_and_queues_the_reminders(worker_backend, settings, db):
     settings.HUIGAO_REMINDER_TIME = "08:30"
     assert tasks.last_heartbeat() is None
     run_worker()
     assert timezone.now() - tasks.last_heartbeat() < datetime.timedelta(minutes=1)
-    (reminders,) = DBTaskResult.objects.filter(task_path=tasks.send_reminders.module_path)
-    assert reminders.status == TaskResultStatus.READY
-    assert timezone.localtime(reminders.run_after).time() == datetime.time(8, 30) or (
-        reminders.run_after <= timezone.now()
-    )
-    run_worker()  # nothing queued twice
+    # Queued for 8:30, or already run if the worker started after 8:30 today.
     assert DBTaskResult.objects.filter(task_path=tasks.send_reminders.module_path).count() == 1
+
+
+def test_the_schedule_queues_each_task_once(worker_backend, settings, db):
+    settings.HUIGAO_REMINDER_TIME = "08:30"
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    tasks.schedule_due_tasks(now=at(day, 7))
+    tasks.schedule_due_tasks(now=at(day, 7, 5))
+    (reminders,) = DBTaskResult.objects.filter(task_path=tasks.send_reminders.module_path)
+    assert reminders.status == TaskResultStatus.READY and reminders.run_after == at(day, 8, 30)
+    assert DBTaskResult.objects.filter(task_path=tasks.heartbeat.module_path).count() == 1
 
 
 def test_the_reminders_run_at_the_set_time_or_at_once_when_today_was_missed(worker_backend, settings, db):
