@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 
 def _age(moment, now):
@@ -44,6 +45,7 @@ def worker_state(now=None):
     }
 
 
+@require_safe
 def health(request):
     """200 `ok` while the database answers and the worker runs tasks; 503 with the reasons."""
     problems, lines = [], []
