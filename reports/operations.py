@@ -26,14 +26,12 @@ def _age(moment, now):
 
 def worker_state(now=None):
     """The worker's figures from the task table; None when tasks run at once (no worker)."""
-    from django_tasks_db.models import DBTaskResult
-
     from reports import tasks
 
     if not tasks.uses_worker():
         return None
     now = now or timezone.now()
-    results = DBTaskResult.objects.filter(backend_name="default")
+    results = tasks.task_results()
     last_task = results.finished().exclude(task_path=tasks.heartbeat.module_path).order_by("-finished_at").first()
     heartbeat = tasks.last_heartbeat()
     heartbeat_age = _age(heartbeat, now)

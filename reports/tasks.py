@@ -110,14 +110,14 @@ def heartbeat():
 # --- The worker's schedule -------------------------------------------------------------------
 
 
-def _results():
+def task_results():
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.filter(backend_name=default_task_backend.alias)
 
 
 def _pending(task_function):
-    return _results().filter(
+    return task_results().filter(
         task_path=task_function.module_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
     )
 
@@ -131,13 +131,13 @@ def next_reminder_run(now=None):
     today = timezone.make_aware(datetime.datetime.combine(now.date(), at))
     if now < today:
         return today
-    ran_today = _results().filter(task_path=send_reminders.module_path, run_after__gte=today).exists()
+    ran_today = task_results().filter(task_path=send_reminders.module_path, run_after__gte=today).exists()
     return today + datetime.timedelta(days=1) if ran_today else now
 
 
 def last_heartbeat():
     return (
-        _results()
+        task_results()
         .filter(task_path=heartbeat.module_path, status=TaskResultStatus.SUCCESSFUL)
         .aggregate(at=Max("finished_at"))["at"]
     )
@@ -160,4 +160,4 @@ def schedule_due_tasks(now=None):
     finished = Q(status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED])
     old = now - datetime.timedelta(days=settings.HUIGAO_TASK_RETENTION_DAYS)
     old_heartbeats = Q(task_path=heartbeat.module_path, finished_at__lt=now - datetime.timedelta(hours=1))
-    _results().filter(finished & (Q(finished_at__lt=old) | old_heartbeats)).delete()
+    task_results().filter(finished & (Q(finished_at__lt=old) | old_heartbeats)).delete()
