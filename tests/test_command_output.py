@@ -11,7 +11,6 @@ from django.conf import settings
 from django.core.management import call_command
 
 from reports.management.commands.demo import DEMO_PASSWORD
-from tests.conftest import SAMPLE_TXT
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +44,11 @@ def test_the_demo_prints_its_accounts_alone_and_logs_one_line(manage, tmp_path):
     out, audit = manage("demo")
     assert out[0].endswith("(already there)") and audit == []
 
-    out, audit = manage("import_report", str(SAMPLE_TXT))
+    text = tmp_path / "report.txt"
+    text.write_text(
+        "关于测试工作的报告\n现将有关情况报告如下。\n一、强化组织领导\n县委专题研究部署。\n", encoding="utf-8"
+    )
+    out, audit = manage("import_report", str(text))
     (line,) = out
     assert line.startswith("Imported report ")
     assert [entry["action"] for entry in audit] == ["report.import"]
