@@ -122,8 +122,13 @@ def _pending(task_function):
     )
 
 
+REMINDER_ATTEMPTS = 3
+REMINDER_RETRY = datetime.timedelta(minutes=10)
+
+
 def next_reminder_run(now=None):
-    """When the daily reminders should next run: today's time, or at once if today's was missed."""
+    """When the daily reminders should next run: today's time; at once if today's was missed;
+    ten minutes after a failed run, up to three runs a day; else tomorrow's time."""
     if not settings.HUIGAO_REMINDER_TIME:
         return None
     now = timezone.localtime(now)
@@ -131,8 +136,12 @@ def next_reminder_run(now=None):
     today = timezone.make_aware(datetime.datetime.combine(now.date(), at))
     if now < today:
         return today
-    ran_today = task_results().filter(task_path=send_reminders.module_path, run_after__gte=today).exists()
-    return today + datetime.timedelta(days=1) if ran_today else now
+    todays = task_results().filter(task_path=send_reminders.module_path, run_after__gte=today)
+    failures = todays.filter(status=TaskResultStatus.FAILED)
+    if todays.exclude(status=TaskResultStatus.FAILED).exists() or failures.count() >= REMINDER_ATTEMPTS:
+        return today + datetime.timedelta(days=1)
+    last_failure = failures.aggregate(at=Max("finished_at"))["at"]
+    return now if last_failure is None else max(now, last_failure + REMINDER_RETRY)
 
 
 def last_heartbeat():

@@ -141,6 +141,18 @@ def test_the_reminders_run_at_the_set_time_or_at_once_when_today_was_missed(work
     assert tasks.next_reminder_run(at(day, 10)) is None
 
 
+def test_failed_reminders_are_run_again_ten_minutes_later_three_times_a_day(worker_backend, settings, db):
+    settings.HUIGAO_REMINDER_TIME = "08:30"
+    day = datetime.date(2026, 3, 2)
+    for attempt in range(3):
+        tasks.send_reminders.using(run_after=at(day, 8, 30)).enqueue()
+        DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(
+            status=TaskResultStatus.FAILED, finished_at=at(day, 9, attempt)
+        )
+        expected = at(day, 9, attempt + 10) if attempt < 2 else at(day + datetime.timedelta(days=1), 8, 30)
+        assert tasks.next_reminder_run(at(day, 9, attempt + 1)) == expected
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_daily_reminders_task_reminds_due_sections(worker_backend, settings, report, drafter, signer):
     Assignment.objects.filter(pk=report.our_section.assignment.pk).update(
