@@ -192,8 +192,11 @@ def measure_texts(section):
 
 
 @pytest.fixture
-def worker_backend(settings):
-    """Tasks wait in the database for `run_worker()`, as in production (tests run them at once)."""
+def worker_backend(settings, transactional_db):
+    """Tasks wait in the database for `run_worker()`, as in production (tests run them at once).
+
+    Transactional: the worker closes a connection it finds inside a transaction, as the test
+    transaction of `db` would be (SQLite's in-memory test database ignores that; PostgreSQL not)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
