@@ -4,8 +4,6 @@
 The admin site is Huigao's own only to add that page and its entry on the admin index.
 """
 
-import datetime
-
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
@@ -86,6 +84,7 @@ def _duration(seconds):
 def operations_rows(now=None):
     """The figures of the 运行状态 page, as (label, value, warn) rows, and the failed tasks."""
     from django.tasks import TaskResultStatus
+    from django_tasks_db.models import get_date_max
 
     from reports import tasks
 
@@ -96,7 +95,8 @@ def operations_rows(now=None):
     results = worker["results"]
     mail = results.filter(task_path=tasks.send_mail.module_path)
     ready = results.filter(status=TaskResultStatus.READY)
-    waiting = ready.filter(run_after__gt=now, run_after__lt=now + datetime.timedelta(days=3650))
+    # A task queued to run as soon as possible has the backend's far-future run_after.
+    waiting = ready.filter(run_after__gt=now).exclude(run_after=get_date_max())
     next_reminders = ready.filter(task_path=tasks.send_reminders.module_path).order_by("run_after").first()
     failed_mail = mail.filter(status=TaskResultStatus.FAILED).count()
     due = ready.count() - waiting.count()
@@ -108,7 +108,7 @@ def operations_rows(now=None):
         (_("Tasks running"), results.filter(status=TaskResultStatus.RUNNING).count(), False),
         (
             _("E-mails waiting to be retried"),
-            mail.filter(status=TaskResultStatus.READY, run_after__gt=now).count(),
+            waiting.filter(task_path=tasks.send_mail.module_path).count(),
             False,
         ),
         (_("E-mails that could not be sent"), failed_mail, failed_mail > 0),

@@ -119,6 +119,8 @@ def test_the_operations_page_counts_queued_tasks_and_failed_emails(worker_backen
     run_worker()
     tasks.schedule_due_tasks()  # the next reminders, if the worker just ran today's
     tasks.send_mail.enqueue("submitted", [])
+    in_five_minutes = timezone.now() + datetime.timedelta(minutes=5)
+    tasks.send_mail.using(run_after=in_five_minutes).enqueue("submitted", [], attempt=2)
     client.force_login(superuser)
     index = client.get(reverse("admin:index")).content.decode()
     assert "运行状态" in index and reverse("admin:operations") in index
@@ -129,6 +131,7 @@ def test_the_operations_page_counts_queued_tasks_and_failed_emails(worker_backen
     assert rows["后台任务进程"] == "运行中"
     assert rows["发送失败的邮件"] == "1"
     assert rows["待运行的任务"] == "1"
+    assert rows["等待重试的邮件"] == "1"
     assert rows["下次催办"] != "无"
     assert "signer@example.invalid" in page  # the failed send's error names who did not get it
     failed = DBTaskResult.objects.get(status=TaskResultStatus.FAILED)
