@@ -25,6 +25,7 @@ def setup_django(tmp):
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reports.settings")
+    os.environ.setdefault("DEBUG", "1")  # a developer's machine: no production secrets needed
     import django
 
     django.setup()

@@ -44,6 +44,7 @@ fi
 # Production settings (DEBUG off, compressed static files), plain HTTP on localhost.
 export DJANGO_SETTINGS_MODULE=bench.settings DEBUG=0 SECRET_KEY=bench-only-not-a-production-secret-0123456789abcdef
 export ALLOWED_HOSTS=127.0.0.1,localhost SECURE_COOKIES=0 SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0
+export EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend
 
 echo "Preparing the database (migrate, demo, scale) …"
 "$PYTHON" manage.py migrate --noinput -v0

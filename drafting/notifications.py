@@ -1,4 +1,7 @@
-"""E-mail notifications, sent when the workflow's signals arrive (after the move committed).
+"""E-mail notifications, queued when the workflow's signals arrive (after the move committed).
+
+The messages are written here, in the request, and sent by a background task
+(reports.tasks.send_mail): a save never waits for the mail server, and a failed send is retried.
 
 Who hears of what (DESIGN.md, issue 4): a new assignment goes to the department's members, a
 submission to its signers, a sign-off to the report's coordinators, a send-back or return to
@@ -11,7 +14,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, mailers
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from drafting.links import absolute_url, section_page_url
 from reports.models import NotificationKind, NotificationPreference, ReportAction, Role, TransitionAction
+from reports.tasks import send_mail
 
 logger = logging.getLogger("huigao.notifications")
 
@@ -46,20 +49,21 @@ def report_people(report):
 
 
 def send(kind, users, subject, body, actor=None):
-    """One e-mail per recipient (nobody sees the others' addresses); returns how many went out."""
+    """Queue one e-mail per recipient (nobody sees the others' addresses); returns how many."""
     users = users.exclude(pk__in=NotificationPreference.disabled_for(kind))
     if actor is not None and actor.is_authenticated:
         users = users.exclude(pk=actor.pk)
     addresses = sorted(set(users.values_list("email", flat=True)))
     if not addresses:
         return 0
-    messages = [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]
+    messages = [{"to": address, "subject": subject, "body": body} for address in addresses]
     try:
-        return mailers.default.send_messages(messages) or 0
+        send_mail.enqueue(str(kind), messages)
     except Exception:
-        # A broken mail server must not turn a committed move into an error page.
-        logger.exception("Could not send %s notifications", kind)
+        # The move has committed: a failure to queue its e-mail must not turn it into an error page.
+        logger.exception("Could not queue %s notifications", kind)
         return 0
+    return len(messages)
 
 
 def _who(user):

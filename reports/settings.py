@@ -1,7 +1,9 @@
 """Settings for Huigao, read from the environment.
 
-Development needs no variables at all (SQLite in the project folder, DEBUG on).
-Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL).
+DEBUG is off unless the environment turns it on (`make run` does, for development), so a
+forgotten variable never shows a traceback. Development needs only DEBUG=1 (SQLite in the
+project folder, e-mail on the console). Production sets SECRET_KEY, ALLOWED_HOSTS,
+DATABASE_URL (PostgreSQL) and EMAIL_HOST or EMAIL_BACKEND; README.md lists the rest.
 """
 
 import datetime
@@ -27,7 +29,7 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", default=True)
+DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -40,7 +42,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "reports.operations.HuigaoAdminConfig",  # the admin, with the operator's page
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
     "reversion",
     "reports",
     "drafting",
+    # After reports: its db_worker (the worker plus Huigao's schedule) overrides this app's.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -128,7 +132,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts the files whitenoise (or nginx) serves.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -162,15 +167,22 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+# Without DEBUG, HTTPS is assumed: plain HTTP is redirected and browsers are told (HSTS) to
+# use nothing else for a year. A site served over plain HTTP turns both off explicitly.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# Load balancers probe the app servers over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if env_bool("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# E-mail: SMTP when a host is configured, otherwise printed to the console.
+# E-mail: SMTP when a host is configured, or the backend named in EMAIL_BACKEND (the console
+# while developing). Production must choose one or the other: mail silently printed to a
+# console nobody reads would look like mail sent.
+SILENCED_SYSTEM_CHECKS = []
 if os.environ.get("EMAIL_HOST"):
     MAILERS = {
         "default": {
@@ -181,13 +193,24 @@ if os.environ.get("EMAIL_HOST"):
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS"),
+                # A hung mail server holds one worker for this long, never a request.
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
             },
         }
     }
-else:
+elif os.environ.get("EMAIL_BACKEND"):
+    MAILERS = {"default": {"BACKEND": os.environ["EMAIL_BACKEND"]}}
+    # The operator chose a backend that sends nothing (e.g. the dummy one): not an oversight.
+    SILENCED_SYSTEM_CHECKS += ["mail.E001"]
+elif DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    raise ImproperlyConfigured(
+        "Set EMAIL_HOST (the SMTP server) or EMAIL_BACKEND "
+        "(e.g. django.core.mail.backends.dummy.EmailBackend to send no e-mail) when DEBUG is off."
+    )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "huigao@localhost")
-# Links in e-mails need the site's address: e-mails are also sent by cron, outside a request.
+# Links in e-mails need the site's address: e-mails are sent by the worker, outside a request.
 HUIGAO_BASE_URL = os.environ.get("HUIGAO_BASE_URL", "http://127.0.0.1:8000")
 
 # Upload limits (bytes): the importer refuses larger files with a message.
@@ -205,7 +228,7 @@ HUIGAO_FONTS = {
     "page_number": os.environ.get("HUIGAO_FONT_PAGE_NUMBER", "宋体"),
 }
 
-# --- issue 7: hardening (login protection, deploy checks) ---------------------------------
+# --- Login protection ------------------------------------------------------------------------
 INSTALLED_APPS += ["axes"]
 # Axes must see every request after authentication to turn a lockout into its response.
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
@@ -225,20 +248,57 @@ AXES_CLIENT_IP_CALLABLE = "reports.login_protection.client_address"
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 if not SECURE_HSTS_PRELOAD:
     # Intranet host names cannot be on the browsers' public HSTS preload list.
-    SILENCED_SYSTEM_CHECKS = ["security.W021"]
-# --- end of issue 7 -------------------------------------------------------------------------
+    SILENCED_SYSTEM_CHECKS += ["security.W021"]
 
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # lockouts hold on every app server
+
+# --- Several app servers on one database ----------------------------------------------------
+# Nothing another app server would need lives in this process or on its disk: sessions, login
+# lockouts, tasks and the cache are rows in the shared database; uploads are parsed within
+# their request (the parsed report waits in the session).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "huigao_cache"}}
+
+# Background tasks (e-mail, reminders) through django.tasks, stored in the database: no broker
+# to run on an intranet. `python manage.py db_worker` runs them. TASKS_IMMEDIATE=1 runs each
+# task inside the request that enqueued it instead (one process, no worker: development only).
+if env_bool("TASKS_IMMEDIATE"):
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A failed e-mail is tried again after each of these delays (seconds), then shown as failed.
+HUIGAO_MAIL_RETRY_DELAYS = [60, 300, 1800, 7200]
+# The worker proves it is alive by running a heartbeat task this often; /health/ reports it
+# dead once none has finished for HUIGAO_WORKER_TIMEOUT seconds.
+HUIGAO_HEARTBEAT_SECONDS = int(os.environ.get("HUIGAO_HEARTBEAT_SECONDS", "30"))
+HUIGAO_WORKER_TIMEOUT = int(os.environ.get("HUIGAO_WORKER_TIMEOUT", "300"))
+# The worker sends the daily reminders (催办) at this local time; empty turns it off (for a
+# cron job running `send_reminders` instead). HUIGAO_REMINDER_DAYS: deadlines this close.
+HUIGAO_REMINDER_TIME = os.environ.get("HUIGAO_REMINDER_TIME", "08:30")
+HUIGAO_REMINDER_DAYS = int(os.environ.get("HUIGAO_REMINDER_DAYS", "3"))
+# Finished tasks are deleted after this many days (failed ones too, so keep it long enough
+# for an administrator to look).
+HUIGAO_TASK_RETENTION_DAYS = int(os.environ.get("HUIGAO_TASK_RETENTION_DAYS", "30"))
+
+# The audit log (transitions, imports, exports, logins: one JSON object a line) goes to
+# standard error, where journald or the log collector reads it, or to the file named in
+# HUIGAO_AUDIT_LOG (reopened when logrotate moves it). Never to standard output, which
+# belongs to the commands' own output.
+AUDIT_LOG_FILE = os.environ.get("HUIGAO_AUDIT_LOG", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        # Audit events (transitions, imports, exports, logins): one JSON object a line.
         "json": {"()": "reports.logs.JsonFormatter"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-        "audit": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+        "audit": (
+            {"class": "logging.handlers.WatchedFileHandler", "formatter": "json", "filename": AUDIT_LOG_FILE}
+            if AUDIT_LOG_FILE
+            else {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+        ),
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from reports import board_views, import_views, views
+from reports import board_views, import_views, operations, views
 
 app_urls = (
     [
@@ -38,4 +38,5 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("healthz", login_not_required(views.healthz), name="healthz"),
+    path("health/", login_not_required(operations.health), name="health"),
 ]

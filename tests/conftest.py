@@ -186,3 +186,30 @@ def editor_data(section, measures=None, **fields):
 
 def measure_texts(section):
     return [(m.lead, m.body) for m in section.measures.order_by("position", "pk")]
+
+
+# --- Background tasks: tests/test_tasks.py, test_health.py --------------------------------------
+
+
+@pytest.fixture
+def worker_backend(settings, transactional_db):
+    """Tasks wait in the database for `run_worker()`, as in production (tests run them at once).
+
+    Transactional: the worker closes a connection it finds inside a transaction, as the test
+    transaction of `db` would be (SQLite's in-memory test database ignores that; PostgreSQL not)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def run_worker():
+    """`db_worker --batch`: everything due now, then exit (the signals it takes are given back)."""
+    import signal
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=StringIO(), verbosity=0)
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)

@@ -121,7 +121,7 @@ def _fill(route):
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: "x" if m.group(1) in ("str", "slug") else "1", route)
 
 
-PUBLIC = ("accounts/login/", "healthz", "admin/")
+PUBLIC = ("accounts/login/", "healthz", "health/", "admin/")
 
 
 @pytest.mark.django_db

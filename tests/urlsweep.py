@@ -22,7 +22,7 @@ from reversion.models import Version
 # Patterns under these prefixes are Django's own apps and are checked separately.
 SEPARATELY_CHECKED = ("admin/",)
 # URL names any visitor may open.
-PUBLIC_NAMES = {"login", "logout", "healthz"}
+PUBLIC_NAMES = {"login", "logout", "healthz", "health"}
 
 # What object a URL argument names, by argument name. Extend this when a view takes a new one.
 KIND_BY_KWARG = {

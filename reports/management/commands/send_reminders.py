@@ -1,15 +1,14 @@
-"""Remind departments of sections due within N days or overdue (for cron, e.g. daily at 8:30).
+"""Remind departments of sections due within N days or overdue, now.
 
-Each section is reminded at most once a day, however often this runs (Assignment.last_reminded_on).
-The e-mails themselves are sent by drafting/notifications.py on the `assignment_reminded` signal.
+The worker (`db_worker`) does this every day at HUIGAO_REMINDER_TIME; this command is for a
+cron job instead (with HUIGAO_REMINDER_TIME empty) or for reminding at once. Each section is
+reminded at most once a day, however often this runs (Assignment.last_reminded_on). The
+e-mails are queued by drafting/notifications.py on the `assignment_reminded` signal.
 """
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from reports.models import Assignment
-from reports.states import REMINDABLE_STATES
+from reports.tasks import remind_due_sections
 
 
 class Command(BaseCommand):
@@ -21,16 +20,5 @@ class Command(BaseCommand):
     def handle(self, *args, days, **options):
         if days < 0:
             raise CommandError("--days must be 0 or more.")
-        today = timezone.localdate()
-        open_assignments = Assignment.objects.in_open_reports().filter(state__in=REMINDABLE_STATES)
-        due = (open_assignments.due_within(days, today) | open_assignments.overdue(today)).exclude(
-            last_reminded_on=today
-        )
-        sent = 0
-        for assignment in due.order_by("deadline", "pk"):
-            try:
-                if assignment.remind(None, today=today):
-                    sent += 1
-            except ValidationError:
-                continue  # finalised or moved on since the query: nothing to remind
+        sent = remind_due_sections(days)
         self.stdout.write(f"Sent {sent} reminder(s).")
