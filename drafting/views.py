@@ -23,7 +23,8 @@ from drafting.forms import (
     int_or,
     measure_initial,
 )
-from reports import numbering
+from drafting.workflow_views import workflow_panel
+from reports import numbering, workflow
 from reports.access import get_section_for_viewer
 from reports.models import (
     Assignment,
@@ -31,9 +32,13 @@ from reports.models import (
     Membership,
     Report,
     Section,
+    measures_by_section,
     numbered_measures,
     state_labels,
 )
+from reports.placeholders import has_placeholders, split_placeholders
+from reports.splitting import join_measure
+from reports.text import char_count
 
 
 def _forbidden(request, section, message, **context):
@@ -194,24 +199,63 @@ def dashboard(request):
 # The section editor ---------------------------------------------------------------------
 
 
-def _decorate(formset):
-    """Give each measure form its ordinal (deleted measures have none) for the first render."""
+@dataclass(frozen=True)
+class ShownMeasure:
+    """A measure's text as the editor shows it (after its ordinal), split once for its marks."""
+
+    pk: int | None
+    ordinal: str
+    text: str
+    pieces: list
+    chars: int
+    placeholders: int
+
+    @classmethod
+    def of(cls, pk, ordinal, lead, body):
+        text = join_measure(lead or "", body or "")
+        pieces = split_placeholders(text)
+        return cls(pk, ordinal, text, pieces, char_count(text), sum(1 for _piece, marked in pieces if marked))
+
+
+def _card_texts(formset, measures):
+    """Each measure form's text and ordinal (deleted measures have none), once per page.
+
+    Unbound forms hold the measures as saved: their texts are the ones the counts and the
+    sign-off gate read, so they are split once for all three.
+    """
+    if not formset.is_bound:
+        for form, measure in zip(formset.forms, measures, strict=True):
+            form.deleted, form.card = False, measure
+        return
     n = 0
     for form in formset.forms:
-        deleted = formset.can_delete and str(form["DELETE"].value()).lower() in {"on", "true", "1"}
-        form.deleted = deleted
-        if not deleted:
+        form.deleted = str(form["DELETE"].value()).lower() in {"on", "true", "1"}
+        if not form.deleted:
             n += 1
-            form.ordinal = numbering.measure_ordinal(min(n, numbering.MAX_NUMBER))
-        else:
-            form.ordinal = ""
-    return formset
+        ordinal = "" if form.deleted else numbering.measure_ordinal(min(n, numbering.MAX_NUMBER))
+        form.card = ShownMeasure.of(None, ordinal, form["lead"].value(), form["body"].value())
+
+
+def _problems(section, permissions, intro_pieces, texts, measures):
+    """What blocks sign-off, listed while the department writes or signs. The texts were split
+    already: the full scan with its messages runs only when something is there to report."""
+    if not permissions.shows_gate:
+        return []
+    clean = (
+        not has_placeholders(section.heading)
+        and not any(marked for _piece, marked in intro_pieces)
+        and all(text.text and not text.placeholders for text in texts)
+    )
+    return [] if clean else workflow.section_problems(section, measures)
 
 
 def _editor(request, section, form=None, formset=None, status=200, **context):
-    # Unordered: numbered_measures sorts them, and Measure's default ordering joins the section and report.
-    measures = numbered_measures(section.measures.order_by())
-    chars, placeholders = content.counts(section, measures)
+    measures = numbered_measures(measures_by_section([section]).get(section.pk, []))
+    texts = [ShownMeasure.of(m.pk, m.ordinal, m.lead, m.body) for m in measures]
+    intro_pieces = split_placeholders(section.intro)
+    # content.counts' sums, from the texts split above rather than a second scan of each.
+    chars = char_count(section.intro) + sum(char_count(m.lead) + char_count(m.body) for m in measures)
+    placeholders = sum(1 for _piece, marked in intro_pieces if marked) + sum(t.placeholders for t in texts)
     permissions = section.permissions_for(request.user)
     can_edit = permissions.can_edit
     heading_editable = permissions.can_edit_heading
@@ -221,21 +265,29 @@ def _editor(request, section, form=None, formset=None, status=200, **context):
             heading_editable=heading_editable,
         )
         formset = MeasureFormSet(initial=measure_initial(measures), prefix=MEASURE_PREFIX)
+    if formset is not None:
+        _card_texts(formset, texts)
     char_limit = section.assignment.char_limit if section.has_assignment else None
+    problems = _problems(section, permissions, intro_pieces, texts, measures)
     context = {
         "section": section,
         "report": section.report,
-        "measures": measures,
+        "measures": texts,
+        "intro_lines": [split_placeholders(line) for line in section.intro.splitlines() if line],
         "can_edit": can_edit,
         "heading_editable": heading_editable,
         "form": form,
-        "formset": _decorate(formset) if formset is not None else None,
+        "formset": formset,
+        "intro_pieces": split_placeholders(form["intro"].value() or "")
+        if form is not None and form.is_bound
+        else intro_pieces,
         "paste_form": PasteForm(initial={"version": section.version}) if can_edit else None,
         "chars": chars,
         "placeholders": placeholders,
         "char_limit": char_limit,
         "over_limit": bool(char_limit and chars > char_limit),
         "read_only_reason": None if can_edit else permissions.edit_refusal,
+        "panel": workflow_panel(request, section, problems),
         **context,
     }
     return render(request, "drafting/section_edit.html", context, status=status)

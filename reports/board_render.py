@@ -14,7 +14,6 @@ from django.utils.translation import gettext, ngettext
 
 from reports.models import AssignmentState
 from reports.view_helpers import day_label, hidden_fields, url_pattern
-from drafting.templatetags.workflow_tags import _STATE_CLASSES as STATE_CLASSES
 
 
 class _Page:
@@ -90,7 +89,7 @@ class _Page:
             state = assignment.state
             who = (
                 f"\n      <td>{escape(assignment.department.display_name)}</td>\n"
-                f'      <td><span class="badge {STATE_CLASSES.get(state, "text-bg-light")}" data-testid="row-state">'
+                f'      <td><span class="badge state-{escape(state)}" data-testid="row-state">'
                 f"{self.states.get(state, escape(state))}</span></td>\n"
                 f"      <td>{deadline}\n        {badge}</td>\n      "
             )
