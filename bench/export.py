@@ -74,7 +74,7 @@ def _create(report, parent, position, spec, departments, Section, Measure, Assig
 
 def markdown(report):
     """The same content as Markdown: headings as headings, every paragraph as a paragraph."""
-    from reports.models import numbered_measures
+    from reports.numbering import numbered_measures
     from reports.splitting import join_measure
     from reports.text import paragraphs
 

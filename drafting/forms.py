@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from drafting.diffs import MeasureText
+from reports.content import MeasureText
 from reports.splitting import split_measures
-from reports.text import clean_text, one_line
+from reports.text import one_line, text_block
 
 MEASURE_PREFIX = "measures"
 # 200 measures of four fields each stay under Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1000).
@@ -16,11 +16,6 @@ MAX_MEASURES = 200
 MAX_TEXT = 20_000
 MAX_PASTE = 100_000
 MEASURE_FIELDS = ("id", "lead", "body", "DELETE", "ORDER")
-
-
-def _paragraphs(value):
-    lines = [line.rstrip() for line in clean_text(value).split("\n")]
-    return "\n".join(lines).strip()
 
 
 class SectionForm(forms.Form):
@@ -56,7 +51,7 @@ class SectionForm(forms.Form):
         return heading
 
     def clean_intro(self):
-        return _paragraphs(self.cleaned_data["intro"])
+        return text_block(self.cleaned_data["intro"])
 
     def clean_note(self):
         return one_line(self.cleaned_data["note"])
@@ -82,7 +77,7 @@ class MeasureForm(forms.Form):
         return one_line(self.cleaned_data["lead"]).removesuffix("。")
 
     def clean_body(self):
-        return _paragraphs(self.cleaned_data["body"])
+        return text_block(self.cleaned_data["body"])
 
 
 class BaseMeasureFormSet(forms.BaseFormSet):
@@ -91,7 +86,16 @@ class BaseMeasureFormSet(forms.BaseFormSet):
             "The form arrived incomplete (%(field_names)s missing). Nothing was saved: reload the page and try again."
         ),
         "too_many_forms": _("A section holds at most %(num)d measures; nothing was saved."),
+        "forged_management_form": _(
+            "The form's count of measures is not one this page sends. Nothing was saved: reload the page and try again."
+        ),
     }
+
+    def clean(self):
+        # Django accepts any integers here (a count of -3 gives no forms, so every measure would
+        # be deleted); a management form Django itself refused already carries its message.
+        if self.management_form.is_valid() and management_problem(self.data, self.prefix):
+            raise ValidationError(self.error_messages["forged_management_form"], code="forged_management_form")
 
     def measure_texts(self):
         """The kept measures in order; a measure left entirely blank counts as deleted."""
@@ -125,6 +129,33 @@ def int_or(value, default):
         return default
 
 
+def _count(value):
+    """A count as this page writes it: ASCII digits, a few of them; anything else is None."""
+    value = str(value).strip() if value is not None else ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+
+
+def management_problem(data, prefix=MEASURE_PREFIX):
+    """True when the posted management form is not one the editor sends (missing, negative,
+    not a number, fewer forms counted than posted, initial past total, min past max)."""
+
+    def count(name, absent=None):
+        raw = data.get(f"{prefix}-{name}")
+        return absent if raw is None else _count(raw)
+
+    total, initial = count("TOTAL_FORMS"), count("INITIAL_FORMS")
+    # MIN and MAX are for scripts in the page (Django ignores them) and optional, but not forged.
+    low, high = count("MIN_NUM_FORMS", 0), count("MAX_NUM_FORMS", MAX_MEASURES)
+    if None in (total, initial, low, high) or initial > total or low > high:
+        return True
+    # A form posted past the count would be dropped, and its measure deleted on save.
+    for key in data:
+        index = key[len(prefix) + 1 :].partition("-")[0] if key.startswith(f"{prefix}-") else ""
+        if index.isascii() and index.isdigit() and (len(index) > 9 or int(index) >= total):
+            return True
+    return False
+
+
 def arrange_measures(data, move=None, add=False):
     """The posted data with its measures renumbered in the order the user chose.
 
@@ -133,11 +164,10 @@ def arrange_measures(data, move=None, add=False):
     result has form i at position i, so the formset's forms are in reading order.
     """
     prefix = MEASURE_PREFIX
-    total = int_or(data.get(f"{prefix}-TOTAL_FORMS"), None)
-    if total is None or total < 0:
-        # A missing or forged management form must fail validation, not save no measures.
+    if management_problem(data, prefix):
+        # Left as posted, so that the formset refuses it instead of saving no measures.
         return data.copy()
-    total = min(total, MAX_MEASURES + 1)
+    total = min(_count(data.get(f"{prefix}-TOTAL_FORMS")), MAX_MEASURES + 1)
     rows = []
     for index in range(total):
         row = {name: data.get(f"{prefix}-{index}-{name}", "") for name in MEASURE_FIELDS}
@@ -191,7 +221,7 @@ class PasteForm(forms.Form):
     )
 
     def clean_text(self):
-        return clean_text(self.cleaned_data["text"]).strip()
+        return text_block(self.cleaned_data["text"])
 
     def clean(self):
         cleaned = super().clean()

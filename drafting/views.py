@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from drafting import content
 from drafting.diffs import compare, count_changes
 from drafting.forms import (
     MAX_MEASURES,
@@ -24,20 +24,13 @@ from drafting.forms import (
     measure_initial,
 )
 from drafting.workflow_views import workflow_panel
-from reports import numbering, workflow
+from reports import content, gate, numbering
 from reports.access import get_section_for_viewer
-from reports.models import (
-    Assignment,
-    Measure,
-    Membership,
-    Report,
-    Section,
-    measures_by_section,
-    numbered_measures,
-    state_labels,
-)
+from reports.models import Assignment, Measure, Membership, Report, Section, measures_by_section
+from reports.numbering import numbered_measures
 from reports.placeholders import has_placeholders, split_placeholders
 from reports.splitting import join_measure
+from reports.states import state_labels
 from reports.text import char_count
 
 
@@ -246,7 +239,7 @@ def _problems(section, permissions, intro_pieces, texts, measures):
         and not any(marked for _piece, marked in intro_pieces)
         and all(text.text and not text.placeholders for text in texts)
     )
-    return [] if clean else workflow.section_problems(section, measures)
+    return [] if clean else gate.section_problems(section, measures)
 
 
 def _editor(request, section, form=None, formset=None, status=200, **context):
@@ -317,8 +310,8 @@ def section_edit(request, pk):
         return _editor(request, section)
     permissions = section.permissions_for(request.user)
     if not permissions.can_edit:
-        rows = compare(content.snapshot(section), _raw_snapshot(section, request.POST))
-        return _forbidden(request, section, permissions.edit_refusal, rows=rows)
+        # Refused before any comparison: a diff of what an attacker sends must cost nothing here.
+        return _forbidden(request, section, permissions.edit_refusal, mine=_raw_snapshot(section, request.POST))
 
     data = arrange_measures(request.POST, move=request.POST.get("move"), add="add" in request.POST)
     heading_editable = section.permissions_for(request.user).can_edit_heading
@@ -343,6 +336,9 @@ def section_edit(request, pk):
         )
     except content.VersionConflict as conflict:
         return _conflict(request, conflict.section, form, formset)
+    except PermissionDenied as refusal:
+        # The section was submitted (or the report finalised) between the page and the save.
+        return _forbidden(request, section, str(refusal), mine=_submitted_snapshot(section, form, formset))
     messages.success(request, _("Saved. This is version %(version)d.") % {"version": saved.version})
     _warn_over_limit(request, section, saved)
     return redirect("drafting:section-edit", pk=section.pk)
@@ -398,9 +394,16 @@ def section_paste(request, pk):
             section,
             request.user,
             expected_version=form.cleaned_data["version"],
-            intro=form.split.intro if use_intro else section.intro,
+            intro=form.split.intro if use_intro else None,
             measures=measures,
             note=_("Measures replaced by pasted text"),
+        )
+    except PermissionDenied as refusal:
+        return _forbidden(
+            request,
+            section,
+            str(refusal),
+            mine=content.Snapshot(section.heading, form.split.intro or "", tuple(measures)),
         )
     except content.VersionConflict as conflict:
         data = request.POST.copy()
@@ -482,7 +485,9 @@ def section_restore(request, pk, version_pk):
     permissions = section.permissions_for(request.user)
     if not permissions.can_edit:
         return _forbidden(request, section, permissions.edit_refusal)
-    with_heading = section.permissions_for(request.user).can_edit_heading
-    saved = content.restore(section, request.user, version, with_heading=with_heading)
+    try:
+        saved = content.restore(section, request.user, version, with_heading=permissions.can_edit_heading)
+    except PermissionDenied as refusal:
+        return _forbidden(request, section, str(refusal))
     messages.success(request, _("The earlier text was restored as version %(version)d.") % {"version": saved.version})
     return redirect("drafting:section-edit", pk=section.pk)

@@ -14,19 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from drafting.links import section_page_url
-from reports import workflow
+from reports import gate
 from reports.access import get_section_for_viewer
-from reports.models import (
-    RULES,
-    AssignmentState,
-    NotificationKind,
-    NotificationPreference,
-    TransitionAction,
-    measures_by_section,
-    numbered_measures,
-    state_labels,
-)
+from reports.models import NotificationKind, NotificationPreference, measures_by_section
+from reports.numbering import numbered_measures
 from reports.placeholders import split_placeholders
+from reports.states import RULES, AssignmentState, TransitionAction, state_labels
 from reports.view_helpers import local_next, show_refusal
 
 
@@ -94,7 +87,7 @@ def section_review(request, pk):
     section = get_section_for_viewer(request, pk)
     measures = numbered_measures(measures_by_section([section]).get(section.pk, []))
     permissions = section.permissions_for(request.user)
-    problems = workflow.section_problems(section, measures) if permissions.shows_gate else []
+    problems = gate.section_problems(section, measures) if permissions.shows_gate else []
     return render(
         request,
         "drafting/section_review.html",

@@ -19,10 +19,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import access, numbering, workflow
+from reports import access, gate, numbering
 from reports.board_render import rows_html
-from reports.models import REMINDABLE_STATES, AssignmentState, Section, measures_by_section
+from reports.models import AssignmentState, Section, measures_by_section
 from reports.placeholders import count_placeholders
+from reports.states import REMINDABLE_STATES
 from reports.view_helpers import local_next, show_refusal
 
 
@@ -101,7 +102,7 @@ def report_board(request, pk):
     ]
     accepted = sum(1 for row in assigned if row.assignment.state == AssignmentState.ACCEPTED)
     not_accepted = len(assigned) - accepted
-    problems = workflow.report_problems(report, outline, measures)
+    problems = gate.report_problems(report, outline, measures)
     shown = _filtered(rows, state, department_id)
     next_url = request.get_full_path()
     return render(

@@ -6,7 +6,9 @@ import re
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from reports.models import Assignment, Measure, Report, ReportAction, ReportEvent, Section
+from reports import content
+from reports.models import Assignment, Report, ReportAction, ReportEvent
+from reports.numbering import numbered_measures
 
 
 def next_period_title(title):
@@ -36,45 +38,19 @@ def clone_report(source, user, *, title, shift_days=0, copy_content=True):
             bold_measure_leads=source.bold_measure_leads,
             created_by=user,
         )
-        copies = {}  # source section pk → new section
-        # outline() lists parents before their children, so each level finds its parent made.
-        by_depth = {}
-        for section in sections:
-            by_depth.setdefault(section.level, []).append(section)
-        for level in sorted(by_depth):
-            rows = [
-                Section(
-                    report=report,
-                    parent=copies.get(section.parent_id),
-                    position=section.number - 1,
-                    heading=section.heading,
-                    intro=section.intro if copy_content else "",
-                    updated_by=user,
-                )
-                for section in by_depth[level]
-            ]
-            Section.objects.bulk_create(rows)
-            copies.update((section.pk, row) for section, row in zip(by_depth[level], rows, strict=True))
-        assignments, measures = [], []
-        for section in sections:
-            if section.has_assignment:
-                old = section.assignment
-                assignments.append(
-                    Assignment(
-                        section=copies[section.pk],
-                        department_id=old.department_id,
-                        deadline=_shifted(old.deadline, shift),
-                        char_limit=old.char_limit,
-                        state=Assignment.State.DRAFT,
-                    )
-                )
-            if copy_content:
-                measures.extend(
-                    Measure(section=copies[section.pk], position=m.position, lead=m.lead, body=m.body)
-                    for m in section.measures.all()
-                )
+        created = content.create_sections(report, _tree(sections, copy_content), user)
+        assignments = [
+            Assignment(
+                section=section,
+                department_id=old.assignment.department_id,
+                deadline=_shifted(old.assignment.deadline, shift),
+                char_limit=old.assignment.char_limit,
+                state=Assignment.State.DRAFT,
+            )
+            for node, section in created
+            if (old := node.source).has_assignment
+        ]
         Assignment.objects.bulk_create(assignments)
-        Measure.objects.bulk_create(measures)
         ReportEvent.objects.create(
             report=report,
             actor=user,
@@ -88,6 +64,23 @@ def clone_report(source, user, *, title, shift_days=0, copy_content=True):
             },
         )
     return report
+
+
+def _tree(outline, copy_content):
+    """The numbered outline as NewSection nodes, each carrying the section it copies."""
+    nodes = {}
+    roots = []
+    for section in outline:  # parents come before their children
+        node = content.NewSection(
+            heading=section.heading,
+            intro=section.intro if copy_content else "",
+            measures=[(m.lead, m.body) for m in numbered_measures(section.measures.all())] if copy_content else [],
+            children=[],
+            source=section,
+        )
+        nodes[section.pk] = node
+        (nodes[section.parent_id].children if section.parent_id else roots).append(node)
+    return roots
 
 
 def _shifted(day, shift):

@@ -18,7 +18,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
 
-from reports.models import AssignmentState, MeasureLayout, measures_by_section, numbered_measures
+from reports.models import AssignmentState, MeasureLayout, measures_by_section
+from reports.numbering import numbered_measures
 from reports.placeholders import split_placeholders
 from reports.splitting import SENTENCE_END, join_measure
 from reports.text import clean_text, paragraphs

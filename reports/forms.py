@@ -1,18 +1,29 @@
 """Forms of the coordinator's pages: they validate and normalise; views copy and save."""
 
+from collections import Counter
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import Department, Report, Section
-from reports.numbering import MAX_LEVEL
-from reports.text import clean_text, one_line
+from reports.numbering import MAX_LEVEL, MAX_NUMBER
+from reports.text import one_line, text_block
 
 MAX_TEXT = 50_000
 
 
+def _too_many_siblings():
+    # Labels are numbered up to MAX_NUMBER (九千九百九十九、): one more could not be numbered.
+    return ValidationError(
+        _("At most %(max)d sections can stand side by side at one level."),
+        code="too_many_sections",
+        params={"max": MAX_NUMBER},
+    )
+
+
 def _clean_long(value, field_name):
-    value = clean_text(value).strip()
+    value = text_block(value)
     if len(value) > MAX_TEXT:
         raise ValidationError(
             _("%(field)s is too long (at most %(max)d characters)."),
@@ -111,6 +122,12 @@ class SectionAddForm(forms.Form):
             )
         return parent
 
+    def clean(self):
+        cleaned = super().clean()
+        if "parent" in cleaned and self.report.sections.filter(parent=cleaned["parent"]).count() >= MAX_NUMBER:
+            raise _too_many_siblings()
+        return cleaned
+
 
 class SectionFrameForm(forms.Form):
     """Rename a section and assign it: department, deadline, length limit."""
@@ -154,6 +171,8 @@ class ReorderForm(forms.Form):
         existing = set(self.report.sections.values_list("pk", flat=True))
         if {pk for pk, _parent in pairs} != existing or len(pairs) != len(existing):
             raise ValidationError(_("The outline changed meanwhile: reload the page and try again."), code="stale")
+        if max(Counter(parent for _pk, parent in pairs).values(), default=0) > MAX_NUMBER:
+            raise _too_many_siblings()
         parents = dict(pairs)
         for pk in parents:
             depth, node, seen = 1, pk, {pk}

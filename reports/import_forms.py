@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from reports import importer
 from reports.cloning import next_period_title
 from reports.models import Department, Report
-from reports.text import clean_text
+from reports.text import one_line
 
 
 def departments_of(user):
@@ -107,7 +107,8 @@ class CloneForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_title(self):
-        title = clean_text(self.cleaned_data["title"]).strip()
+        # One line like every other title: a pasted title's line breaks would stay in the DOCX.
+        title = one_line(self.cleaned_data["title"])
         if not title:
             raise forms.ValidationError(_("The title cannot be empty."), code="required")
         return title

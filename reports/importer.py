@@ -31,10 +31,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from reports import numbering
-from reports.models import Measure, MeasureLayout, Report, ReportAction, ReportEvent, Section
+from reports import content, numbering
+from reports.models import MeasureLayout, Report, ReportAction, ReportEvent, Section
 from reports.splitting import ordinal_at, split_measures, starts_with_ordinal
-from reports.text import clean_text
+from reports.text import clean_text, one_line
 
 TITLE_MAX = Report._meta.get_field("title").max_length
 HEADING_MAX = Section._meta.get_field("heading").max_length
@@ -43,11 +43,11 @@ ISSUER_MAX = 40
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
-CN_DIGITS = "零一二三四五六七八九十百"
+CN_DIGITS = "零一二三四五六七八九十百千"
 # A heading's label, by level: 一、 / （一） / 1. / （1）. 1、 is common in the wild for level 3.
 HEADING_PATTERNS = [
-    (1, re.compile(f"([{CN_DIGITS}]{{1,6}})、")),
-    (2, re.compile(f"[（(]([{CN_DIGITS}]{{1,6}})[）)]")),
+    (1, re.compile(f"([{CN_DIGITS}]{{1,8}})、")),
+    (2, re.compile(f"[（(]([{CN_DIGITS}]{{1,8}})[）)]")),
     (3, re.compile(r"(\d{1,3})(?:[.．](?!\d)|、)")),
     (4, re.compile(r"[（(](\d{1,3})[）)]")),
 ]
@@ -566,17 +566,17 @@ def create_report(parsed, lead_department, user=None):
     """Write a ParsedReport as a new Report, in one transaction, and log the import."""
     with transaction.atomic():
         report = Report.objects.create(
-            title=clean_text(parsed.title)[:TITLE_MAX],
+            title=one_line(parsed.title)[:TITLE_MAX],
             preamble="\n".join(parsed.preamble),
             closing="\n".join(parsed.closing),
-            issuer=clean_text(parsed.issuer)[: Report._meta.get_field("issuer").max_length],
+            issuer=one_line(parsed.issuer)[: Report._meta.get_field("issuer").max_length],
             issued_on=parsed.issued_on,
             issued_on_text="" if parsed.issued_on else parsed.date_text,
             measure_layout=parsed.measure_layout,
             lead_department=lead_department,
             created_by=user if user is not None and user.is_authenticated else None,
         )
-        _create_sections(report, parsed.sections)
+        content.create_sections(report, _new_sections(parsed.sections), report.created_by)
         noise = "；".join(r.text for r in parsed.removed)
         comment = _("Imported from %(source)s.") % {"source": parsed.source_name or _("pasted text")}
         if parsed.removed:
@@ -593,28 +593,13 @@ def create_report(parsed, lead_department, user=None):
     return report
 
 
-def _create_sections(report, parsed_sections):
-    # One INSERT per tree level and one for all measures, whatever the report's size.
-    level = [(None, n, s) for n, s in enumerate(parsed_sections)]
-    measures = []
-    while level:
-        rows = [
-            Section(
-                report=report,
-                parent=parent,
-                position=position,
-                heading=clean_text(parsed.heading)[:HEADING_MAX],
-                intro="\n".join(parsed.intro),
-            )
-            for parent, position, parsed in level
-        ]
-        Section.objects.bulk_create(rows)
-        next_level = []
-        for row, (_parent, _position, parsed) in zip(rows, level, strict=True):
-            measures.extend(
-                Measure(section=row, position=n, lead=lead[:500], body=body)
-                for n, (lead, body) in enumerate(parsed.measures)
-            )
-            next_level.extend((row, n, child) for n, child in enumerate(parsed.children))
-        level = next_level
-    Measure.objects.bulk_create(measures)
+def _new_sections(parsed_sections):
+    return [
+        content.NewSection(
+            heading=one_line(parsed.heading)[:HEADING_MAX],
+            intro="\n".join(parsed.intro),
+            measures=[(one_line(lead)[:500], body) for lead, body in parsed.measures],
+            children=_new_sections(parsed.children),
+        )
+        for parsed in parsed_sections
+    ]

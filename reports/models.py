@@ -1,21 +1,32 @@
 """The domain of Huigao: departments, reports, their sections and measures, assignments."""
 
 import datetime
-import functools
-from dataclasses import dataclass
+import logging
 
 import reversion
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
-from django.utils.translation import get_language
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from reports import numbering
+from reports import gate, numbering, signals
+from reports.permissions import SectionPermissions, final_report_error
+from reports.states import (
+    COMMENT_MAX_LENGTH,
+    EDITABLE_STATES,
+    REMINDABLE_STATES,
+    RULES,
+    AssignmentState,
+    Role,
+    TransitionAction,
+)
+from reports.text import clean_text
+
+logger = logging.getLogger("huigao.workflow")
 
 
 class Department(models.Model):
@@ -34,11 +45,6 @@ class Department(models.Model):
     @property
     def display_name(self):
         return self.short_name or self.name
-
-
-class Role(models.TextChoices):
-    DRAFTER = "drafter", _("Drafter")
-    SIGNER = "signer", _("Signer")
 
 
 class Membership(models.Model):
@@ -164,16 +170,53 @@ class Report(models.Model):
             ).exists()
         return self._coordinators[user.pk]
 
-    # Finalising and reopening: rules in reports/workflow.py, like the section workflow.
+    # Finalising and reopening: coordinators only, under a lock on the report row.
     def finalise(self, user):
-        from reports import workflow
-
-        return workflow.finalise(self, user)
+        """Make the report final (read-only) once every section is accepted and nothing is missing."""
+        self._check_coordinator(user)
+        with transaction.atomic():
+            locked = Report.objects.select_for_update().get(pk=self.pk)
+            if locked.is_final:
+                raise ValidationError(gettext("The report is already final."), code="final")
+            # Hold every assignment of the report still while checking them.
+            list(Assignment.objects.select_for_update(of=("self",)).filter(section__report=locked).values_list("pk"))
+            messages = gate.finalise_problems(locked)
+            if messages:
+                raise gate.refusal(gettext("The report cannot be finalised yet:"), messages, code="not_ready")
+            locked.is_final = True
+            locked.save(update_fields=["is_final", "updated_at"])
+            event = ReportEvent.objects.create(report=locked, actor=user, action=ReportAction.FINALISE)
+            _send_on_commit(signals.report_lifecycle, sender=Report, report=locked, event=event, actor=user)
+        self.is_final = True
+        return event
 
     def reopen(self, user, reason):
-        from reports import workflow
+        """Make a final report editable again; the reason is recorded and announced."""
+        self._check_coordinator(user)
+        reason = clean_text(reason or "").strip()
+        if not reason:
+            raise ValidationError(gettext("Please give a reason for reopening the report."), code="reason_required")
+        if len(reason) > COMMENT_MAX_LENGTH:
+            raise ValidationError(
+                gettext("The note is too long: at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH},
+                code="too_long",
+            )
+        with transaction.atomic():
+            locked = Report.objects.select_for_update().get(pk=self.pk)
+            if not locked.is_final:
+                raise ValidationError(gettext("The report is not final."), code="not_final")
+            locked.is_final = False
+            locked.save(update_fields=["is_final", "updated_at"])
+            event = ReportEvent.objects.create(report=locked, actor=user, action=ReportAction.REOPEN, comment=reason)
+            _send_on_commit(signals.report_lifecycle, sender=Report, report=locked, event=event, actor=user)
+        self.is_final = False
+        return event
 
-        return workflow.reopen(self, user, reason)
+    def _check_coordinator(self, user):
+        if not user.is_authenticated:
+            raise PermissionDenied(gettext("Please log in first."))
+        if not self.is_coordinator(user):
+            raise PermissionDenied(gettext("Only the coordinators of this report may finalise or reopen it."))
 
     def outline(self, measures=False):
         """Every section in reading order, numbered, with assignments: a constant number of queries."""
@@ -341,86 +384,6 @@ def measures_by_section(sections):
     return by_section
 
 
-def numbered_measures(measures):
-    """Pair each measure with its ordinal (一是, 二是 …) by rank, whatever positions are stored."""
-    ordered = sorted(measures, key=lambda m: (m.position, m.pk or 0))
-    for n, measure in enumerate(ordered, start=1):
-        measure.ordinal = numbering.measure_ordinal(n)
-    return ordered
-
-
-class AssignmentState(models.TextChoices):
-    DRAFT = "draft", _("Drafting")
-    SUBMITTED = "submitted", _("Awaiting sign-off")
-    SIGNED_OFF = "signed_off", _("Signed off")
-    ACCEPTED = "accepted", _("Accepted")
-    RETURNED = "returned", _("Returned for revision")
-
-
-COMMENT_MAX_LENGTH = 5000
-EDITABLE_STATES = (AssignmentState.DRAFT, AssignmentState.RETURNED)
-
-
-def state_labels():
-    """{state: label} in the active language: one dict a page, not get_state_display() per row
-    (which rebuilds the choices and translates each label on every call)."""
-    return _state_labels(get_language())
-
-
-@functools.cache
-def _state_labels(language):
-    return {value: str(label) for value, label in AssignmentState.choices}
-
-
-# Reminding makes sense while the department still has something to do.
-REMINDABLE_STATES = (AssignmentState.DRAFT, AssignmentState.RETURNED, AssignmentState.SUBMITTED)
-# While the department still writes or signs, pages show what blocks its sign-off.
-GATE_STATES = REMINDABLE_STATES
-
-
-class TransitionAction(models.TextChoices):
-    ASSIGN = "assign", _("Assigned")
-    SUBMIT = "submit", _("Submitted")
-    WITHDRAW = "withdraw", _("Withdrawn")
-    SIGN_OFF = "sign_off", _("Signed off")
-    SEND_BACK = "send_back", _("Sent back")
-    ACCEPT = "accept", _("Accepted")
-    RETURN = "return", _("Returned")
-    COMMENT = "comment", _("Commented")
-    REMIND = "remind", _("Reminded")
-    RESET = "reset", _("Reset to drafting")
-
-
-# Who may make a move: the department's members, its signers, the report's coordinators, or
-# anyone who may see the section (free comments).
-MEMBER, SIGNER, COORDINATOR, VIEWER = "member", "signer", "coordinator", "viewer"
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One move of the sign-off workflow: from which states, to which, by whom, and its button."""
-
-    sources: tuple
-    target: str | None
-    who: str
-    label: str
-    needs_comment: bool = False
-
-
-_S, _A = AssignmentState, TransitionAction
-
-# The workflow (DESIGN.md): every Assignment transition method checks its move against this.
-RULES = {
-    _A.SUBMIT: Rule((_S.DRAFT, _S.RETURNED), _S.SUBMITTED, MEMBER, _("Submit for sign-off")),
-    _A.WITHDRAW: Rule((_S.SUBMITTED,), _S.DRAFT, MEMBER, _("Withdraw")),
-    _A.SIGN_OFF: Rule((_S.SUBMITTED,), _S.SIGNED_OFF, SIGNER, _("Sign off")),
-    _A.SEND_BACK: Rule((_S.SUBMITTED,), _S.DRAFT, SIGNER, _("Send back to the drafters"), needs_comment=True),
-    _A.ACCEPT: Rule((_S.SIGNED_OFF,), _S.ACCEPTED, COORDINATOR, _("Accept")),
-    _A.RETURN: Rule((_S.SIGNED_OFF, _S.ACCEPTED), _S.RETURNED, COORDINATOR, _("Return for revision"), True),
-    _A.COMMENT: Rule(tuple(_S), None, VIEWER, _("Add comment"), needs_comment=True),
-}
-
-
 class AssignmentQuerySet(models.QuerySet):
     def for_user(self, user):
         """Assignments of the user's departments (every assignment for a superuser)."""
@@ -495,211 +458,168 @@ class Assignment(models.Model):
             and self.state != AssignmentState.ACCEPTED
         )
 
-    # The sign-off workflow (DESIGN.md). The rules live in reports/workflow.py; each method
-    # is atomic, raises PermissionDenied or ValidationError saying why, and changes nothing
-    # when it raises. Each returns the AssignmentTransition it recorded.
+    # The sign-off workflow (DESIGN.md), as Wagtail's TaskState.approve(): each move runs in one
+    # transaction that first locks the assignment row (SELECT … FOR UPDATE), so two signers
+    # clicking at once make one sign-off (the second finds it no longer submitted). The rules
+    # table is reports.states.RULES, asked through the section's permissions object. A refused
+    # move raises PermissionDenied (wrong person) or ValidationError (wrong state, missing
+    # note, placeholders left, final report) saying why, and changes nothing. Signals go out
+    # only after the commit, so an e-mail never announces a move that was rolled back. Each
+    # move returns the AssignmentTransition it recorded.
     @classmethod
     def assign(cls, section, department, user, deadline=None):
-        from reports import workflow
-
-        return workflow.assign(section, department, user, deadline=deadline)
+        """Give an unassigned section to a department; logged, and the department is notified."""
+        report = section.report
+        if not report.is_coordinator(user):
+            raise PermissionDenied(gettext("Only the coordinators of this report may assign sections."))
+        with transaction.atomic():
+            locked = Section.objects.select_for_update(of=("self",)).select_related("report").get(pk=section.pk)
+            if locked.report.is_final:
+                raise final_report_error()
+            if cls.objects.filter(section=locked).exists():
+                raise ValidationError(gettext("The section is assigned already."), code="assigned")
+            assignment = cls.objects.create(
+                section=locked, department=department, deadline=deadline or locked.report.deadline
+            )
+            assignment._record(user, TransitionAction.ASSIGN, "", comment=department.name)
+        return assignment
 
     def submit(self, user):
-        return self._perform(user, TransitionAction.SUBMIT)
+        return self._transition(user, TransitionAction.SUBMIT)
 
     def withdraw(self, user):
-        return self._perform(user, TransitionAction.WITHDRAW)
+        return self._transition(user, TransitionAction.WITHDRAW)
 
     def sign_off(self, user):
-        return self._perform(user, TransitionAction.SIGN_OFF)
+        return self._transition(user, TransitionAction.SIGN_OFF)
 
     def send_back(self, user, comment):
-        return self._perform(user, TransitionAction.SEND_BACK, comment)
+        return self._transition(user, TransitionAction.SEND_BACK, comment)
 
     def accept(self, user):
-        return self._perform(user, TransitionAction.ACCEPT)
+        return self._transition(user, TransitionAction.ACCEPT)
 
     def return_to_department(self, user, comment):
-        return self._perform(user, TransitionAction.RETURN, comment)
+        return self._transition(user, TransitionAction.RETURN, comment)
 
     def comment(self, user, text):
-        return self._perform(user, TransitionAction.COMMENT, text)
+        return self._transition(user, TransitionAction.COMMENT, text)
+
+    def reassign(self, user, department, deadline=None):
+        """Move the section to another department, which starts from a draft (whatever the first
+        one had reached). The log stays: the move is one more entry in it. Returns the entry, or
+        None when the department is the same."""
+        with transaction.atomic():
+            locked = self._locked()
+            permissions = locked.section.permissions_for(user)
+            if not permissions.coordinates:
+                raise PermissionDenied(gettext("Only the coordinators of this report may assign sections."))
+            if locked.section.report.is_final:
+                raise final_report_error()
+            if locked.department_id == department.pk:
+                return None
+            from_state = locked.state
+            locked.department = department
+            locked.state = AssignmentState.DRAFT
+            locked.signed_off_by, locked.signed_off_at = None, None
+            if deadline:
+                locked.deadline = deadline
+            locked.save(
+                update_fields=["department", "state", "signed_off_by", "signed_off_at", "deadline", "updated_at"]
+            )
+            transition = locked._record(user, TransitionAction.ASSIGN, from_state, comment=department.name)
+        self.refresh_from_db()
+        return transition
 
     def remind(self, user=None, today=None):
-        """Remind the department (at most once a day); True if a reminder went out."""
-        from reports import workflow
+        """Remind the department of its deadline, at most once a day (`user` None: the daily job).
 
-        return workflow.remind(self, user, today=today)
+        True if a reminder went out.
+        """
+        today = today or timezone.localdate()
+        with transaction.atomic():
+            locked = self._locked()
+            report = locked.section.report
+            if user is not None and not report.is_coordinator(user):
+                raise PermissionDenied(gettext("Only the coordinators of this report may send reminders."))
+            if report.is_final:
+                raise final_report_error()
+            if locked.state not in REMINDABLE_STATES:
+                raise ValidationError(
+                    gettext("The department has done its part: there is nothing to remind."), code="state"
+                )
+            if locked.last_reminded_on == today:
+                return False
+            locked.last_reminded_on = today
+            locked.save(update_fields=["last_reminded_on", "updated_at"])
+            AssignmentTransition.objects.create(
+                assignment=locked,
+                actor=user,
+                action=TransitionAction.REMIND,
+                from_state=locked.state,
+                to_state=locked.state,
+            )
+            _send_on_commit(signals.assignment_reminded, sender=Assignment, assignment=locked, actor=user)
+        self.refresh_from_db()
+        return True
 
     def allowed_actions(self, user):
-        from reports import workflow
+        return self.section.permissions_for(user).allowed_actions
 
-        return workflow.allowed_actions(self, user)
+    def _locked(self):
+        """This assignment, locked for the transaction, with its section and report read after
+        the lock (a report finalised meanwhile is seen as final)."""
+        locked = Assignment.objects.select_for_update(of=("self",)).select_related("department").get(pk=self.pk)
+        locked.section = Section.objects.select_related("report").get(pk=locked.section_id)
+        locked.section.assignment = locked
+        return locked
 
-    def _perform(self, user, action, comment=""):
-        from reports import workflow
+    def _transition(self, user, action, comment=""):
+        if action not in RULES:
+            raise ValidationError(gettext("Unknown action."), code="unknown")
+        comment = clean_text(comment or "").strip()
+        rule = RULES[action]
+        with transaction.atomic():
+            locked = self._locked()
+            locked.section.permissions_for(user).check(action, comment)
+            if action == TransitionAction.SIGN_OFF:
+                problems = gate.section_problems(locked.section)
+                if problems:
+                    raise gate.refusal(
+                        gettext("Sign-off refused: fill in the placeholders and empty measures first."),
+                        [p.message for p in problems],
+                        code="placeholders",
+                    )
+            from_state = locked.state
+            if rule.target is not None:
+                locked.state = rule.target
+                if action == TransitionAction.SIGN_OFF:
+                    locked.signed_off_by, locked.signed_off_at = user, timezone.now()
+                elif action == TransitionAction.RETURN:
+                    locked.signed_off_by, locked.signed_off_at = None, None
+                locked.save(update_fields=["state", "signed_off_by", "signed_off_at", "updated_at"])
+            transition = locked._record(user, action, from_state, comment=comment)
+        self.refresh_from_db()
+        return transition
 
-        return workflow.perform(self, user, action, comment)
-
-
-_UNKNOWN = object()
-
-
-def final_report_error():
-    return ValidationError(_("The report is final and read-only. A coordinator must reopen it first."), code="final")
-
-
-class SectionPermissions:
-    """What one user may do with one section, asked by every page and every move.
-
-    Like Wagtail's PagePermissionTester: the editor, the review page, the dashboard's next
-    action, the board's buttons and the transition methods ask this object, so the rules of
-    DESIGN.md's permission table live in one place. `role` and `coordinates` may be passed in
-    by pages that already know them for many sections at once (the dashboard, the board).
-    """
-
-    def __init__(self, section, user, *, role=_UNKNOWN, coordinates=_UNKNOWN):
-        self.section = section
-        self.user = user
-        self.report = section.report
-        self.assignment = section.assignment if section.has_assignment else None
-        self.authenticated = user.is_authenticated
-        self.role = section.member_role(user) if role is _UNKNOWN else role
-        self.coordinates = self.report.is_coordinator(user) if coordinates is _UNKNOWN else coordinates
-
-    @property
-    def is_member(self):
-        return bool(self.role)
-
-    @cached_property
-    def can_view(self):
-        return self.authenticated and (self.is_member or self.coordinates)
-
-    @cached_property
-    def can_edit(self):
-        """Members edit while drafting or returned; coordinators edit unassigned or accepted sections."""
-        if not self.authenticated or self.report.is_final:
-            return False
-        if self.assignment is None:
-            return self.coordinates
-        if self.assignment.state in EDITABLE_STATES and self.is_member:
-            return True
-        return self.assignment.state == AssignmentState.ACCEPTED and self.coordinates
-
-    @property
-    def can_edit_heading(self):
-        """Headings belong to the outline, which the coordinators own."""
-        return self.can_edit and self.coordinates
-
-    @property
-    def edit_refusal(self):
-        """Why the user may not edit the section now (for the read-only notice and the 403 page)."""
-        if self.report.is_final:
-            return _("The report is final, so its sections are read-only.")
-        if self.assignment is not None:
-            return _("This section is %(state)s and cannot be edited now.") % {
-                "state": state_labels()[self.assignment.state]
-            }
-        return _("You may read this section but not edit it.")
-
-    @property
-    def can_remind(self):
-        return bool(
-            self.coordinates
-            and self.assignment is not None
-            and not self.report.is_final
-            and self.assignment.state in REMINDABLE_STATES
+    def _record(self, user, action, from_state, comment=""):
+        """Log the move and announce it once the transaction commits."""
+        transition = AssignmentTransition.objects.create(
+            assignment=self, actor=user, action=action, from_state=from_state, to_state=self.state, comment=comment
         )
+        _send_on_commit(
+            signals.assignment_transitioned, sender=Assignment, assignment=self, transition=transition, actor=user
+        )
+        return transition
 
-    @property
-    def shows_gate(self):
-        """Whether pages list what still blocks sign-off: while the department writes or signs."""
-        return self.assignment is not None and not self.report.is_final and self.assignment.state in GATE_STATES
 
-    def _has_role(self, who):
-        if who == MEMBER:
-            return self.is_member
-        if who == SIGNER:
-            return self.role == Role.SIGNER
-        if who == COORDINATOR:
-            return self.coordinates
-        return self.is_member or self.coordinates
+def _send_on_commit(signal, **kwargs):
+    def send():
+        for receiver, result in signal.send_robust(**kwargs):
+            if isinstance(result, Exception):
+                logger.error("Signal receiver %r failed", receiver, exc_info=result)
 
-    def _role_error(self, who):
-        department = self.assignment.department.display_name
-        if who == MEMBER:
-            return PermissionDenied(_("Only members of %(department)s may do this.") % {"department": department})
-        if who == SIGNER:
-            return PermissionDenied(
-                _("Only the signers of %(department)s may sign off or send back this section.")
-                % {"department": department}
-            )
-        if who == COORDINATOR:
-            return PermissionDenied(_("Only the coordinators of this report may accept or return sections."))
-        return PermissionDenied(_("Only the department and the report's coordinators may comment on this section."))
-
-    def refusal(self, action, comment="-"):
-        """Why `action` is not possible now (a PermissionDenied or ValidationError), or None."""
-        rule = RULES.get(action)
-        if rule is None or self.assignment is None:
-            return ValidationError(_("Unknown action."), code="unknown")
-        if not self.authenticated:
-            return PermissionDenied(_("Please log in first."))
-        if not self._has_role(rule.who):
-            return self._role_error(rule.who)
-        if self.report.is_final:
-            return final_report_error()
-        if self.assignment.state not in rule.sources:
-            return ValidationError(
-                _("“%(action)s” is not possible: the section is “%(state)s”.")
-                % {"action": rule.label, "state": state_labels()[self.assignment.state]},
-                code="state",
-            )
-        if rule.needs_comment and not comment:
-            if action == TransitionAction.COMMENT:
-                return ValidationError(_("The comment is empty."), code="comment_required")
-            return ValidationError(_("Please write a note saying what needs to change."), code="comment_required")
-        if len(comment) > COMMENT_MAX_LENGTH:
-            return ValidationError(
-                _("The note is too long: at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH},
-                code="too_long",
-            )
-        return None
-
-    def check(self, action, comment):
-        """Raise the refusal of `action` with this comment, if any (the transition methods call this)."""
-        error = self.refusal(action, comment)
-        if error is not None:
-            raise error
-
-    def can(self, action):
-        return self.assignment is not None and self.refusal(action) is None
-
-    @cached_property
-    def allowed_actions(self):
-        """The moves the user may try now (the sign-off gate is checked when they do)."""
-        if self.assignment is None:
-            return []
-        state = self.assignment.state
-        # A move the state rules out is skipped before its refusal message is built.
-        return [action for action, rule in RULES.items() if state in rule.sources and self.refusal(action) is None]
-
-    def next_action(self, chars, placeholders):
-        """What the user should do next with the section, as (label, whether it links to the editor)."""
-        state = self.assignment.state if self.assignment is not None else None
-        if self.is_member and state in EDITABLE_STATES:
-            return (_("Edit"), True) if placeholders or not chars else (_("Submit"), True)
-        if state == AssignmentState.SUBMITTED and self.role == Role.SIGNER:
-            return _("Sign off"), True
-        if state == AssignmentState.SUBMITTED and self.is_member:
-            return _("Awaiting sign-off"), False
-        if state == AssignmentState.SIGNED_OFF and self.coordinates:
-            return _("Accept"), True
-        if state == AssignmentState.SIGNED_OFF:
-            return _("Awaiting acceptance"), False
-        if self.coordinates:
-            return _("View"), True
-        return "—", False
+    transaction.on_commit(send)
 
 
 class LogEntry(models.Model):

@@ -7,38 +7,61 @@ a section or a measure renumbers the rest wherever the report is shown.
 from functools import cache
 
 DIGITS = "零一二三四五六七八九"
-MAX_NUMBER = 999
+# 9,999 sections at one level, or measures in one section: past that a document is not a report.
+# Structures are refused before they grow past it (see reports.forms).
+MAX_NUMBER = 9_999
 MAX_LEVEL = 4
+_UNITS = ((1000, "千"), (100, "百"), (10, "十"), (1, ""))
 
 
 @cache
 def chinese_numeral(n):
-    """1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 101 → 一百零一, 110 → 一百一十."""
+    """The standard reading, as official documents number: 1 → 一, 10 → 十, 11 → 十一, 20 → 二十,
+    101 → 一百零一, 110 → 一百一十, 1000 → 一千, 1001 → 一千零一, 1010 → 一千零一十, 1100 → 一千一百.
+
+    Thousands are 一千 … 九千, with 二 as for the hundreds (二百, 二千), never the colloquial 两千.
+    A run of zeros inside the number reads as one 零 and trailing zeros are silent. Only
+    10–19 standing alone drop the 一 (十一, but 一百一十, 一千零一十).
+    """
     if not 1 <= n <= MAX_NUMBER:
         raise ValueError(f"{n} is outside 1–{MAX_NUMBER}")
-    hundreds, rest = divmod(n, 100)
-    tens, units = divmod(rest, 10)
-    parts = []
-    if hundreds:
-        parts.append(DIGITS[hundreds] + "百")
-        if tens:
-            parts.append(DIGITS[tens] + "十")
-        elif units:
+    parts, zero, rest = [], False, n
+    for value, unit in _UNITS:
+        digit, rest = divmod(rest, value)
+        if not digit:
+            zero = bool(parts)
+            continue
+        if zero:
             parts.append("零")
-    elif tens:
-        # Below one hundred, 10–19 are 十, 十一 … not 一十, 一十一.
-        parts.append(("" if tens == 1 else DIGITS[tens]) + "十")
-    if units:
-        parts.append(DIGITS[units])
+            zero = False
+        parts.append(("" if digit == 1 and unit == "十" and not parts else DIGITS[digit]) + unit)
     return "".join(parts)
 
 
+_UNIT_VALUES = {unit: value for value, unit in _UNITS if unit}
+
+
 def parse_chinese_numeral(text):
-    """The inverse of chinese_numeral; raises ValueError on anything it would not write."""
-    for n in range(1, MAX_NUMBER + 1):
-        if chinese_numeral(n) == text:
-            return n
-    raise ValueError(f"not a Chinese numeral: {text!r}")
+    """The inverse of chinese_numeral; raises ValueError on anything it would not write.
+
+    Read digit by unit, then written back: only the one canonical spelling of a number is
+    accepted (not 一十, 两千, 一千零零一), as the importer needs to recognise labels.
+    """
+    if not isinstance(text, str) or not 0 < len(text) <= 8:
+        raise ValueError(f"not a Chinese numeral: {text!r}")
+    total, digit = 0, None
+    for ch in text:
+        if ch in _UNIT_VALUES:
+            total += (1 if digit is None else digit) * _UNIT_VALUES[ch]
+            digit = None
+        elif (found := DIGITS.find(ch)) != -1:
+            digit = found
+        else:
+            raise ValueError(f"not a Chinese numeral: {text!r}")
+    total += digit or 0
+    if not 1 <= total <= MAX_NUMBER or chinese_numeral(total) != text:
+        raise ValueError(f"not a Chinese numeral: {text!r}")
+    return total
 
 
 @cache
@@ -56,7 +79,7 @@ def section_label(level, n):
 
 
 def measure_ordinal(n):
-    """一是, 二是 … 十是, 十一是."""
+    """一是, 二是 … 十是, 十一是 … 一千零一是."""
     return f"{chinese_numeral(n)}是"
 
 
@@ -116,3 +139,11 @@ def places_of(rows, wanted):
         path.reverse()
         places[pk] = (tuple(path), section_label(min(len(path), MAX_LEVEL), path[-1]))
     return places
+
+
+def numbered_measures(measures):
+    """Pair each measure with its ordinal (一是, 二是 …) by rank, whatever positions are stored."""
+    ordered = sorted(measures, key=lambda m: (m.position, m.pk or 0))
+    for n, measure in enumerate(ordered, start=1):
+        measure.ordinal = measure_ordinal(n)
+    return ordered

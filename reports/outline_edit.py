@@ -13,12 +13,9 @@ from reversion.models import Version
 
 from reports.models import (
     Assignment,
-    AssignmentState,
-    AssignmentTransition,
     ReportAction,
     ReportEvent,
     Section,
-    TransitionAction,
 )
 from reports.numbering import MAX_LEVEL
 
@@ -112,30 +109,25 @@ def reorder(report, pairs):
 
 
 def assign(section, department, deadline, char_limit, user):
-    """Give the section to a department (or take it back); a change of department starts afresh.
+    """Give the section to a department, move it to another, or take it back.
 
-    The assignment itself goes through Assignment.assign, so it is logged and the department
-    is notified like any other move.
+    Assigning and moving go through Assignment.assign and Assignment.reassign, so they are
+    locked, logged and notified like any other move. Taking a section back keeps the
+    assignment and its log in a revision, as deleting a section does.
     """
     current = section.assignment if section.has_assignment else None
     if department is None:
         if current is not None:
+            with reversion.create_revision():
+                reversion.set_user(user)
+                reversion.set_comment(_("Taken back by the coordinating office"))
+                reversion.add_to_revision(current)
             current.delete()
         return None
-    if current is not None and current.department_id != department.pk and current.state != AssignmentState.DRAFT:
-        # Another department starts from a draft, whatever the first one had reached.
-        AssignmentTransition.objects.create(
-            assignment=current,
-            actor=user,
-            action=TransitionAction.RESET,
-            from_state=current.state,
-            to_state=AssignmentState.DRAFT,
-        )
-        current.state = AssignmentState.DRAFT
-        current.signed_off_by, current.signed_off_at = None, None
-        current.save(update_fields=["state", "signed_off_by", "signed_off_at", "updated_at"])
-    if current is None or current.department_id != department.pk:
+    if current is None:
         current = Assignment.assign(section, department, user, deadline)
+    else:
+        current.reassign(user, department)
     current.deadline, current.char_limit = deadline, char_limit
     current.save(update_fields=["deadline", "char_limit", "updated_at"])
     return current

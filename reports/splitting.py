@@ -7,7 +7,7 @@ the same wherever it is shown and a text survives import → export unchanged.
 import re
 from dataclasses import dataclass, field
 
-from reports.numbering import chinese_numeral
+from reports.numbering import MAX_NUMBER, chinese_numeral
 
 # An ordinal only opens a measure at the start of the text or after a sentence, clause or
 # line break: so 十二是 never counts as 二是, and 是 inside a word never splits.
@@ -23,7 +23,9 @@ class SplitText:
 
 
 def ordinal_at(text, n, start=0):
-    """Index of the ordinal n是 at a boundary at or after `start`, or -1."""
+    """Index of the ordinal n是 at a boundary at or after `start`, or -1 (always past MAX_NUMBER)."""
+    if n > MAX_NUMBER:
+        return -1
     ordinal = f"{chinese_numeral(n)}是"
     position = text.find(ordinal, start)
     while position != -1:
@@ -38,7 +40,7 @@ def ordinal_at(text, n, start=0):
 
 
 def starts_with_ordinal(text, n=1):
-    return text.lstrip(" \t\u3000").startswith(f"{chinese_numeral(n)}是")
+    return n <= MAX_NUMBER and text.lstrip(" \t\u3000").startswith(f"{chinese_numeral(n)}是")
 
 
 def split_lead(text):

@@ -1,10 +1,16 @@
-"""Text hygiene shared by every way text enters Huigao (forms, import, demo).
+"""Text hygiene shared by every way text enters Huigao (forms, import, demo), and the one way
+dates are written.
 
 lxml refuses control characters, lone surrogates and U+FFFE/U+FFFF ("All strings must be
-XML compatible"), so text is cleaned on the way in and once more on the way out.
+XML compatible"), so text is cleaned on the way in and once more on the way out. A field
+holds either one line (one_line: titles, headings, leads, issuers, notes) or paragraphs
+(text_block: preamble, intro, body, closing, pasted text); both start from clean_text.
 """
 
+import datetime
 import re
+
+from django.utils import timezone
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
@@ -19,7 +25,7 @@ def clean_text(value):
 
 def paragraphs(value):
     """Non-empty paragraphs of a newline-separated text, stripped."""
-    return [line.strip() for line in clean_text(value).split("\n") if line.strip()]
+    return [line for line in text_block(value).split("\n") if line]
 
 
 # In a str pattern \s is exactly str.isspace(); the regex counts in C, four times faster than a
@@ -37,3 +43,19 @@ def char_count(value):
 def one_line(value):
     """A heading, title or note: cleaned, on one line, runs of white space as one space."""
     return " ".join(clean_text(value).split())
+
+
+def text_block(value):
+    """Paragraphs, one a line: cleaned, each line stripped (an indent is layout: the DOCX indents
+    every paragraph itself), no blank lines at either end."""
+    return "\n".join(line.strip() for line in clean_text(value).split("\n")).strip("\n")
+
+
+def chinese_date(value):
+    """2025年6月9日, as official documents date (GB/T 9704 §7.3.5): Arabic numerals, no leading
+    zeros, the year written out in full. A datetime is the local day; none is ""."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{value.year}年{value.month}月{value.day}日"

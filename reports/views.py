@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import access, outline_edit
+from reports import access, content, outline_edit
 from reports.docx_export import export_docx, export_filename
 from reports.forms import ReorderForm, ReportForm, SectionAddForm, SectionFrameForm
 from reports.html_render import blocks_html, report_blocks
@@ -89,8 +89,12 @@ def section_frame(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         with transaction.atomic():
-            section.heading = data["heading"]
-            section.save(update_fields=["heading", "updated_at"])
+            if data["heading"] != section.heading:
+                # Through the one content save: the version moves on, so an editor opened
+                # before the rename cannot silently put the old heading back.
+                content.save_content(
+                    section, request.user, heading=data["heading"], note=_("Heading changed in the outline")
+                )
             outline_edit.assign(section, data["department"], data["deadline"], data["char_limit"], request.user)
         messages.success(request, _("The section was saved."))
     else:

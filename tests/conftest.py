@@ -136,7 +136,7 @@ def login(client):
     return _login
 
 
-# --- issue 7 ---------------------------------------------------------------------------------
+# --- speed --------------------------------------------------------------------------------------
 
 
 @pytest.fixture(autouse=True)
@@ -145,7 +145,7 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-# --- Issue 4 (workflow): shared by tests/test_workflow.py, test_board.py and friends -------
+# --- the workflow: shared by tests/test_workflow.py, test_board.py and friends ---------------
 
 
 def set_assignment_state(assignment, state, signer=None):
@@ -158,7 +158,7 @@ def set_assignment_state(assignment, state, signer=None):
     return assignment
 
 
-# --- issue 3: the section editor's form data, shared by the editor, paste and revision tests ---
+# --- the section editor's form data, shared by the editor, paste and revision tests ----------
 
 
 def editor_data(section, measures=None, **fields):

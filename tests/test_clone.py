@@ -112,6 +112,20 @@ def test_bad_input_gets_a_chinese_message_and_creates_nothing(login, coordinator
     assert Report.objects.count() == 1
 
 
+def test_a_pasted_title_is_kept_on_one_line_like_every_other_title(login, coordinator, report):
+    title = "关于2026年度\r\n优化营商环境\t\t工作\u3000情况的报告\n\x07"
+    response = post_clone(login(coordinator), report, title=title)
+    assert response.status_code == 302
+    assert new_report(report).title == "关于2026年度 优化营商环境 工作 情况的报告"
+
+
+def test_a_title_of_line_breaks_only_is_refused(login, coordinator, report):
+    response = post_clone(login(coordinator), report, title="\r\n\x07\n")
+    assert response.status_code == 400
+    assert "标题不能为空" in response.content.decode()
+    assert Report.objects.count() == 1
+
+
 def test_the_report_page_offers_the_clone_to_coordinators_only(login, coordinator, drafter, report):
     assert clone_url(report) in login(coordinator).get(report.get_absolute_url()).content.decode()
     assert clone_url(report) not in login(drafter).get(report.get_absolute_url()).content.decode()

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from drafting import content
 from drafting.forms import MAX_MEASURES
+from reports import content
 from reports.models import AssignmentState, Measure
 from tests.conftest import editor_data, measure_texts
 
@@ -148,6 +148,58 @@ def test_a_tampered_management_form_gets_a_message_not_a_500(login, drafter, our
     assert "表单不完整" in response.content.decode()
     our_section.refresh_from_db()
     assert our_section.version == 1
+
+
+FORGED = "与本页面发送的不符"
+INCOMPLETE = "表单不完整"
+TOO_MANY = "最多 200 条举措"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"measures-TOTAL_FORMS": "-3"}, FORGED),
+        ({"measures-TOTAL_FORMS": "-3", "measures-INITIAL_FORMS": "-3"}, FORGED),
+        ({"measures-TOTAL_FORMS": "0"}, FORGED),
+        ({"measures-TOTAL_FORMS": "1"}, FORGED),
+        ({"measures-TOTAL_FORMS": "9" * 4301}, INCOMPLETE),
+        ({"measures-TOTAL_FORMS": "999999999"}, TOO_MANY),
+        ({"measures-TOTAL_FORMS": "²"}, INCOMPLETE),
+        ({"measures-TOTAL_FORMS": ""}, INCOMPLETE),
+        ({"measures-INITIAL_FORMS": "-1"}, FORGED),
+        ({"measures-INITIAL_FORMS": "3"}, FORGED),
+        ({"measures-MIN_NUM_FORMS": "-1"}, FORGED),
+        ({"measures-MIN_NUM_FORMS": "5000", "measures-MAX_NUM_FORMS": "3"}, FORGED),
+        ({"measures-MAX_NUM_FORMS": "-2"}, FORGED),
+        ({"measures-MAX_NUM_FORMS": "many"}, INCOMPLETE),
+    ],
+    ids=[
+        "negative-total",
+        "negative-total-and-initial",
+        "zero-total-with-measures-posted",
+        "total-below-the-forms-posted",
+        "total-of-4301-digits",
+        "huge-total",
+        "superscript-total",
+        "empty-total",
+        "negative-initial",
+        "initial-past-total",
+        "negative-min",
+        "min-past-max",
+        "negative-max",
+        "non-numeric-max",
+    ],
+)
+def test_a_forged_management_form_is_refused_and_every_measure_stays(login, drafter, our_section, fields, message):
+    before = measure_texts(our_section)
+    data = editor_data(our_section, intro="改过的导语。", **fields)
+    response = login(drafter).post(edit_url(our_section), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    our_section.refresh_from_db()
+    assert our_section.version == 1
+    assert our_section.intro == ""
+    assert measure_texts(our_section) == before
 
 
 def test_a_stale_save_shows_both_texts_and_changes_nothing(login, drafter, signer, our_section):

@@ -7,7 +7,7 @@ department name; every page that shows them must print the escaped form and neve
 import pytest
 from django.urls import reverse
 
-from drafting import content
+from reports import content
 from reports.models import Measure
 
 SCRIPT = "<script>alert(1)</script>"

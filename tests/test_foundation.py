@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from reports.models import Assignment, AssignmentState, Department, Measure, Report, Section, numbered_measures
+from reports.models import Assignment, AssignmentState, Department, Measure, Report, Section
+from reports.numbering import numbered_measures
 
 
 def test_outline_is_in_reading_order_with_derived_labels(report):

@@ -3,6 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reports.numbering import (
+    MAX_NUMBER,
     chinese_numeral,
     measure_ordinal,
     number_tree,
@@ -28,14 +29,25 @@ from reports.numbering import (
         (111, "一百一十一"),
         (205, "二百零五"),
         (999, "九百九十九"),
+        (1000, "一千"),
+        (1001, "一千零一"),
+        (1010, "一千零一十"),
+        (1015, "一千零一十五"),
+        (1100, "一千一百"),
+        (1101, "一千一百零一"),
+        (1110, "一千一百一十"),
+        (2000, "二千"),
+        (2050, "二千零五十"),
+        (3400, "三千四百"),
+        (9999, "九千九百九十九"),
     ],
 )
 def test_chinese_numerals_are_written_as_official_documents_write_them(n, expected):
     assert chinese_numeral(n) == expected
 
 
-@pytest.mark.parametrize("n", [0, -1, 1000])
-def test_numbers_outside_one_to_999_are_refused(n):
+@pytest.mark.parametrize("n", [0, -1, MAX_NUMBER + 1])
+def test_numbers_outside_one_to_the_maximum_are_refused(n):
     with pytest.raises(ValueError):
         chinese_numeral(n)
 
@@ -53,17 +65,28 @@ def test_a_fifth_level_has_no_label():
         section_label(5, 1)
 
 
-@pytest.mark.parametrize(("n", "expected"), [(1, "一是"), (2, "二是"), (10, "十是"), (11, "十一是"), (20, "二十是")])
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [(1, "一是"), (2, "二是"), (10, "十是"), (11, "十一是"), (20, "二十是"), (1000, "一千是"), (1010, "一千零一十是")],
+)
 def test_measure_ordinals(n, expected):
     assert measure_ordinal(n) == expected
 
 
-@given(st.integers(min_value=1, max_value=999))
-def test_every_numeral_reads_back_as_its_number(n):
-    assert parse_chinese_numeral(chinese_numeral(n)) == n
+def test_every_numeral_reads_back_as_its_number():
+    assert MAX_NUMBER == 9_999
+    assert all(parse_chinese_numeral(chinese_numeral(n)) == n for n in range(1, MAX_NUMBER + 1))
 
 
-@given(st.integers(min_value=1, max_value=999))
+@pytest.mark.parametrize(
+    "text", ["一十", "一十一", "两千", "一千零零一", "一千零", "零", "", "一万", "十十", "千", "九千九百九十九九", "1"]
+)
+def test_spellings_chinese_numeral_would_not_write_are_not_numerals(text):
+    with pytest.raises(ValueError):
+        parse_chinese_numeral(text)
+
+
+@given(st.integers(min_value=1, max_value=MAX_NUMBER))
 def test_numerals_never_start_with_one_ten_or_contain_a_trailing_zero(n):
     text = chinese_numeral(n)
     assert not text.startswith("一十")
@@ -71,7 +94,7 @@ def test_numerals_never_start_with_one_ten_or_contain_a_trailing_zero(n):
     assert "零零" not in text
 
 
-@given(st.lists(st.integers(min_value=1, max_value=999), min_size=2, max_size=50, unique=True))
+@given(st.lists(st.integers(min_value=1, max_value=MAX_NUMBER), min_size=2, max_size=50, unique=True))
 def test_distinct_numbers_give_distinct_numerals(numbers):
     assert len({chinese_numeral(n) for n in numbers}) == len(numbers)
 
@@ -123,3 +146,83 @@ def test_places_of_a_few_sections_match_the_whole_outline():
     whole = {node.pk: (n, node.label) for n, node in enumerate(number_tree([Node(*row) for row in rows]))}
     assert sorted(places, key=lambda pk: places[pk][0]) == sorted(places, key=lambda pk: whole[pk][0])
     assert all(places[pk][1] == whole[pk][1] for pk in places)
+
+
+# Reports past a thousand sections --------------------------------------------------------
+
+
+def top_level_sections(report, count):
+    from reports.models import Section
+
+    Section.objects.bulk_create(
+        Section(report=report, position=n, heading=f"第{n}部分")
+        for n in range(10, count + 10 - report.sections.filter(parent=None).count())
+    )
+
+
+def test_a_report_of_a_thousand_sections_numbers_on_and_exports(report):
+    import io
+
+    import docx
+
+    from reports.docx_export import export_docx
+
+    top_level_sections(report, 1001)
+    outline = report.outline()
+    top = [s.label for s in outline if s.level == 1]
+    assert len(top) == 1001
+    assert top[998:] == ["九百九十九、", "一千、", "一千零一、"]
+    document = docx.Document(io.BytesIO(export_docx(report, draft=True)))
+    headings = [p.text for p in document.paragraphs if p.text.startswith(("九百九十九、", "一千、", "一千零一、"))]
+    assert [h.partition("、")[0] for h in headings] == ["九百九十九", "一千", "一千零一"]
+
+
+def test_an_imported_report_of_a_thousand_sections_keeps_every_one(db):
+    from reports import importer
+
+    text = "标题\n" + "".join(f"{chinese_numeral(n)}、部分{n}\n正文。\n" for n in range(1, 1012))
+    parsed = importer.parse_text(text)
+    assert len(parsed.sections) == 1011
+    assert parsed.sections[1009].heading == "部分1010"
+    assert parsed.outline()[1009]["label"] == "一千零一十、"
+
+
+def test_pasted_measures_stop_at_the_last_number_instead_of_failing():
+    from reports.splitting import split_measures
+
+    text = "".join(f"{measure_ordinal(n)}甲。" for n in range(1, MAX_NUMBER + 1)) + "再往后一万是乙。"
+    split = split_measures(text)
+    assert len(split.measures) == MAX_NUMBER
+    assert split.measures[-1] == ("甲", "再往后一万是乙。")
+
+
+def test_adding_a_section_past_the_last_number_is_refused_with_a_message(login, coordinator, report):
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    top_level_sections(report, MAX_NUMBER)
+    before = report.sections.count()
+    response = login(coordinator).post(reverse("reports:section-add", args=[report.pk]), {"heading": "又一部分"})
+    assert response.status_code == 302
+    assert any("同一级最多只能有 9999 个章节" in str(m) for m in get_messages(response.wsgi_request))
+    assert report.sections.count() == before
+    # One level down there is room.
+    parent = report.first_section
+    login(coordinator).post(
+        reverse("reports:section-add", args=[report.pk]), {"heading": "子部分", "parent": parent.pk}
+    )
+    assert report.sections.count() == before + 1
+
+
+def test_a_drag_that_puts_one_section_too_many_on_a_level_is_refused(login, coordinator, report):
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    top_level_sections(report, MAX_NUMBER)
+    outline = report.outline()
+    # Every section moves to the top level: one more than can be numbered.
+    order = ",".join(f"{s.pk}:" for s in outline)
+    response = login(coordinator).post(reverse("reports:outline-reorder", args=[report.pk]), {"order": order})
+    assert any("同一级最多只能有 9999 个章节" in str(m) for m in get_messages(response.wsgi_request))
+    report.our_section.refresh_from_db()
+    assert report.our_section.parent_id is not None

@@ -144,6 +144,8 @@ def test_reassigning_to_another_department_starts_drafting_afresh(
     login, coordinator, our_section, other_department, other_drafter, django_capture_on_commit_callbacks, mailoutbox
 ):
     Assignment.objects.filter(section=our_section).update(state=AssignmentState.SIGNED_OFF)
+    Assignment.objects.get(section=our_section).comment(coordinator, "请补充数据来源")
+    mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         login(coordinator).post(
             reverse("reports:section-frame", args=[our_section.pk]),
@@ -152,7 +154,9 @@ def test_reassigning_to_another_department_starts_drafting_afresh(
     assignment = Assignment.objects.get(section=our_section)
     assert assignment.department == other_department
     assert assignment.state == AssignmentState.DRAFT
-    assert [t.action for t in assignment.transitions.all()][-2:] == ["reset", "assign"]
+    # One entry for the move, and the earlier log kept.
+    moves = [(t.action, t.from_state, t.to_state) for t in assignment.transitions.all()]
+    assert moves == [("comment", "signed_off", "signed_off"), ("assign", "signed_off", "draft")]
     # The new department hears of it like any assignment.
     assert [m.to for m in mailoutbox] == [[other_drafter.email]]
 

@@ -363,7 +363,7 @@ def test_two_signers_signing_off_at_once_produce_one_sign_off(report, drafter, s
     """Both threads pass the gate check at the same moment unless the row lock serialises them."""
     if connection.vendor != "postgresql":
         pytest.skip("the race needs PostgreSQL's row locks (CI's PostgreSQL pass runs it)")
-    from reports import workflow
+    from reports import gate
 
     second_signer = make_user("signer2", report.our_section.assignment.department, Role.SIGNER)
     assignment = report.our_section.assignment
@@ -371,7 +371,7 @@ def test_two_signers_signing_off_at_once_produce_one_sign_off(report, drafter, s
 
     inside = threading.Barrier(2, timeout=2)
     start = threading.Barrier(2, timeout=10)
-    real_problems = workflow.section_problems
+    real_problems = gate.section_problems
 
     def section_problems_waiting_for_the_other(section, *args, **kwargs):
         # Without the lock both threads would meet here and both sign off; with it the
@@ -380,7 +380,7 @@ def test_two_signers_signing_off_at_once_produce_one_sign_off(report, drafter, s
             inside.wait()
         return real_problems(section, *args, **kwargs)
 
-    monkeypatch.setattr(workflow, "section_problems", section_problems_waiting_for_the_other)
+    monkeypatch.setattr(gate, "section_problems", section_problems_waiting_for_the_other)
     outcomes = []
 
     def sign(user):
@@ -428,7 +428,7 @@ def test_the_section_pages_query_count_does_not_grow_with_the_thread(client, rep
 def test_every_state_and_action_has_a_chinese_label():
     from django.utils import translation
 
-    from reports.models import RULES
+    from reports.states import RULES
 
     with translation.override("zh-hans"):
         states = {state.value: str(state.label) for state in S}

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reports.models import REMINDABLE_STATES, Assignment
+from reports.models import Assignment
+from reports.states import REMINDABLE_STATES
 
 
 class Command(BaseCommand):

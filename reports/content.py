@@ -1,0 +1,244 @@
+"""A section's content as one thing: its counts, its snapshots, and the one way to change it.
+
+Every change of a section's heading, intro or measures goes through `save_content` — the
+editor, paste-and-split, restore, the outline's rename — and every new tree of sections with
+text through `create_sections` (the importer, the clone). `save_content` locks the section and
+its assignment, re-checks under the lock that the user may still make the change (a section
+submitted a moment ago is no longer editable, so a signer never signs text that changed under
+them), compares the version the editor started from with the stored one, and writes the text
+and a django-reversion revision in the same transaction. A stale version raises VersionConflict
+and changes nothing, so two tabs, two users or a double submit never overwrite each other.
+"""
+
+from dataclasses import dataclass
+
+import reversion
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from reversion.models import Version
+
+from reports.models import Assignment, Measure, Section
+from reports.placeholders import count_placeholders
+from reports.splitting import join_measure
+from reports.text import char_count
+
+
+@dataclass(frozen=True)
+class MeasureText:
+    pk: int | None
+    lead: str
+    body: str
+
+    @property
+    def text(self):
+        return join_measure(self.lead, self.body)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A section's text at one moment: from the database, a revision or a submitted form."""
+
+    heading: str
+    intro: str
+    measures: tuple = ()
+
+    def same_text(self, other):
+        return (self.heading, self.intro, [m.text for m in self.measures]) == (
+            other.heading,
+            other.intro,
+            [m.text for m in other.measures],
+        )
+
+
+class VersionConflict(Exception):
+    """The section was saved by someone else since the editor loaded it."""
+
+    def __init__(self, section):
+        super().__init__(f"section {section.pk} is at version {section.version}")
+        self.section = section
+
+
+def counts(section, measures):
+    """(characters, placeholders) of the section's intro and measures, counted in Python."""
+    texts = [section.intro, *(m.lead for m in measures), *(m.body for m in measures)]
+    return sum(char_count(t) for t in texts), sum(count_placeholders(t) for t in texts)
+
+
+def snapshot(section, measures=None):
+    measures = list(section.measures.all()) if measures is None else measures
+    ordered = sorted(measures, key=lambda m: (m.position, m.pk or 0))
+    return Snapshot(section.heading, section.intro, tuple(MeasureText(m.pk, m.lead, m.body) for m in ordered))
+
+
+def revisions(section):
+    """The section's saved versions, newest first, with who saved them."""
+    return Version.objects.get_for_object(section).select_related("revision__user")
+
+
+def snapshot_of_version(version):
+    """The section's text as a revision recorded it (the section and its followed measures)."""
+    section_fields = version.field_dict
+    measure_type = ContentType.objects.get_for_model(Measure)
+    rows = []
+    for measure_version in version.revision.version_set.filter(content_type=measure_type):
+        fields = measure_version.field_dict
+        if str(fields["section_id"]) == version.object_id:
+            rows.append((fields["position"], fields["id"], fields["lead"], fields["body"]))
+    rows.sort()
+    return Snapshot(
+        section_fields["heading"],
+        section_fields["intro"],
+        tuple(MeasureText(pk, lead, body) for _position, pk, lead, body in rows),
+    )
+
+
+def _record_initial_revision(section):
+    """Sections made by the outline, the importer or the clone have no revision yet: keep their first text."""
+    if Version.objects.get_for_object(section).exists():
+        return
+    with reversion.create_revision():
+        reversion.set_user(section.updated_by)
+        reversion.set_comment(_("Text before the first edit"))
+        reversion.add_to_revision(section)
+
+
+def _lock(section):
+    """The section and its assignment, locked for this transaction and read afresh."""
+    locked = Section.objects.select_for_update(of=("self",)).select_related("report").get(pk=section.pk)
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",)).select_related("department").filter(section=locked).first()
+    )
+    # The permissions object reads the assignment from the section: give it the locked one.
+    locked.assignment = assignment
+    return locked
+
+
+def _check(locked, user, *, text_changes, heading_changes):
+    """Refuse (PermissionDenied, saying why) a change the user may not make now."""
+    if user is None:
+        return  # the system: the demo and the tests' fixtures
+    permissions = locked.permissions_for(user)
+    if text_changes and not permissions.can_edit:
+        raise PermissionDenied(permissions.edit_refusal)
+    if heading_changes and not (permissions.can_edit_heading if text_changes else permissions.can_rename):
+        raise PermissionDenied(_("Only the coordinators of this report may change its headings."))
+
+
+def save_content(section, user, *, intro=None, measures=None, heading=None, expected_version=None, note=""):
+    """Store the section's heading, intro and measures (a list of MeasureText, in order) as a new
+    revision; None leaves that part as it is.
+
+    With `expected_version`, a section saved since raises VersionConflict, unless it already
+    holds exactly this text (a double submit): then nothing is written. A user who may no
+    longer make the change (the section was submitted meanwhile, the report finalised) gets
+    PermissionDenied. Returns the saved section.
+    """
+    with transaction.atomic():
+        locked = _lock(section)
+        current = snapshot(locked)
+        submitted = Snapshot(
+            locked.heading if heading is None else heading,
+            locked.intro if intro is None else intro,
+            current.measures if measures is None else tuple(measures),
+        )
+        _check(
+            locked,
+            user,
+            text_changes=intro is not None or measures is not None,
+            heading_changes=submitted.heading != locked.heading,
+        )
+        if expected_version is not None and locked.version != expected_version:
+            if current.same_text(submitted):
+                return locked
+            raise VersionConflict(locked)
+        _record_initial_revision(locked)
+        with reversion.create_revision():
+            reversion.set_user(user)
+            reversion.set_comment(note)
+            if measures is not None:
+                _write_measures(locked, measures)
+            locked.heading, locked.intro = submitted.heading, submitted.intro
+            locked.version += 1
+            locked.updated_by = user
+            locked.save()
+            reversion.add_to_revision(locked)
+        return locked
+
+
+def _write_measures(locked, measures):
+    # Measures first, the section last: reversion follows the section's measures when the
+    # section is added, so the revision holds exactly the measures kept.
+    existing = {m.pk: m for m in locked.measures.all()}
+    for position, item in enumerate(measures):
+        measure = existing.pop(item.pk, None) if item.pk else None
+        if measure is None:
+            measure = Measure(section=locked)
+        if measure.pk is None or (measure.position, measure.lead, measure.body) != (position, item.lead, item.body):
+            measure.position, measure.lead, measure.body = position, item.lead, item.body
+            measure.save()
+    for measure in existing.values():
+        measure.delete()
+
+
+def restore(section, user, version, with_heading=False):
+    """Bring back a revision's text as a new revision.
+
+    The outline position stays as it is now, and the heading only comes back for someone who
+    may edit headings (the coordinators own them).
+    """
+    old = snapshot_of_version(version)
+    saved_at = timezone.localtime(version.revision.date_created)
+    note = _("Restored the version of %(date)s") % {"date": saved_at.strftime("%Y-%m-%d %H:%M")}
+    heading = old.heading if with_heading else None
+    return save_content(section, user, intro=old.intro, measures=list(old.measures), heading=heading, note=note)
+
+
+@dataclass
+class NewSection:
+    """A section to create with its text, and the sections under it."""
+
+    heading: str
+    intro: str = ""
+    measures: list = None  # [(lead, body), …]
+    children: list = None
+    position: int | None = None  # rank among its siblings; their order in the list when None
+    source: object = None  # whatever the caller wants back beside the new section
+
+
+def create_sections(report, tree, user):
+    """Create a tree of NewSection under `report` with their measures.
+
+    One INSERT per tree level and one for all measures, whatever the size: the text they came
+    with becomes their first revision on their first save (a revision now would cost queries
+    per section). Returns [(NewSection, Section), …], parents before their children.
+    """
+    created = []
+    level = [(None, n, node) for n, node in enumerate(tree)]
+    measures = []
+    while level:
+        rows = [
+            Section(
+                report=report,
+                parent=parent,
+                position=n if node.position is None else node.position,
+                heading=node.heading,
+                intro=node.intro,
+                updated_by=user,
+            )
+            for parent, n, node in level
+        ]
+        Section.objects.bulk_create(rows)
+        next_level = []
+        for row, (_parent, _n, node) in zip(rows, level, strict=True):
+            created.append((node, row))
+            measures.extend(
+                Measure(section=row, position=n, lead=lead, body=body)
+                for n, (lead, body) in enumerate(node.measures or ())
+            )
+            next_level.extend((row, n, child) for n, child in enumerate(node.children or ()))
+        level = next_level
+    Measure.objects.bulk_create(measures)
+    return created

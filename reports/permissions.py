@@ -1,0 +1,190 @@
+"""Who may do what with a section: one object per section and user that every page asks.
+
+Like Wagtail's PagePermissionTester: the editor, the review page, the dashboard's next action,
+the board's buttons and the transition methods all ask `section.permissions_for(user)`, so the
+permission table of DESIGN.md lives here and nowhere else. Pages that know the user's role and
+coordinator status for many sections at once (the dashboard, the board) pass them in.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+
+from reports.states import (
+    COMMENT_MAX_LENGTH,
+    COORDINATOR,
+    EDITABLE_STATES,
+    GATE_STATES,
+    MEMBER,
+    REMINDABLE_STATES,
+    RULES,
+    SIGNER,
+    AssignmentState,
+    Role,
+    TransitionAction,
+    state_labels,
+)
+
+_UNKNOWN = object()
+
+
+def final_report_error():
+    return ValidationError(_("The report is final and read-only. A coordinator must reopen it first."), code="final")
+
+
+class SectionPermissions:
+    """What one user may do with one section, asked by every page and every move.
+
+    Like Wagtail's PagePermissionTester: the editor, the review page, the dashboard's next
+    action, the board's buttons and the transition methods ask this object, so the rules of
+    DESIGN.md's permission table live in one place. `role` and `coordinates` may be passed in
+    by pages that already know them for many sections at once (the dashboard, the board).
+    """
+
+    def __init__(self, section, user, *, role=_UNKNOWN, coordinates=_UNKNOWN):
+        self.section = section
+        self.user = user
+        self.report = section.report
+        self.assignment = section.assignment if section.has_assignment else None
+        self.authenticated = user.is_authenticated
+        self.role = section.member_role(user) if role is _UNKNOWN else role
+        self.coordinates = self.report.is_coordinator(user) if coordinates is _UNKNOWN else coordinates
+
+    @property
+    def is_member(self):
+        return bool(self.role)
+
+    @cached_property
+    def can_view(self):
+        return self.authenticated and (self.is_member or self.coordinates)
+
+    @cached_property
+    def can_edit(self):
+        """Members edit while drafting or returned; coordinators edit unassigned or accepted sections."""
+        if not self.authenticated or self.report.is_final:
+            return False
+        if self.assignment is None:
+            return self.coordinates
+        if self.assignment.state in EDITABLE_STATES and self.is_member:
+            return True
+        return self.assignment.state == AssignmentState.ACCEPTED and self.coordinates
+
+    @property
+    def can_edit_heading(self):
+        """Headings belong to the outline, which the coordinators own."""
+        return self.can_edit and self.coordinates
+
+    @property
+    def edit_refusal(self):
+        """Why the user may not edit the section now (for the read-only notice and the 403 page)."""
+        if self.report.is_final:
+            return _("The report is final, so its sections are read-only.")
+        if self.assignment is not None:
+            return _("This section is %(state)s and cannot be edited now.") % {
+                "state": state_labels()[self.assignment.state]
+            }
+        return _("You may read this section but not edit it.")
+
+    @property
+    def can_rename(self):
+        """Headings belong to the outline, which the coordinators own while the report is open."""
+        return self.authenticated and self.coordinates and not self.report.is_final
+
+    @property
+    def can_remind(self):
+        return bool(
+            self.coordinates
+            and self.assignment is not None
+            and not self.report.is_final
+            and self.assignment.state in REMINDABLE_STATES
+        )
+
+    @property
+    def shows_gate(self):
+        """Whether pages list what still blocks sign-off: while the department writes or signs."""
+        return self.assignment is not None and not self.report.is_final and self.assignment.state in GATE_STATES
+
+    def _has_role(self, who):
+        if who == MEMBER:
+            return self.is_member
+        if who == SIGNER:
+            return self.role == Role.SIGNER
+        if who == COORDINATOR:
+            return self.coordinates
+        return self.is_member or self.coordinates
+
+    def _role_error(self, who):
+        department = self.assignment.department.display_name
+        if who == MEMBER:
+            return PermissionDenied(_("Only members of %(department)s may do this.") % {"department": department})
+        if who == SIGNER:
+            return PermissionDenied(
+                _("Only the signers of %(department)s may sign off or send back this section.")
+                % {"department": department}
+            )
+        if who == COORDINATOR:
+            return PermissionDenied(_("Only the coordinators of this report may accept or return sections."))
+        return PermissionDenied(_("Only the department and the report's coordinators may comment on this section."))
+
+    def refusal(self, action, comment="-"):
+        """Why `action` is not possible now (a PermissionDenied or ValidationError), or None."""
+        rule = RULES.get(action)
+        if rule is None or self.assignment is None:
+            return ValidationError(_("Unknown action."), code="unknown")
+        if not self.authenticated:
+            return PermissionDenied(_("Please log in first."))
+        if not self._has_role(rule.who):
+            return self._role_error(rule.who)
+        if self.report.is_final:
+            return final_report_error()
+        if self.assignment.state not in rule.sources:
+            return ValidationError(
+                _("“%(action)s” is not possible: the section is “%(state)s”.")
+                % {"action": rule.label, "state": state_labels()[self.assignment.state]},
+                code="state",
+            )
+        if rule.needs_comment and not comment:
+            if action == TransitionAction.COMMENT:
+                return ValidationError(_("The comment is empty."), code="comment_required")
+            return ValidationError(_("Please write a note saying what needs to change."), code="comment_required")
+        if len(comment) > COMMENT_MAX_LENGTH:
+            return ValidationError(
+                _("The note is too long: at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH},
+                code="too_long",
+            )
+        return None
+
+    def check(self, action, comment):
+        """Raise the refusal of `action` with this comment, if any (the transition methods call this)."""
+        error = self.refusal(action, comment)
+        if error is not None:
+            raise error
+
+    def can(self, action):
+        return self.assignment is not None and self.refusal(action) is None
+
+    @cached_property
+    def allowed_actions(self):
+        """The moves the user may try now (the sign-off gate is checked when they do)."""
+        if self.assignment is None:
+            return []
+        state = self.assignment.state
+        # A move the state rules out is skipped before its refusal message is built.
+        return [action for action, rule in RULES.items() if state in rule.sources and self.refusal(action) is None]
+
+    def next_action(self, chars, placeholders):
+        """What the user should do next with the section, as (label, whether it links to the editor)."""
+        state = self.assignment.state if self.assignment is not None else None
+        if self.is_member and state in EDITABLE_STATES:
+            return (_("Edit"), True) if placeholders or not chars else (_("Submit"), True)
+        if state == AssignmentState.SUBMITTED and self.role == Role.SIGNER:
+            return _("Sign off"), True
+        if state == AssignmentState.SUBMITTED and self.is_member:
+            return _("Awaiting sign-off"), False
+        if state == AssignmentState.SIGNED_OFF and self.coordinates:
+            return _("Accept"), True
+        if state == AssignmentState.SIGNED_OFF:
+            return _("Awaiting acceptance"), False
+        if self.coordinates:
+            return _("View"), True
+        return "—", False
