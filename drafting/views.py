@@ -23,12 +23,12 @@ from drafting.forms import (
     int_or,
     measure_initial,
 )
-from drafting.workflow_views import workflow_panel
-from reports import content, gate, numbering
+from drafting.workflow_views import gate_problems, workflow_panel
+from reports import content, numbering
 from reports.access import get_section_for_viewer
 from reports.models import Assignment, Measure, Membership, Report, Section, measures_by_section
 from reports.numbering import numbered_measures
-from reports.placeholders import has_placeholders, split_placeholders
+from reports.placeholders import split_placeholders
 from reports.splitting import join_measure
 from reports.states import state_labels
 from reports.text import char_count
@@ -229,19 +229,6 @@ def _card_texts(formset, measures):
         form.card = ShownMeasure.of(None, ordinal, form["lead"].value(), form["body"].value())
 
 
-def _problems(section, permissions, intro_pieces, texts, measures):
-    """What blocks sign-off, listed while the department writes or signs. The texts were split
-    already: the full scan with its messages runs only when something is there to report."""
-    if not permissions.shows_gate:
-        return []
-    clean = (
-        not has_placeholders(section.heading)
-        and not any(marked for _piece, marked in intro_pieces)
-        and all(text.text and not text.placeholders for text in texts)
-    )
-    return [] if clean else gate.section_problems(section, measures)
-
-
 def _editor(request, section, form=None, formset=None, status=200, **context):
     measures = numbered_measures(measures_by_section([section]).get(section.pk, []))
     texts = [ShownMeasure.of(m.pk, m.ordinal, m.lead, m.body) for m in measures]
@@ -261,12 +248,14 @@ def _editor(request, section, form=None, formset=None, status=200, **context):
     if formset is not None:
         _card_texts(formset, texts)
     char_limit = section.assignment.char_limit if section.has_assignment else None
-    problems = _problems(section, permissions, intro_pieces, texts, measures)
+    pieces = [split_placeholders(section.heading), intro_pieces, *(text.pieces for text in texts)]
+    problems = gate_problems(section, permissions, measures, pieces)
     context = {
         "section": section,
         "report": section.report,
         "measures": texts,
-        "intro_lines": [split_placeholders(line) for line in section.intro.splitlines() if line],
+        # The read-only text, paragraph by paragraph.
+        "intro_lines": None if can_edit else [split_placeholders(line) for line in section.intro.splitlines() if line],
         "can_edit": can_edit,
         "heading_editable": heading_editable,
         "form": form,

@@ -55,9 +55,23 @@ def _thread(assignment):
     return entries
 
 
+def gate_problems(section, permissions, measures, pieces):
+    """What blocks sign-off, listed while the department writes or signs.
+
+    `pieces` are the page's texts (heading, intro, measures), already split for their placeholder
+    marks: the gate's own scan, which words each problem, runs only when there is one to word.
+    """
+    if not permissions.shows_gate:
+        return []
+    marked = any(is_placeholder for text in pieces for _fragment, is_placeholder in text)
+    if not marked and all(m.lead.strip() or m.body.strip() for m in measures):
+        return []
+    return gate.section_problems(section, measures)
+
+
 def workflow_panel(request, section, problems):
     """What the workflow panel shows (drafting/_workflow_panel.html): the state, the moves the
-    user may make, what blocks sign-off (`problems`, from workflow.section_problems), the thread."""
+    user may make, what blocks sign-off (`problems`, from gate_problems), the thread."""
     permissions = section.permissions_for(request.user)
     assignment = permissions.assignment
     panel = {"section": section, "assignment": assignment, "next": request.get_full_path()}
@@ -87,25 +101,29 @@ def section_review(request, pk):
     section = get_section_for_viewer(request, pk)
     measures = numbered_measures(measures_by_section([section]).get(section.pk, []))
     permissions = section.permissions_for(request.user)
-    problems = gate.section_problems(section, measures) if permissions.shows_gate else []
+    heading = split_placeholders(section.heading)
+    intro_lines = [split_placeholders(line) for line in section.intro.splitlines() if line.strip()]
+    shown = [
+        {
+            "pk": m.pk,
+            "ordinal": m.ordinal,
+            "lead": split_placeholders(m.lead),
+            "body": split_placeholders(m.body),
+            "empty": not (m.lead.strip() or m.body.strip()),
+        }
+        for m in measures
+    ]
+    texts = [heading, *intro_lines, *(m["lead"] for m in shown), *(m["body"] for m in shown)]
+    problems = gate_problems(section, permissions, measures, texts)
     return render(
         request,
         "drafting/section_review.html",
         {
             "section": section,
             "report": section.report,
-            "heading_pieces": split_placeholders(section.heading),
-            "intro_lines": [split_placeholders(line) for line in section.intro.splitlines() if line.strip()],
-            "measures": [
-                {
-                    "pk": m.pk,
-                    "ordinal": m.ordinal,
-                    "lead": split_placeholders(m.lead),
-                    "body": split_placeholders(m.body),
-                    "empty": not (m.lead.strip() or m.body.strip()),
-                }
-                for m in measures
-            ],
+            "heading_pieces": heading,
+            "intro_lines": intro_lines,
+            "measures": shown,
             "edit_url": section_page_url(section, request.user) if permissions.can_edit else None,
             "is_coordinator": permissions.coordinates,
             "panel": workflow_panel(request, section, problems),
