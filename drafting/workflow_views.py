@@ -86,7 +86,7 @@ def workflow_panel(request, section, problems):
         overdue=assignment.is_overdue(),
         signer=(assignment.signed_off_by.get_full_name() or assignment.signed_off_by.username) if signed else "",
         actions=[
-            {"action": action, "label": RULES[action].label, "needs_comment": RULES[action].needs_comment}
+            {"action": action, "label": str(RULES[action].label), "needs_comment": RULES[action].needs_comment}
             for action in allowed
             if action != TransitionAction.COMMENT
         ],
