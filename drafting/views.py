@@ -80,24 +80,23 @@ def _outline_rows(assignments):
     reports = {a.section.report_id for a in assignments}
     if not reports:
         return []
+    sections = Section.objects.order_by()  # places_of sorts siblings itself
     columns = ("report_id", "pk", "parent_id", "position")
     # Every path ends among the top-level sections; below, the siblings of each row's section.
     rows = list(
-        Section.objects.filter(
+        sections.filter(
             Q(report_id__in=reports, parent_id=None)
             | Q(parent_id__in={a.section.parent_id for a in assignments} - {None})
-        )
-        .order_by()  # places_of sorts siblings itself
-        .values_list(*columns)
+        ).values_list(*columns)
     )
     seen = {pk for _report, pk, _parent, _position in rows}
     missing = {parent for _report, _pk, parent, _position in rows if parent is not None and parent not in seen}
     # Deeper sections: one query a level (an outline has at most a handful), never one a section.
     while missing:
         more = list(
-            Section.objects.filter(parent_id__in=Section.objects.filter(pk__in=missing).values("parent_id"))
-            .order_by()
-            .values_list(*columns)
+            sections.filter(parent_id__in=Section.objects.filter(pk__in=missing).values("parent_id")).values_list(
+                *columns
+            )
         )
         rows += more
         seen.update(pk for _report, pk, _parent, _position in more)
