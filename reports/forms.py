@@ -47,6 +47,7 @@ class ReportForm(forms.ModelForm):
         model = Report
         fields = [
             "title",
+            "addressee",
             "lead_department",
             "preamble",
             "closing",
@@ -64,6 +65,7 @@ class ReportForm(forms.ModelForm):
             "measure_layout": forms.RadioSelect(),
         }
         help_texts = {
+            "addressee": _("主送机关, e.g. 县委办公室 (printed under the title, ending in a full-width colon)."),
             "preamble": _("One paragraph per line."),
             "issued_on": _("Leave blank while the date is not fixed."),
         }
@@ -78,6 +80,11 @@ class ReportForm(forms.ModelForm):
         self.fields["lead_department"].queryset = departments.distinct()
         self.fields["lead_department"].empty_label = None
         self.fields["lead_department"].help_text = _("The coordinating office: its members coordinate the report.")
+
+    def clean_addressee(self):
+        # GB/T 9704 7.3.2: the addressee line ends in a full-width colon, whatever was typed.
+        addressee = one_line(self.cleaned_data["addressee"]).rstrip("：:")
+        return f"{addressee}：" if addressee else ""
 
     def clean_title(self):
         title = one_line(self.cleaned_data["title"])

@@ -65,32 +65,47 @@ def report_problems(report, outline=None, measures=None):
     has them already.
     """
     problems = _placeholder_problems(_("Title"), report.title, None, "report-title")
+    problems += _placeholder_problems(_("Addressee"), report.addressee, None, "report-addressee")
     problems += _placeholder_problems(_("Preamble"), report.preamble, None, "report-preamble")
     for section in outline if outline is not None else report.outline(measures=True):
         prefix = f"{section.label}{section.heading} · "
         section_measures = section.measures.all() if measures is None else measures.get(section.pk, ())
         problems += section_problems(section, section_measures, prefix=prefix)
     problems += _placeholder_problems(_("Closing"), report.closing, None, "report-closing")
+    problems += _placeholder_problems(_("Issuer"), report.issuer, None, "report-issuer")
+    return problems
+
+
+def final_problems(report, outline=None):
+    """Everything that keeps the report from being final, in reading order: sections not yet
+    accepted, placeholders and empty measures anywhere, an empty issuer or 成文日期. The final
+    export and 报告定稿 both refuse while any remains; the draft export marks them instead."""
+    if outline is None:
+        outline = report.outline(measures=True)
+    labels = state_labels()
+    problems = []
+    for section in outline:
+        if section.has_assignment and section.assignment.state != AssignmentState.ACCEPTED:
+            message = _("“%(section)s” (%(department)s) is “%(state)s”, not yet accepted.") % {
+                "section": f"{section.label}{section.heading}",
+                "department": section.assignment.department.display_name,
+                "state": labels[section.assignment.state],
+            }
+            problems.append(Problem(message, section, "workflow-panel"))
+    problems += report_problems(report, outline)
+    if not report.issuer.strip():
+        problems.append(Problem(_("The issuer (署名) is empty."), None, "report-issuer"))
+    if report.issued_on is None:
+        if not report.issued_on_text.strip():
+            problems.append(Problem(_("The date of issue (成文日期) is empty."), None, "report-issued_on"))
+        else:
+            problems += _placeholder_problems(_("Date of issue"), report.issued_on_text, None, "report-issued_on")
     return problems
 
 
 def finalise_problems(report):
-    """Why the report cannot be final yet: sections not accepted, placeholders, empty measures."""
-    outline = report.outline(measures=True)
-    labels = state_labels()
-    messages = []
-    for section in outline:
-        if section.has_assignment and section.assignment.state != AssignmentState.ACCEPTED:
-            messages.append(
-                _("“%(section)s” (%(department)s) is “%(state)s”, not yet accepted.")
-                % {
-                    "section": f"{section.label}{section.heading}",
-                    "department": section.assignment.department.display_name,
-                    "state": labels[section.assignment.state],
-                }
-            )
-    messages += [p.message for p in report_problems(report, outline)]
-    return messages
+    """Why the report cannot be final yet, as messages."""
+    return [problem.message for problem in final_problems(report)]
 
 
 def refusal(header, messages, code):

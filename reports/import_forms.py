@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from reports import importer
 from reports.cloning import next_period_title
 from reports.models import Department, Report
+from reports.parsed import LineRole
 from reports.text import one_line
 
 
@@ -76,8 +77,52 @@ class ImportForm(forms.Form):
         return cleaned
 
 
-class ImportConfirmForm(forms.Form):
+class ImportReviewForm(forms.Form):
+    """The import preview: the role of every line (the user corrects the parse), whether to keep
+    the converted punctuation, and the title when none was found. Nothing is created until the
+    user confirms."""
+
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=Report._meta.get_field("title").max_length,
+        help_text=_("Only if the title found above is wrong or missing."),
+    )
+    keep_half_width = forms.BooleanField(
+        label=_("Keep half-width punctuation as written (otherwise ， ： ； （ ） ！ ？ in Chinese text)"),
+        required=False,
+    )
+
+    def __init__(self, *args, parsed, **kwargs):
+        kwargs.setdefault("initial", {}).update(keep_half_width=not parsed.punctuation_converted)
+        super().__init__(*args, **kwargs)
+        self.parsed = parsed
+        for index, line in enumerate(parsed.lines):
+            self.fields[f"role_{index}"] = forms.ChoiceField(
+                label=_("Paragraph %(number)s") % {"number": line.number},
+                choices=LineRole.choices,
+                initial=line.role,
+                # A line the form did not send keeps the role it has.
+                required=False,
+            )
+
+    def role_fields(self):
+        """(line, its role field) for the preview's table, in reading order."""
+        return [(line, self[f"role_{index}"]) for index, line in enumerate(self.parsed.lines)]
+
+    def clean_title(self):
+        return one_line(self.cleaned_data["title"])
+
+    def roles(self):
+        return {index: self.cleaned_data[f"role_{index}"] or line.role for index, line in enumerate(self.parsed.lines)}
+
+    def corrected(self):
+        """The report as the user's roles and choices describe it."""
+        parsed = importer.reassemble(self.parsed, self.roles(), punctuation=not self.cleaned_data["keep_half_width"])
+        # A title typed earlier in the preview stays unless the user types another or marks one.
+        parsed.title = self.cleaned_data["title"] or parsed.title or self.parsed.title
+        return parsed
 
 
 class CloneForm(forms.Form):

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from reports import access, importer
 from reports.cloning import clone_report
-from reports.import_forms import CloneForm, ImportConfirmForm, ImportForm, departments_of
+from reports.import_forms import CloneForm, ImportForm, ImportReviewForm, departments_of
+from reports.models import Department
+from reports.parsed import ParsedReport
 
 # The parsed report waits in the session between preview and confirmation: the upload
 # itself is read in memory and never stored.
@@ -21,40 +23,47 @@ def report_import(request):
     if not departments.exists():
         return render(request, "reports/import.html", {"forbidden": True}, status=403)
     if request.method == "POST" and "token" in request.POST:
-        return _confirm_import(request, departments)
+        return _review_import(request, departments)
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        parsed = form.parsed
         token = secrets.token_urlsafe(16)
-        request.session[SESSION_KEY] = {
-            "token": token,
-            "lead_department": form.cleaned_data["lead_department"].pk,
-            "parsed": parsed.to_dict(),
-        }
-        return render(
-            request,
-            "reports/import_preview.html",
-            {
-                "parsed": parsed,
-                "outline": parsed.outline(),
-                "lead_department": form.cleaned_data["lead_department"],
-                "confirm_form": ImportConfirmForm(initial={"token": token}),
-            },
-        )
+        pending = {"token": token, "lead_department": form.cleaned_data["lead_department"].pk}
+        return _preview(request, pending, form.parsed, ImportReviewForm(initial={"token": token}, parsed=form.parsed))
     return render(request, "reports/import.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _confirm_import(request, departments):
-    form = ImportConfirmForm(request.POST)
+def _preview(request, pending, parsed, form, status=200):
+    """The parse as it stands, every line with its role for the user to correct."""
+    request.session[SESSION_KEY] = {**pending, "parsed": parsed.to_dict()}
+    lead_department = Department.objects.filter(pk=pending["lead_department"]).first()
+    context = {"parsed": parsed, "outline": parsed.outline(), "lead_department": lead_department, "form": form}
+    return render(request, "reports/import_preview.html", context, status=status)
+
+
+def _review_import(request, departments):
     pending = request.session.get(SESSION_KEY)
-    if not form.is_valid() or not pending or pending.get("token") != form.cleaned_data["token"]:
+    if not pending or pending.get("token") != request.POST.get("token"):
         messages.error(request, _("This import preview has expired or was already used. Upload the file again."))
         return redirect("reports:report-import")
     lead_department = departments.filter(pk=pending["lead_department"]).first()
     if lead_department is None:
         raise PermissionDenied(_("You no longer belong to that department."))
-    parsed = importer.ParsedReport.from_dict(pending["parsed"])
-    report = importer.create_report(parsed, lead_department, request.user)
+    stored = ParsedReport.from_dict(pending["parsed"])
+    form = ImportReviewForm(request.POST, parsed=stored)
+    if not form.is_valid():
+        return _preview(request, pending, stored, form, status=400)
+    parsed = form.corrected()
+    if "confirm" not in request.POST:
+        # The user changed roles: show the outline they describe, still creating nothing.
+        again = ImportReviewForm(
+            initial={"token": pending["token"], "title": form.cleaned_data["title"]}, parsed=parsed
+        )
+        return _preview(request, pending, parsed, again)
+    try:
+        report = importer.create_report(parsed, lead_department, request.user)
+    except importer.ImportFailed as error:
+        form.add_error("title", error)
+        return _preview(request, pending, parsed, form, status=400)
     del request.session[SESSION_KEY]
     messages.success(
         request,

@@ -1,205 +1,98 @@
 """Import a report from a .docx, a .txt or pasted text.
 
-One parser for all three inputs: each becomes a list of paragraphs, the noise patterns of
-settings.HUIGAO_NOISE_PATTERNS are removed (and listed), and the paragraphs are read as the
-genre of DESIGN.md: title, preamble, sections at four levels, measures, closing, issuer, date.
-`parse_*` only reads and returns a ParsedReport, which can be shown to the user and carried
-between requests as plain JSON (to_dict / from_dict); `create_report` writes it in one
-transaction. Nothing uploaded is ever stored: bytes are read in memory and discarded.
+One parser for all three inputs, in four steps, each of which the import preview shows:
 
-Where text goes when it fits no rule: before the first heading it is preamble; after a
-heading it is that section's intro (a paragraph after the measures that does not continue
-their numbering too, so in the model it comes before them); after the last measures it is
-the closing. Nothing is dropped but the noise, the labels and ordinals (which are derived
-again on export) and the 。 or ： that ends a run-in heading.
+1. Lines: every paragraph of the input (a DOCX's list numbering resolved into the labels a
+   reader sees, a manual line break starting a new line, a report flattened into one line by a
+   document-sharing site split again at its labels when their sequence is unambiguous).
+2. Debris: whole lines of web pages (breadcrumbs, datelines, counters, share widgets, related
+   articles, advertising) and pieces of lines (paywall markers, advertising brackets) go, each
+   removal named by the rule that made it (settings.HUIGAO_DEBRIS_RULES and
+   HUIGAO_NOISE_PATTERNS); half-width punctuation in Chinese text becomes full-width.
+3. Roles: each line gets the role a careful reader would give it — title, addressee (主送机关),
+   heading of level 1–4, measures, body text, closing, issuer, date, or removed.
+4. Assembly: the lines and their roles become a ParsedReport (title, preamble, the outline with
+   intros and measures, closing, signature).
 
-Every failure is an ImportFailed (a ValidationError) with a message in Chinese; nothing else
-escapes the parser, whatever the input (a property test holds it to that).
+The user may change any role (or keep a removed line) in the preview: `ParsedReport.lines`
+carries the lines, `reassemble` builds the report again from the roles the user chose, and
+nothing is created before `create_report`. Everything travels between requests as plain JSON.
+Nothing uploaded is ever stored: bytes are read in memory and discarded.
+
+Nothing is dropped but the debris, the labels and ordinals (which are derived again on export)
+and the 。 or ： that ends a run-in heading. Every failure is an ImportFailed with a message in
+Chinese; nothing else escapes the parser, whatever the input (a property test holds it to that).
+Each step is linear in the size of the input.
 """
 
 import codecs
 import datetime
-import io
 import re
 import unicodedata
-import zipfile
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from lxml import etree
 
 from reports import content, numbering
+from reports.docx_reading import DocxUnreadable, docx_paragraphs
 from reports.models import MeasureLayout, Report, ReportAction, ReportEvent, Section
-from reports.splitting import ordinal_at, split_measures, starts_with_ordinal
+from reports.parsed import HEADING_ROLES, ROLE_OF_LEVEL, Line, LineRole, ParsedReport, ParsedSection, Removal
+from reports.splitting import ordinal_at, split_lead, split_measures, starts_with_ordinal
 from reports.text import clean_text, one_line
 
 TITLE_MAX = Report._meta.get_field("title").max_length
 HEADING_MAX = Section._meta.get_field("heading").max_length
+ADDRESSEE_MAX = Report._meta.get_field("addressee").max_length
 ISSUER_MAX = 40
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-
 CN_DIGITS = "零一二三四五六七八九十百千"
-# A heading's label, by level: 一、 / （一） / 1. / （1）. 1、 is common in the wild for level 3.
+# A heading's label, by level: 一、 / （一） / 1. / （1）. 1、 is common in the wild for level 3,
+# and so is a stray 、 or ． after the brackets: (一)、.
 HEADING_PATTERNS = [
     (1, re.compile(f"([{CN_DIGITS}]{{1,8}})、")),
-    (2, re.compile(f"[（(]([{CN_DIGITS}]{{1,8}})[）)]")),
-    (3, re.compile(r"(\d{1,3})(?:[.．](?!\d)|、)")),
-    (4, re.compile(r"[（(](\d{1,3})[）)]")),
+    (2, re.compile(f"[（(]([{CN_DIGITS}]{{1,8}})[）)][、．.]?")),
+    (3, re.compile(r"(\d{1,4})(?:[.．](?!\d)|、)")),
+    (4, re.compile(r"[（(](\d{1,4})[）)][、．.]?")),
 ]
 # A run-in heading ends at its first full stop or colon; the rest of the paragraph is text.
 HEADING_END = re.compile("[。！？!?：:]")
+# A heading followed by its text after a space: 二、压实工作责任，确保任务落地 今年以来，我局…
+HEADING_GAP = re.compile("[ \u3000\t]+")
+HEADING_GAP_MAX = 40
 PLACEHOLDER_DIGIT = "XxＸｘ×"
-DATE = re.compile(
-    rf"(\d{{4}}|[〇○零一二三四五六七八九]{{4}})\s*年\s*(\d{{1,2}}|[{PLACEHOLDER_DIGIT}{CN_DIGITS}]{{1,3}})\s*月"
-    rf"\s*(\d{{1,2}}|[{PLACEHOLDER_DIGIT}{CN_DIGITS}]{{1,3}})\s*日"
-)
+YEAR = rf"\d{{4}}|[〇○零一二三四五六七八九]{{4}}|\d{{2}}[{PLACEHOLDER_DIGIT}]{{2}}|[{PLACEHOLDER_DIGIT}]{{4}}"
+DAY = rf"\d{{1,2}}|[{PLACEHOLDER_DIGIT}{CN_DIGITS}]{{1,3}}"
+DATE = re.compile(rf"({YEAR})\s*年\s*({DAY})\s*月\s*({DAY})\s*日")
 ISSUER_SUFFIXES = (
-    "办公室",
-    "委员会",
-    "常委会",
-    "人民政府",
-    "政府",
-    "党委",
-    "党组",
-    "县委",
-    "市委",
-    "区委",
-    "委",
-    "局",
-    "厅",
-    "部",
-    "办",
-    "处",
-    "科",
-    "室",
-    "院",
-    "所",
-    "中心",
-    "小组",
-    "领导小组",
-    "街道",
-    "镇",
-    "乡",
-    "公司",
-    "集团",
-    "协会",
-    "会",
+    "办公室", "委员会", "常委会", "人民政府", "政府", "党委", "党组", "县委", "市委", "区委", "委", "局", "厅",
+    "部", "办", "处", "科", "室", "院", "所", "中心", "小组", "领导小组", "街道", "镇", "乡", "公司", "集团",
+    "协会", "会",
+)  # fmt: skip
+CLOSING_STARTS = (
+    "下一步", "下步", "下阶段", "下一阶段", "今后", "此外", "接下来", "我们将", "特此报告", "以上", "总之", "综上",
+    "总的来看", "总的来说", "妥否", "专此报告", "专此", "特此",
+)  # fmt: skip
+CLOSING_ENDS = ("特此报告。", "特此报告", "专此报告。", "妥否，请批示。", "请审阅。", "请审议。")
+# A line that reads like a title: 关于…的报告 / …情况 / …总结 / …汇报 / 自查报告 …
+TITLE_LIKE = re.compile(
+    r"^(?:关于)?[^。；;！!？?：:]{2,80}?"
+    r"(?:报告|情况|总结|汇报|自查报告|述职报告|调研报告|工作要点|实施方案|方案|意见|请示|通知|讲话|发言|计划|总结报告)$"
 )
-CLOSING_STARTS = ("下一步", "下步", "下阶段", "下一阶段", "今后", "此外", "接下来", "我们将", "特此报告", "以上")
+ADDRESSEE = re.compile(r"^[^。，,；;！!？?\s]{2,60}[：:]$")
+# The longest line a debris rule removes whole.
+DEBRIS_MAX = 150
+# How far into the text the title is looked for: web copies put a few lines of debris first.
+TITLE_WINDOW = 12
+# A line this long with labels of one level in sequence was flattened by a sharing site.
+FLATTENED_MIN = 150
+# Labels of a flattened report stand at least this far apart (一、二、三级 is an enumeration).
+FLATTENED_GAP = 8
 
 
 class ImportFailed(ValidationError):
     """The input cannot be imported; the message says why, in the user's language."""
-
-
-@dataclass
-class ParsedSection:
-    heading: str
-    intro: list = field(default_factory=list)  # paragraphs
-    measures: list = field(default_factory=list)  # [[lead, body], …]
-    children: list = field(default_factory=list)
-    # The label style found in the text (1 一、 … 4 （1）); the tree depth decides the export's.
-    style: int = 1
-
-    def to_dict(self):
-        return {
-            "heading": self.heading,
-            "intro": list(self.intro),
-            "measures": [list(m) for m in self.measures],
-            "children": [child.to_dict() for child in self.children],
-            "style": self.style,
-        }
-
-    @classmethod
-    def from_dict(cls, data):
-        return cls(
-            heading=str(data["heading"]),
-            intro=[str(p) for p in data.get("intro", [])],
-            measures=[[str(lead), str(body)] for lead, body in data.get("measures", [])],
-            children=[cls.from_dict(child) for child in data.get("children", [])],
-            style=int(data.get("style", 1)),
-        )
-
-
-@dataclass
-class Removal:
-    paragraph: int  # 1-based, as the user counts paragraphs in the source
-    text: str
-
-
-@dataclass
-class ParsedReport:
-    title: str = ""
-    preamble: list = field(default_factory=list)
-    sections: list = field(default_factory=list)
-    closing: list = field(default_factory=list)
-    issuer: str = ""
-    date_text: str = ""
-    issued_on: datetime.date | None = None
-    measure_layout: str = MeasureLayout.PARAGRAPHS
-    removed: list = field(default_factory=list)  # [Removal, …] in source order
-    source_name: str = ""
-
-    def outline(self):
-        """(depth, label, heading, measure count) for every section in reading order."""
-        rows = []
-
-        def walk(sections, depth):
-            for n, section in enumerate(sections, start=1):
-                label = numbering.section_label(min(depth, numbering.MAX_LEVEL), n)
-                rows.append(
-                    {
-                        "level": depth,
-                        "label": label,
-                        "heading": section.heading,
-                        "measures": len(section.measures),
-                        "intro_paragraphs": len(section.intro),
-                    }
-                )
-                walk(section.children, depth + 1)
-
-        walk(self.sections, 1)
-        return rows
-
-    def count_sections(self):
-        return len(self.outline())
-
-    def count_measures(self):
-        return sum(row["measures"] for row in self.outline())
-
-    def to_dict(self):
-        return {
-            "title": self.title,
-            "preamble": list(self.preamble),
-            "sections": [s.to_dict() for s in self.sections],
-            "closing": list(self.closing),
-            "issuer": self.issuer,
-            "date_text": self.date_text,
-            "issued_on": self.issued_on.isoformat() if self.issued_on else None,
-            "measure_layout": str(self.measure_layout),
-            "removed": [{"paragraph": r.paragraph, "text": r.text} for r in self.removed],
-            "source_name": self.source_name,
-        }
-
-    @classmethod
-    def from_dict(cls, data):
-        return cls(
-            title=str(data["title"]),
-            preamble=[str(p) for p in data.get("preamble", [])],
-            sections=[ParsedSection.from_dict(s) for s in data.get("sections", [])],
-            closing=[str(p) for p in data.get("closing", [])],
-            issuer=str(data.get("issuer", "")),
-            date_text=str(data.get("date_text", "")),
-            issued_on=datetime.date.fromisoformat(data["issued_on"]) if data.get("issued_on") else None,
-            measure_layout=data.get("measure_layout", MeasureLayout.PARAGRAPHS),
-            removed=[Removal(int(r["paragraph"]), str(r["text"])) for r in data.get("removed", [])],
-            source_name=str(data.get("source_name", "")),
-        )
 
 
 # Reading the inputs -------------------------------------------------------------------
@@ -221,7 +114,11 @@ def parse_file(name, data):
             _("This is an old Word (.doc) file. Save it as .docx in Word or WPS and import that."), code="doc"
         )
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        parsed = parse_paragraphs(docx_paragraphs(data))
+        try:
+            paragraphs = docx_paragraphs(data)
+        except DocxUnreadable as error:
+            raise ImportFailed(str(error), code=error.code) from error
+        parsed = parse_paragraphs(paragraphs)
     elif name.lower().endswith(".docx"):
         raise ImportFailed(_("This file is not a valid DOCX document."), code="not_docx")
     elif _looks_binary_bytes(data):
@@ -285,75 +182,112 @@ def _looks_binary(text):
     return odd * 50 > len(sample)
 
 
-def docx_paragraphs(data):
-    """The text of every paragraph of a DOCX body, in reading order, read defensively.
-
-    A DOCX is a zip: the members' declared sizes are checked before anything is inflated
-    (zip bombs), the main part is read with a hard cap whatever the header says, and the XML
-    parser resolves no entities and fetches nothing.
-    """
-    not_docx = ImportFailed(_("This file is not a valid DOCX document."), code="not_docx")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
-        raise not_docx from exc
-    limit = settings.HUIGAO_IMPORT_MAX_UNZIPPED_BYTES
-    declared = sum(member.file_size for member in members)
-    too_big = ImportFailed(
-        _("The DOCX file unpacks to more than %(limit)s MB; it cannot be imported.") % {"limit": limit // 1024 // 1024},
-        code="zip_bomb",
-    )
-    if len(members) > 2000 or declared > limit:
-        raise too_big
-    for member in members:
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size > 1024 * 1024 and ratio > settings.HUIGAO_IMPORT_MAX_ZIP_RATIO:
-            raise too_big
-    try:
-        with archive.open("word/document.xml") as part:
-            xml = part.read(limit + 1)
-    except KeyError as exc:
-        raise not_docx from exc
-    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError, RuntimeError) as exc:
-        raise not_docx from exc
-    if len(xml) > limit:
-        raise too_big
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        root = etree.fromstring(xml, parser)
-    except (etree.XMLSyntaxError, ValueError) as exc:
-        raise not_docx from exc
-    body = root.find(f"{W}body")
-    if body is None:
-        raise not_docx
-    return [_paragraph_text(p) for p in body.iter(f"{W}p") if not _in_fallback(p)]
+# Step 1: lines -------------------------------------------------------------------------------
 
 
-def _in_fallback(element):
-    # mc:Fallback repeats text boxes already read in mc:Choice.
-    return any(ancestor.tag == MC_FALLBACK for ancestor in element.iterancestors())
+def _normalise_space(line):
+    # Indents typed as spaces or ideographic spaces are layout, not text.
+    return line.strip(" \t\u3000\u00a0\ufeff")
 
 
-def _paragraph_text(paragraph):
-    parts = []
-    for node in paragraph.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}p"):
-        if node is paragraph:
-            continue
-        # Text boxes nest whole paragraphs inside a run: those are read as paragraphs of their own.
-        owner = next(node.iterancestors(f"{W}p"), None)
-        if owner is not paragraph:
-            continue
-        if node.tag == f"{W}t":
-            parts.append(node.text or "")
-        elif node.tag == f"{W}tab":
-            parts.append("\t")
-        elif node.tag in (f"{W}br", f"{W}cr"):
-            parts.append("\n")
-    return "".join(parts)
+def unflatten(text):
+    """A report flattened into one line, split again before each label of an unambiguous
+    sequence (一、 … 二、 … each found once, in order), level by level; other text is left whole."""
+    if len(text) < FLATTENED_MIN:
+        return [text]
+    pieces = [text]
+    for labels in (_level1_labels, _level2_labels):
+        split = []
+        for piece in pieces:
+            split.extend(_split_at_sequence(piece, labels))
+        pieces = split
+    return pieces
 
 
-# Noise -------------------------------------------------------------------------------------
+def _level1_labels(n):
+    return f"{numbering.chinese_numeral(n)}、"
+
+
+def _level2_labels(n):
+    return f"（{numbering.chinese_numeral(n)}）"
+
+
+def _find_label(text, label, start):
+    """The next `label` at or after `start` that is not the end of a longer one (一、 in 十一、)."""
+    position = text.find(label, start)
+    while position > 0 and text[position - 1] in CN_DIGITS:
+        position = text.find(label, position + 1)
+    return position
+
+
+def _split_at_sequence(text, label_of):
+    cuts, start, n = [], 0, 1
+    while n <= numbering.MAX_NUMBER:
+        label = label_of(n)
+        position = _find_label(text, label, start)
+        if position == -1:
+            break
+        # Unambiguous only: a label that stands twice could be quoted text.
+        if _find_label(text, label, position + 1) != -1:
+            return [text]
+        if cuts and position - cuts[-1] < FLATTENED_GAP:
+            return [text]
+        cuts.append(position)
+        start, n = position + len(label), n + 1
+    if len(cuts) < 2:
+        return [text]
+    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    return [piece for piece in (p.strip() for p in pieces) if piece]
+
+
+def _split_signature(text):
+    """The date at the very end of a flattened line, as a line of its own."""
+    matches = list(DATE.finditer(text))
+    if not matches or matches[-1].end() < len(text.rstrip()) or matches[-1].start() == 0:
+        return [text]
+    return [text[: matches[-1].start()].rstrip(), matches[-1].group()]
+
+
+def _split_heading_from_measures(piece):
+    """一、主要工作一是…二是…, flattened: the heading stands before its 一是 with no punctuation."""
+    if _heading_of(piece) is None:
+        return [piece]
+    first = piece.find("一是", 0, HEADING_GAP_MAX + 6)
+    if first <= 0 or HEADING_END.search(piece, 0, first):
+        return [piece]
+    return [piece[:first], piece[first:]]
+
+
+TITLE_ENDINGS = (
+    "的报告",
+    "的总结",
+    "的汇报",
+    "工作总结",
+    "自查报告",
+    "述职报告",
+    "调研报告",
+    "情况报告",
+    "报告",
+    "总结",
+)
+
+
+def _split_title(text):
+    """The title at the start of a flattened line (关于…的报告今年以来…), as a line of its own."""
+    for ending in TITLE_ENDINGS:
+        end = text.find(ending, 0, TITLE_MAX)
+        if end > 0:
+            title = text[: end + len(ending)]
+            if not re.search("[。；;！!？?：:]", title) and text[len(title) :].strip():
+                return [title, text[len(title) :]]
+    return [text]
+
+
+# Step 2: debris and punctuation ---------------------------------------------------------------
+
+
+def _debris_rules():
+    return [(name, re.compile(pattern)) for name, pattern in settings.HUIGAO_DEBRIS_RULES]
 
 
 def _noise_patterns():
@@ -361,7 +295,7 @@ def _noise_patterns():
 
 
 def remove_noise(paragraphs):
-    """Paragraphs without the settings' noise patterns, and a Removal for every match.
+    """Paragraphs without the settings' in-line noise patterns, and a Removal for every match.
 
     Patterns apply to one paragraph at a time, in the settings' order; a paragraph left
     empty is dropped.
@@ -369,65 +303,72 @@ def remove_noise(paragraphs):
     patterns = _noise_patterns()
     kept, removed = [], []
     for number, paragraph in enumerate(paragraphs, start=1):
-        for pattern in patterns:
-            for match in pattern.finditer(paragraph):
-                if match.group().strip():
-                    removed.append(Removal(number, match.group().strip()))
-            paragraph = pattern.sub("", paragraph)
+        paragraph, found = _remove_pieces(paragraph, patterns, number)
+        removed.extend(found)
         kept.append(paragraph)
     return kept, removed
 
 
-# The parser --------------------------------------------------------------------------------
+def _remove_pieces(text, patterns, number):
+    removed = []
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            if match.group().strip():
+                removed.append(Removal(number, match.group().strip(), "inline"))
+        text = pattern.sub("", text)
+    return text, removed
 
 
-def parse_paragraphs(raw_paragraphs):
-    """Paragraphs (as read from any input) → ParsedReport."""
-    lines = []
-    for paragraph in raw_paragraphs:
+# Half-width punctuation with Chinese on one side is a typing slip: ， ： ； （ ） ！ ？
+FULL_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "!": "！", "?": "？"}
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff“”‘’《》（）【】、，。；：！？"
+_HALF_WIDTH = re.compile(rf"(?<=[{_CJK}])[,:;!?()]|[,:;!?()](?=[{_CJK}])")
+
+
+def full_width_punctuation(text):
+    """Half-width , : ; ( ) ! ? beside Chinese text as full-width; URLs, times, Latin text and
+    numbers (3.5, 10:30, a, b) untouched."""
+    if not text.isascii():
+        return _HALF_WIDTH.sub(lambda m: FULL_WIDTH[m.group()], text)
+    return text
+
+
+def read_lines(raw_paragraphs):
+    """Step 1 and 2: the input's lines, debris removed (as lines with the role NOISE) and
+    punctuation converted; also the pieces cut out of kept lines."""
+    rules = _debris_rules()
+    patterns = _noise_patterns()
+    lines, pieces = [], []
+    for number, paragraph in enumerate(raw_paragraphs, start=1):
         # A manual line break inside a DOCX paragraph separates paragraphs just as well.
-        lines.extend(clean_text(paragraph).split("\n"))
-    lines, removed = remove_noise(lines)
-    paragraphs = [_normalise_space(line) for line in lines]
-    paragraphs = [p for p in paragraphs if p]
-    if not paragraphs:
-        if removed:
-            raise ImportFailed(_("Nothing is left to import once the advertising text is removed."), code="empty")
-        raise ImportFailed(_("The content is empty."), code="empty")
-
-    parsed = ParsedReport(removed=removed)
-    body = paragraphs[1:]
-    # The signature block: the date last, the issuer just above it.
-    if body and (date := _match_date(body[-1])):
-        parsed.date_text, parsed.issued_on = date
-        body.pop()
-    if body and _looks_like_issuer(body[-1]):
-        parsed.issuer = body.pop()
-
-    title = paragraphs[0]
-    if _heading_of(title) is not None or starts_with_ordinal(title):
-        raise ImportFailed(_("The first paragraph must be the report's title, not a heading."), code="no_title")
-    _read_body(parsed, body)
-    if not parsed.sections:
-        raise ImportFailed(
-            _(
-                "No section headings were found (一、 / （一） / 1. / （1） at the start of a paragraph), "
-                "so the text has no structure to import. Check that each heading starts its own paragraph."
-            ),
-            code="no_structure",
-        )
-    if len(title) > TITLE_MAX:
-        raise ImportFailed(
-            _("The first paragraph is too long to be a title (at most %(limit)s characters).") % {"limit": TITLE_MAX},
-            code="no_title",
-        )
-    parsed.title = title
-    return parsed
+        for part in clean_text(paragraph).split("\n"):
+            for text in _flat_pieces(_normalise_space(part)):
+                # Debris is a short line: a long paragraph that mentions 来源： is text.
+                rule = len(text) <= DEBRIS_MAX and next((name for name, pattern in rules if pattern.search(text)), "")
+                if rule:
+                    lines.append(Line(number, text, LineRole.NOISE, rule))
+                    continue
+                text, found = _remove_pieces(text, patterns, number)
+                pieces.extend(found)
+                text = _normalise_space(text)
+                if not text:
+                    continue
+                converted = full_width_punctuation(text)
+                lines.append(Line(number, converted, LineRole.BODY, original=text if converted != text else ""))
+    return lines, pieces
 
 
-def _normalise_space(line):
-    # Indents typed as spaces or ideographic spaces are layout, not text.
-    return line.strip(" \t\u3000\u00a0\ufeff")
+def _flat_pieces(text):
+    if not text:
+        return []
+    pieces = unflatten(text)
+    if len(pieces) > 1:
+        pieces = [*_split_title(pieces[0]), *pieces[1:-1], *_split_signature(pieces[-1])]
+        pieces = [part for piece in pieces for part in _split_heading_from_measures(piece)]
+    return [_normalise_space(piece) for piece in pieces if _normalise_space(piece)]
+
+
+# Step 3: roles ------------------------------------------------------------------------------
 
 
 def _match_date(paragraph):
@@ -453,6 +394,10 @@ def _looks_like_issuer(paragraph):
     return paragraph.endswith(ISSUER_SUFFIXES)
 
 
+def _looks_like_title(text):
+    return len(text) <= TITLE_MAX and TITLE_LIKE.match(text) is not None and _heading_of(text) is None
+
+
 def _heading_of(paragraph):
     """(style level, number, heading, rest) when the paragraph starts with a section label."""
     for level, pattern in HEADING_PATTERNS:
@@ -467,18 +412,32 @@ def _heading_of(paragraph):
                 continue
         else:
             number = int(token)
-        text = paragraph[match.end() :].lstrip(" \t\u3000")
-        heading, rest = _split_run_in_heading(text)
+        text = paragraph[match.end() :].lstrip(" \t\u3000、")
+        heading, rest = split_run_in_heading(text)
         if not heading or len(heading) > HEADING_MAX:
             continue
         return level, number, heading, rest.strip()
     return None
 
 
-def _split_run_in_heading(text):
-    """ "在…方面。一是…" → ("在…方面", "一是…"): the heading is the first sentence or clause."""
+def _strip_label(text):
+    """A line the user made a heading: its label (if any) is derived again, so it goes."""
+    for _level, pattern in HEADING_PATTERNS:
+        match = pattern.match(text)
+        if match is not None:
+            return text[match.end() :].lstrip(" \t\u3000、")
+    return text
+
+
+def split_run_in_heading(text):
+    """ "在…方面。一是…" → ("在…方面", "一是…"): the heading is the first sentence or clause,
+    or what stands before a space when a long text follows it."""
     end = HEADING_END.search(text)
     cut = end.start() if end else len(text)
+    gap = HEADING_GAP.search(text, 0, min(cut, HEADING_GAP_MAX + 1))
+    # Only a sentence after the space is the heading's text: 强化 组织 领导 is one heading.
+    if gap is not None and gap.start() >= 4 and _reads_as_text(text[gap.end() :]):
+        return text[: gap.start()].strip(), text[gap.end() :].strip()
     # Only a heading-long window is searched: a longer heading is refused anyway, and
     # searching a huge paragraph for 一是 at every 是 would be quadratic.
     first_measure = ordinal_at(text[: min(cut, HEADING_MAX + 1)], 1)
@@ -491,82 +450,264 @@ def _split_run_in_heading(text):
     return heading.strip(), text[end.end() :].strip()
 
 
-def _read_body(parsed, body):
-    """Walk the paragraphs between the title and the signature, filling parsed in place."""
-    stack = []  # the open sections, outermost first
-    # What each paragraph became, to find the closing once the structure is known.
-    events = []  # (kind, section, text) with kind in heading | measure | text
-    multi, single = 0, 0
+def _reads_as_text(text):
+    text = text.strip()
+    return len(text) >= 20 or (len(text) >= 6 and text.endswith(("。", "！", "？")))
 
-    for paragraph in body:
-        heading = _heading_of(paragraph)
-        if heading is not None:
-            style, number, text, rest = heading
-            depth = len(stack)
-            while depth and stack[depth - 1].style >= style:
-                depth -= 1
-            siblings = stack[depth - 1].children if depth else parsed.sections
-            # A label only opens a section when it is the next number of its kind in its
-            # list; otherwise (一、 quoted in running text, a list restarting) it is text.
-            if number == sum(1 for s in siblings if s.style == style) + 1:
-                del stack[depth:]
-                section = ParsedSection(heading=text, style=style)
-                siblings.append(section)
-                stack.append(section)
-                events.append(("heading", section, None))
-                if rest:
-                    paragraph = rest
-                else:
-                    continue
-        current = stack[-1] if stack else None
-        if current is None:
-            events.append(("preamble", None, paragraph))
-            continue
-        next_ordinal = len(current.measures) + 1
-        if starts_with_ordinal(paragraph, next_ordinal):
-            split = split_measures(paragraph, first=next_ordinal)
-            if split.intro:
-                events.append(("text", current, split.intro))
-            current.measures.extend([lead, body_text] for lead, body_text in split.measures)
-            events.append(("measure", current, None))
-            if len(split.measures) > 1:
-                multi += 1
-            else:
-                single += 1
+
+def _has_run_in_measures(text, first):
+    """一是 opening a sentence after an intro sentence, with 二是 after it: 主要做了以下工作。一是…；
+    二是…。 After a colon (会议要求：一是…；二是…) the list is part of the intro's sentence."""
+    start = ordinal_at(text, first)
+    if start <= 0 or text[:start].rstrip(" \t\u3000")[-1:] not in "。！？!?":
+        return False
+    return ordinal_at(text, first + 1, start) != -1
+
+
+def assign_roles(lines):
+    """Step 3: give every kept line its role, in place (debris keeps NOISE)."""
+    kept = [line for line in lines if line.role != LineRole.NOISE]
+    if not kept:
+        return
+    _find_title(kept)
+    body = [line for line in kept if line.role not in (LineRole.NOISE, LineRole.TITLE, LineRole.ADDRESSEE)]
+    # The signature block: the date last, the issuer just above it.
+    if body and _match_date(body[-1].text):
+        body[-1].role = LineRole.DATE
+        body.pop()
+    if body and _looks_like_issuer(body[-1].text):
+        body[-1].role = LineRole.ISSUER
+        body.pop()
+    _walk_body(body)
+
+
+def _find_title(kept):
+    window = []
+    for line in kept[:TITLE_WINDOW]:
+        if _heading_of(line.text) is not None or starts_with_ordinal(line.text):
+            break
+        window.append(line)
+    title_at = next((i for i, line in enumerate(window) if _looks_like_title(line.text)), None)
+    if title_at is not None:
+        for line in window[:title_at]:
+            line.role, line.rule = LineRole.NOISE, "before_title"
+        title = window[title_at]
+        title.role = LineRole.TITLE
+        rest = kept[kept.index(title) + 1 :]
+        for line in rest[:3]:
+            if line.text == title.text or (title.text in line.text and len(line.text) <= len(title.text) + 6):
+                line.role, line.rule = LineRole.NOISE, "repeated_title"
+        after = [line for line in rest if line.role != LineRole.NOISE]
+    else:
+        first = kept[0]
+        if ADDRESSEE.match(first.text) or _heading_of(first.text) is not None or starts_with_ordinal(first.text):
+            after = kept
+        elif len(first.text) <= TITLE_MAX and not first.text.endswith(("。", "；", ";")):
+            first.role = LineRole.TITLE
+            after = kept[1:]
         else:
-            events.append(("text", current, paragraph))
+            after = kept
+    if after and ADDRESSEE.match(after[0].text) and len(after[0].text) <= ADDRESSEE_MAX:
+        after[0].role = LineRole.ADDRESSEE
 
-    # The closing: text after the last heading or measure. After measures, such text cannot
-    # be the section's intro (which comes first), so all of it closes the report; after a
-    # heading, it closes the report from the first paragraph that reads like a closing.
-    last_structural = max((i for i, (kind, _s, _t) in enumerate(events) if kind != "text"), default=-1)
-    tail = events[last_structural + 1 :]
-    closing_from = None
-    if tail and last_structural >= 0:
-        after_measures = events[last_structural][0] == "measure"
-        for i, (_kind, _section, text) in enumerate(tail):
-            if after_measures or text.startswith(CLOSING_STARTS):
-                closing_from = last_structural + 1 + i
-                break
-    for i, (kind, section, text) in enumerate(events):
-        if kind == "preamble":
-            parsed.preamble.append(text)
-        elif kind == "text":
-            if closing_from is not None and i >= closing_from:
-                parsed.closing.append(text)
+
+class _Tracker:
+    """The numbering seen so far, to tell a heading from a label quoted in running text."""
+
+    def __init__(self):
+        self.stack = []  # open headings: [style, {style: last number among its children}]
+        self.top = {}  # {style: last number} at the top level
+        self.last = {}  # {style: last number anywhere}: numbering continued across parents
+
+    def accepts(self, style, number):
+        depth = len(self.stack)
+        while depth and self.stack[depth - 1][0] >= style:
+            depth -= 1
+        counts = self.stack[depth - 1][1] if depth else self.top
+        if style in counts:
+            return number == counts[style] + 1
+        # The first of its kind under this parent: 1, or the next of a numbering that runs on
+        # across parents (1. 2. under （一）, then 3. under （二）).
+        return number == 1 or (style >= 3 and number == self.last.get(style, 0) + 1)
+
+    def open(self, style, number):
+        depth = len(self.stack)
+        while depth and self.stack[depth - 1][0] >= style:
+            depth -= 1
+        del self.stack[depth:]
+        (self.stack[depth - 1][1] if depth else self.top)[style] = number
+        self.stack.append([style, {}])
+        self.last[style] = number
+        # Deeper numbering restarts under a new parent unless it runs on (tracked in `last`).
+
+
+def _walk_body(body):
+    tracker = _Tracker()
+    next_ordinal = 1
+    in_section = False
+    events = []  # (line, kind) with kind heading | measure | text | preamble
+    for line in body:
+        heading = _heading_of(line.text)
+        if heading is not None:
+            style, number, _text, rest = heading
+            if tracker.accepts(style, number):
+                tracker.open(style, number)
+                line.role = ROLE_OF_LEVEL[style]
+                in_section = True
+                next_ordinal = 1 + _measures_in(rest, 1)
+                events.append((line, "heading"))
+                continue
+        if not in_section:
+            line.role = LineRole.BODY
+            events.append((line, "preamble"))
+            continue
+        if starts_with_ordinal(line.text, next_ordinal) or _has_run_in_measures(line.text, next_ordinal):
+            line.role = LineRole.MEASURE
+            next_ordinal += _measures_in(line.text, next_ordinal)
+            events.append((line, "measure"))
+        else:
+            line.role = LineRole.BODY
+            events.append((line, "text"))
+    _mark_closing(events)
+
+
+def _measures_in(text, first):
+    return len(split_measures(text, first=first).measures) if text else 0
+
+
+def _mark_closing(events):
+    """The closing: text after the last heading or measure. After measures such text cannot be
+    the section's intro (which comes first), so all of it closes the report; after a heading it
+    closes the report from the first paragraph that reads like a closing."""
+    last_structural = max((i for i, (_line, kind) in enumerate(events) if kind in ("heading", "measure")), default=-1)
+    if last_structural < 0:
+        return
+    after_measures = events[last_structural][1] == "measure"
+    for line, _kind in events[last_structural + 1 :]:
+        if after_measures or line.text.startswith(CLOSING_STARTS) or line.text.endswith(CLOSING_ENDS):
+            after_measures = True  # everything from here on closes the report
+            line.role = LineRole.CLOSING
+
+
+# Step 4: assembly -----------------------------------------------------------------------------
+
+
+def assemble(lines, punctuation=True, pieces=()):
+    """The report the lines and their roles describe (the user's corrections included)."""
+    parsed = ParsedReport(lines=lines, pieces_removed=list(pieces), punctuation_converted=punctuation)
+    stack = []
+    multi = single = 0
+    titles, addressees = [], []
+    for line in lines:
+        text = line.text if punctuation or not line.original else line.original
+        role = line.role
+        if role == LineRole.NOISE:
+            parsed.removed.append(Removal(line.number, line.text, line.rule))
+        elif role == LineRole.TITLE:
+            titles.append(text)
+        elif role == LineRole.ADDRESSEE:
+            addressees.append(text)
+        elif role in HEADING_ROLES:
+            style = HEADING_ROLES[role]
+            found = _heading_of(text)
+            heading, rest = (found[2], found[3]) if found else split_run_in_heading(_strip_label(text))
+            if len(heading) > HEADING_MAX:
+                heading, rest = heading[:HEADING_MAX], heading[HEADING_MAX:] + rest
+            while stack and stack[-1].style >= style:
+                stack.pop()
+            section = ParsedSection(heading=heading or text[:HEADING_MAX], style=style)
+            (stack[-1].children if stack else parsed.sections).append(section)
+            stack.append(section)
+            if rest:
+                multi, single = _add_text(section, rest, multi, single)
+        elif role == LineRole.MEASURE and stack:
+            multi, single = _add_measures(stack[-1], text, multi, single, force=True)
+        elif role in (LineRole.BODY, LineRole.MEASURE):
+            if stack:
+                multi, single = _add_text(stack[-1], text, multi, single)
             else:
-                section.intro.append(text)
+                parsed.preamble.append(text)
+        elif role == LineRole.CLOSING:
+            parsed.closing.append(text)
+        elif role == LineRole.ISSUER:
+            parsed.issuer = " ".join(filter(None, [parsed.issuer, text]))[:ISSUER_MAX]
+        elif role == LineRole.DATE:
+            parsed.date_text, parsed.issued_on = _match_date(text) or (text[:40], None)
+    parsed.removed = _in_order(parsed.removed + parsed.pieces_removed)
+    parsed.title = "".join(titles)
+    parsed.addressee = "、".join(a.rstrip("：:") for a in addressees) + ("：" if addressees else "")
     parsed.measure_layout = MeasureLayout.RUN_IN if multi > single else MeasureLayout.PARAGRAPHS
+    return parsed
+
+
+def _in_order(removals):
+    return sorted(removals, key=lambda r: r.paragraph)
+
+
+def _add_text(section, text, multi, single):
+    """Text under a heading: measures when it opens with the next ordinal (or runs them in
+    after an intro sentence), else a paragraph of the section's intro."""
+    first = len(section.measures) + 1
+    if starts_with_ordinal(text, first) or _has_run_in_measures(text, first):
+        return _add_measures(section, text, multi, single)
+    section.intro.append(text)
+    return multi, single
+
+
+def _add_measures(section, text, multi, single, force=False):
+    first = len(section.measures) + 1
+    split = split_measures(text, first=first)
+    if not split.measures:
+        if not force:
+            section.intro.append(text)
+            return multi, single
+        # The user says it is a measure: the whole line is one.
+        section.measures.append(list(split_lead(text)))
+        return multi, single + 1
+    if split.intro:
+        section.intro.append(split.intro)
+    section.measures.extend([lead, body] for lead, body in split.measures)
+    if len(split.measures) > 1:
+        return multi + 1, single
+    return multi, single + 1
+
+
+def parse_paragraphs(raw_paragraphs):
+    """Paragraphs (as read from any input) → ParsedReport."""
+    lines, pieces = read_lines(raw_paragraphs)
+    if not any(line.role != LineRole.NOISE for line in lines):
+        if lines or pieces:
+            raise ImportFailed(_("Nothing is left to import once the advertising text is removed."), code="empty")
+        raise ImportFailed(_("The content is empty."), code="empty")
+    assign_roles(lines)
+    return assemble(lines, pieces=pieces)
+
+
+def reassemble(parsed, roles, punctuation=True):
+    """The report again, with the roles the user chose ({line index: role}); unknown roles and
+    indexes are ignored."""
+    lines = [Line(**vars(line)) for line in parsed.lines]
+    for index, role in roles.items():
+        if 0 <= index < len(lines) and role in LineRole.values:
+            lines[index].role = role
+    again = assemble(lines, punctuation=punctuation, pieces=parsed.pieces_removed)
+    again.source_name = parsed.source_name
+    return again
 
 
 # Creating the report -----------------------------------------------------------------------
 
 
-def create_report(parsed, lead_department, user=None):
+def create_report(parsed, lead_department, user=None, title=None):
     """Write a ParsedReport as a new Report, in one transaction, and log the import."""
+    actor = user if user is not None and user.is_authenticated else None
+    title = one_line(title or parsed.title)[:TITLE_MAX]
+    if not title:
+        raise ImportFailed(_("The report has no title: give it one."), code="no_title")
     with transaction.atomic():
         report = Report.objects.create(
-            title=one_line(parsed.title)[:TITLE_MAX],
+            title=title,
+            addressee=one_line(parsed.addressee)[:ADDRESSEE_MAX],
             preamble="\n".join(parsed.preamble),
             closing="\n".join(parsed.closing),
             issuer=one_line(parsed.issuer)[: Report._meta.get_field("issuer").max_length],
@@ -574,9 +715,9 @@ def create_report(parsed, lead_department, user=None):
             issued_on_text="" if parsed.issued_on else parsed.date_text,
             measure_layout=parsed.measure_layout,
             lead_department=lead_department,
-            created_by=user if user is not None and user.is_authenticated else None,
+            created_by=actor,
         )
-        content.create_sections(report, _new_sections(parsed.sections), report.created_by)
+        content.create_sections(report, _new_sections(parsed.sections), actor)
         noise = "；".join(r.text for r in parsed.removed)
         comment = _("Imported from %(source)s.") % {"source": parsed.source_name or _("pasted text")}
         if parsed.removed:
@@ -584,12 +725,7 @@ def create_report(parsed, lead_department, user=None):
                 "count": len(parsed.removed),
                 "noise": noise,
             }
-        ReportEvent.objects.create(
-            report=report,
-            actor=user if user is not None and user.is_authenticated else None,
-            action=ReportAction.IMPORT,
-            comment=comment,
-        )
+        ReportEvent.objects.create(report=report, actor=actor, action=ReportAction.IMPORT, comment=comment)
     return report
 
 

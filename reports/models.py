@@ -101,6 +101,8 @@ class ReportQuerySet(models.QuerySet):
 
 class Report(models.Model):
     title = models.CharField(_("title"), max_length=200)
+    # 主送机关: printed under the title, flush left, ending in a full-width colon (GB/T 9704 7.3.2).
+    addressee = models.CharField(_("addressee"), max_length=200, blank=True)
     preamble = models.TextField(_("preamble"), blank=True)
     closing = models.TextField(_("closing"), blank=True)
     issuer = models.CharField(_("issuer"), max_length=100, blank=True)

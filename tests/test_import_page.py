@@ -23,7 +23,7 @@ def preview(client, office, **data):
 
 def confirm(client):
     token = client.session[SESSION_KEY]["token"]
-    return client.post(URL, {"token": token})
+    return client.post(URL, {"token": token, "confirm": "1"})
 
 
 def test_the_page_offers_upload_and_paste(login, coordinator):
@@ -131,7 +131,6 @@ def test_confirming_after_leaving_the_department_is_refused(login, coordinator, 
 BAD_UPLOADS = {
     "renamed .docx": ("report.docx", b"hello, this is not a zip", "不是有效的DOCX"),
     "binary junk": ("report.txt", bytes(range(256)) * 20, "不是文本"),
-    "no structure": ("report.txt", "随便写的一段话。\n另一段。".encode(), "没有识别出章节标题"),
     "empty": ("report.txt", b"", "文件是空的"),
 }
 
@@ -176,3 +175,70 @@ def test_both_file_and_text_is_refused(login, coordinator, office):
     response = preview(login(coordinator), office, file=upload(SAMPLE_TXT), text="标题\n一、部分")
     assert response.status_code == 400
     assert "不能同时" in response.content.decode()
+
+
+# Correcting the parse before anything is created.
+
+NO_TITLE = (
+    "县委办公室：\n按照要求，我局开展了自查。现将自查情况报告如下。\n一、自查情况\n一是制度健全。二是台账完整。\n"
+    "二、整改措施\n立行立改,建立台账。\n特此报告。\n"
+)
+
+
+def line_index(client, text):
+    lines = client.session[SESSION_KEY]["parsed"]["lines"]
+    return next(i for i, line in enumerate(lines) if line["t"] == text)
+
+
+def test_a_report_without_a_title_asks_for_one_before_it_is_created(login, coordinator, office):
+    client = login(coordinator)
+    response = preview(client, office, text=NO_TITLE)
+    assert 'data-testid="title-missing"' in response.content.decode()
+    token = client.session[SESSION_KEY]["token"]
+    refused = client.post(URL, {"token": token, "confirm": "1"})
+    assert refused.status_code == 400
+    assert "没有标题" in refused.content.decode()
+    assert Report.objects.count() == 0
+    client.post(URL, {"token": token, "confirm": "1", "title": "关于保密工作自查情况的报告"})
+    report = Report.objects.get()
+    assert report.title == "关于保密工作自查情况的报告"
+    assert report.addressee == "县委办公室："
+    assert report.closing == "特此报告。"
+
+
+def test_changing_a_role_updates_the_outline_and_creates_nothing_until_confirmed(login, coordinator, office):
+    client = login(coordinator)
+    preview(client, office, text=NO_TITLE)
+    token = client.session[SESSION_KEY]["token"]
+    index = line_index(client, "立行立改，建立台账。")
+    response = client.post(URL, {"token": token, "update": "1", f"role_{index}": "heading2", "title": "自查报告"})
+    assert response.status_code == 200
+    assert "（一）</span>立行立改，建立台账" in response.content.decode()
+    assert Report.objects.count() == 0
+    confirm(client)
+    report = Report.objects.get()
+    assert [f"{s.label}{s.heading}" for s in report.outline()] == [
+        "一、自查情况",
+        "二、整改措施",
+        "（一）立行立改，建立台账",
+    ]
+
+
+def test_half_width_punctuation_can_be_kept_as_written(login, coordinator, office):
+    client = login(coordinator)
+    response = preview(client, office, text=NO_TITLE)
+    assert 'data-testid="punctuation-changes"' in response.content.decode()
+    token = client.session[SESSION_KEY]["token"]
+    client.post(URL, {"token": token, "confirm": "1", "title": "自查报告", "keep_half_width": "on"})
+    section = Report.objects.get().sections.get(heading="整改措施")
+    assert section.intro == "立行立改,建立台账。"
+
+
+def test_a_forged_role_is_refused_and_nothing_is_created(login, coordinator, office):
+    client = login(coordinator)
+    preview(client, office, text=NO_TITLE)
+    token = client.session[SESSION_KEY]["token"]
+    response = client.post(URL, {"token": token, "confirm": "1", "title": "自查报告", "role_0": "<script>"})
+    assert response.status_code == 400
+    assert "&lt;script&gt;" in response.content.decode()  # named in the message, as text
+    assert Report.objects.count() == 0

@@ -1,6 +1,8 @@
 """Finalising a report (every assigned section accepted, no placeholder anywhere), the
 read-only final report, and reopening with a logged reason."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -15,9 +17,11 @@ S = AssignmentState
 
 @pytest.fixture
 def ready(report, signer):
-    """The test report with both assigned sections accepted."""
+    """The test report with both assigned sections accepted and its date of issue set."""
     for section in (report.our_section, report.their_section):
         set_assignment_state(section.assignment, S.ACCEPTED, signer)
+    report.issued_on = datetime.date(2025, 12, 5)
+    report.save()
     return report
 
 
@@ -35,6 +39,7 @@ def test_sections_not_yet_accepted_block_finalising_and_are_named(report, coordi
     assert refused.value.messages == [
         "报告暂不能定稿：",
         "“（二）在强化要素保障方面”（县财政局）当前为“起草中”，尚未采用。",
+        "成文日期为空。",
     ]
     report.refresh_from_db()
     assert not report.is_final
@@ -159,5 +164,25 @@ def test_lifecycle_posts_need_coordinators_and_post(client, login, ready, drafte
     url = reverse("reports:report-finalise", args=[ready.pk])
     assert login(drafter).post(url).status_code == 403
     assert login(other_coordinator).post(url).status_code == 404
+    ready.refresh_from_db()
+    assert not ready.is_final
+
+
+@pytest.mark.parametrize(
+    ("issuer", "issued_on", "issued_on_text", "missing"),
+    [
+        ("", datetime.date(2025, 12, 5), "", "发文机关署名为空。"),
+        ("中共测试县委办公室", None, "", "成文日期为空。"),
+        ("中共测试县委办公室", None, "2025年12月X日", "成文日期：占位符“X”"),
+    ],
+)
+def test_a_report_without_its_issuer_or_a_complete_date_is_not_finalised(
+    ready, coordinator, issuer, issued_on, issued_on_text, missing
+):
+    ready.issuer, ready.issued_on, ready.issued_on_text = issuer, issued_on, issued_on_text
+    ready.save()
+    with pytest.raises(ValidationError) as refused:
+        ready.finalise(coordinator)
+    assert any(message.startswith(missing) for message in refused.value.messages)
     ready.refresh_from_db()
     assert not ready.is_final

@@ -154,3 +154,17 @@ def test_users_without_a_department_cannot_start_a_report(login, db):
     response = login(make_user("loner")).get(reverse("reports:report-create"))
     assert response.status_code == 403
     assert "只有部门成员才能新建报告" in response.content.decode()
+
+
+def test_the_addressee_is_edited_with_the_report_and_ends_in_a_full_width_colon(login, coordinator, report):
+    data = {
+        "title": report.title,
+        "addressee": " 县委办公室: ",
+        "lead_department": report.lead_department_id,
+        "issuer": report.issuer,
+        "measure_layout": report.measure_layout,
+    }
+    response = login(coordinator).post(reverse("reports:report-edit", args=[report.pk]), data)
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.addressee == "县委办公室："

@@ -2,8 +2,12 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext
 
+from reports import gate
 from reports.docx_export import export_docx
 from reports.models import Report
 
@@ -20,6 +24,15 @@ class Command(BaseCommand):
         report = Report.objects.select_related("lead_department").filter(pk=report_id).first()
         if report is None:
             raise CommandError(f"There is no report {report_id}.")
+        if not draft:
+            # Final means final: nothing goes out while a section, a placeholder or the signature is missing.
+            with translation.override(settings.LANGUAGE_CODE):
+                problems = gate.final_problems(report)
+                if problems:
+                    lines = [gettext("The report cannot be exported as final yet:")]
+                    lines += [f"- {problem.message}" for problem in problems]
+                    lines.append(gettext("Export the draft (--draft) to see it with these marked."))
+                    raise CommandError("\n".join(lines))
         content = export_docx(report, draft=draft)
         path = Path(output)
         try:

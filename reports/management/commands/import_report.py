@@ -1,4 +1,4 @@
-"""python manage.py import_report PATH [--lead-department NAME]: the import page from the shell."""
+"""python manage.py import_report PATH [--lead-department NAME] [--title TITLE]: the import page from the shell."""
 
 from pathlib import Path
 
@@ -20,6 +20,7 @@ class Command(BaseCommand):
             metavar="NAME",
             help="name or short name of the coordinating department (default: the first department)",
         )
+        parser.add_argument("--title", help="the report's title, when the file has none (or to replace it)")
 
     def handle(self, path, lead_department=None, **options):
         department = self.find_department(lead_department)
@@ -39,8 +40,11 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages)) from exc
         if options["verbosity"] > 1:
             for removal in parsed.removed:
-                self.stderr.write(f"removed (paragraph {removal.paragraph}): {removal.text}")
-        report = importer.create_report(parsed, department)
+                self.stderr.write(f"removed (paragraph {removal.paragraph}, {removal.rule}): {removal.text}")
+        try:
+            report = importer.create_report(parsed, department, title=options["title"])
+        except importer.ImportFailed as exc:
+            raise CommandError(" ".join(exc.messages) + " (--title)") from exc
         self.stdout.write(f"Imported report {report.pk}")
 
     def find_department(self, name):
