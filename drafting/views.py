@@ -23,12 +23,12 @@ from drafting.forms import (
     int_or,
     measure_initial,
 )
+from drafting.marks import Marked, marked
 from drafting.workflow_views import gate_problems, workflow_panel
 from reports import content, numbering
 from reports.access import get_section_for_viewer
 from reports.models import Assignment, Measure, Membership, Report, Section, measures_by_section
 from reports.numbering import numbered_measures
-from reports.placeholders import split_placeholders
 from reports.splitting import join_measure
 from reports.states import state_labels
 from reports.text import char_count
@@ -198,15 +198,13 @@ class ShownMeasure:
     pk: int | None
     ordinal: str
     text: str
-    pieces: list
+    marked: Marked
     chars: int
-    placeholders: int
 
     @classmethod
     def of(cls, pk, ordinal, lead, body):
         text = join_measure(lead or "", body or "")
-        pieces = split_placeholders(text)
-        return cls(pk, ordinal, text, pieces, char_count(text), sum(1 for _piece, marked in pieces if marked))
+        return cls(pk, ordinal, text, marked(text), char_count(text))
 
 
 def _card_texts(formset, measures):
@@ -231,10 +229,10 @@ def _card_texts(formset, measures):
 def _editor(request, section, form=None, formset=None, status=200, **context):
     measures = numbered_measures(measures_by_section([section]).get(section.pk, []))
     texts = [ShownMeasure.of(m.pk, m.ordinal, m.lead, m.body) for m in measures]
-    intro_pieces = split_placeholders(section.intro)
+    intro = marked(section.intro)
     # content.counts' sums, from the texts split above rather than a second scan of each.
     chars = char_count(section.intro) + sum(char_count(m.lead) + char_count(m.body) for m in measures)
-    placeholders = sum(1 for _piece, marked in intro_pieces if marked) + sum(t.placeholders for t in texts)
+    placeholders = intro.placeholders + sum(text.marked.placeholders for text in texts)
     permissions = section.permissions_for(request.user)
     can_edit = permissions.can_edit
     heading_editable = permissions.can_edit_heading
@@ -247,21 +245,19 @@ def _editor(request, section, form=None, formset=None, status=200, **context):
     if formset is not None:
         _card_texts(formset, texts)
     char_limit = section.assignment.char_limit if section.has_assignment else None
-    pieces = [split_placeholders(section.heading), intro_pieces, *(text.pieces for text in texts)]
-    problems = gate_problems(section, permissions, measures, pieces)
+    marks = [marked(section.heading), intro, *(text.marked for text in texts)]
+    problems = gate_problems(section, permissions, measures, marks)
     context = {
         "section": section,
         "report": section.report,
         "measures": texts,
         # The read-only text, paragraph by paragraph.
-        "intro_lines": None if can_edit else [split_placeholders(line) for line in section.intro.splitlines() if line],
+        "intro_lines": None if can_edit else [marked(line) for line in section.intro.splitlines() if line],
         "can_edit": can_edit,
         "heading_editable": heading_editable,
         "form": form,
         "formset": formset,
-        "intro_pieces": split_placeholders(form["intro"].value() or "")
-        if form is not None and form.is_bound
-        else intro_pieces,
+        "intro_marked": marked(form["intro"].value()) if form is not None and form.is_bound else intro,
         "paste_form": PasteForm(initial={"version": section.version}) if can_edit else None,
         "chars": chars,
         "placeholders": placeholders,

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from drafting.links import section_page_url
+from drafting.marks import marked
 from reports import gate
 from reports.access import get_section_for_viewer
 from reports.models import NotificationKind, NotificationPreference, measures_by_section
 from reports.numbering import numbered_measures
-from reports.placeholders import split_placeholders
 from reports.states import RULES, AssignmentState, TransitionAction, state_labels
 from reports.view_helpers import local_next, show_refusal
 
@@ -55,16 +55,16 @@ def _thread(assignment):
     return entries
 
 
-def gate_problems(section, permissions, measures, pieces):
+def gate_problems(section, permissions, measures, marks):
     """What blocks sign-off, listed while the department writes or signs.
 
-    `pieces` are the page's texts (heading, intro, measures), already split for their placeholder
-    marks: the gate's own scan, which words each problem, runs only when there is one to word.
+    `marks` are the page's texts (heading, intro, measures), already split at their placeholders
+    (drafting.marks): the gate's own scan, which words each problem, runs only when there is one to word.
     """
     if not permissions.shows_gate:
         return []
-    marked = any(is_placeholder for text in pieces for _fragment, is_placeholder in text)
-    if not marked and all(m.lead.strip() or m.body.strip() for m in measures):
+    placeholders = any(text.pairs for text in marks)
+    if not placeholders and all(m.lead.strip() or m.body.strip() for m in measures):
         return []
     return gate.section_problems(section, measures)
 
@@ -101,14 +101,14 @@ def section_review(request, pk):
     section = get_section_for_viewer(request, pk)
     measures = numbered_measures(measures_by_section([section]).get(section.pk, []))
     permissions = section.permissions_for(request.user)
-    heading = split_placeholders(section.heading)
-    intro_lines = [split_placeholders(line) for line in section.intro.splitlines() if line.strip()]
+    heading = marked(section.heading)
+    intro_lines = [marked(line) for line in section.intro.splitlines() if line.strip()]
     shown = [
         {
             "pk": m.pk,
             "ordinal": m.ordinal,
-            "lead": split_placeholders(m.lead),
-            "body": split_placeholders(m.body),
+            "lead": marked(m.lead),
+            "body": marked(m.body),
             "empty": not (m.lead.strip() or m.body.strip()),
         }
         for m in measures
@@ -121,7 +121,7 @@ def section_review(request, pk):
         {
             "section": section,
             "report": section.report,
-            "heading_pieces": heading,
+            "heading": heading,
             "intro_lines": intro_lines,
             "measures": shown,
             "edit_url": section_page_url(section, request.user) if permissions.can_edit else None,

@@ -2,12 +2,12 @@
 
 from django import template
 
-from reports.placeholders import split_placeholders
+from drafting.marks import marked
 
 register = template.Library()
 
-# Text as (fragment, is_placeholder) pieces, for drafting/_marked.html to mark the placeholders.
-register.filter("placeholder_pieces", split_placeholders)
+# Text split at its placeholders, for drafting/_marked.html to mark them.
+register.filter("marked", marked)
 
 
 @register.filter
