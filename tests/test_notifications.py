@@ -77,6 +77,8 @@ def test_finalising_and_reopening_go_to_everyone_on_the_report(
 ):
     for section in (report.our_section, report.their_section):
         set_assignment_state(section.assignment, S.ACCEPTED, signer)
+    report.issued_on = timezone.localdate()  # a final report needs its date (成文日期)
+    report.save()
     commit(report.finalise, coordinator)
     everyone = [
         "drafter@example.invalid",
