@@ -1,17 +1,17 @@
 """The department-facing pages: my sections, the section editor, paste-split and revisions."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from drafting import dashboard_rows
 from drafting.diffs import compare, count_changes
 from drafting.forms import (
     MAX_MEASURES,
@@ -23,11 +23,15 @@ from drafting.forms import (
     int_or,
     measure_initial,
 )
+from drafting.marks import Marked, marked
+from drafting.workflow_views import gate_problems, workflow_panel
 from reports import content, numbering
 from reports.access import get_section_for_viewer
-from reports.models import Assignment, Measure, Membership, Report, Section
+from reports.models import Assignment, Measure, Membership, Report, Section, measures_by_section
 from reports.numbering import numbered_measures
-from reports.view_helpers import url_pattern
+from reports.splitting import join_measure
+from reports.states import state_labels
+from reports.text import char_count
 
 
 def _forbidden(request, section, message, **context):
@@ -38,53 +42,99 @@ def _forbidden(request, section, message, **context):
 # My sections ----------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class DashboardRow:
-    assignment: Assignment
+    """One section on the dashboard, everything the row shows computed once per page."""
+
+    section_pk: int
     label: str
-    chars: int
+    heading: str
+    department: str
+    state: str
+    state_label: str
+    deadline: str
+    overdue: bool
+    due_soon: bool
+    edited_by: str
+    edited_at: str
     placeholders: int
+    chars: int
+    char_limit: int | None
+    over_limit: bool
     action: str
     action_url: str | None
-    is_member: bool
+    # The heading links to the editor for the department's members and whoever has a next step.
+    heading_url: str | None
+
+
+@dataclass
+class DashboardGroup:
+    report: Report
+    coordinates: bool
+    rows: list = field(default_factory=list)
+
+
+def _outline_rows(assignments):
+    """(report_id, pk, parent_id, position) of the sections places_of needs to number the rows:
+    the siblings on the way up from each, not whole outlines (a large report has thousands)."""
+    reports = {a.section.report_id for a in assignments}
+    if not reports:
+        return []
+    sections = Section.objects.order_by()  # places_of sorts siblings itself
+    columns = ("report_id", "pk", "parent_id", "position")
+    # Every path ends among the top-level sections; below, the siblings of each row's section.
+    rows = list(
+        sections.filter(
+            Q(report_id__in=reports, parent_id=None)
+            | Q(parent_id__in={a.section.parent_id for a in assignments} - {None})
+        ).values_list(*columns)
+    )
+    seen = {pk for _report, pk, _parent, _position in rows}
+    missing = {parent for _report, _pk, parent, _position in rows if parent is not None and parent not in seen}
+    # Deeper sections: one query a level (an outline has at most a handful), never one a section.
+    while missing:
+        more = list(
+            sections.filter(parent_id__in=Section.objects.filter(pk__in=missing).values("parent_id")).values_list(
+                *columns
+            )
+        )
+        rows += more
+        seen.update(pk for _report, pk, _parent, _position in more)
+        missing = {parent for _report, _pk, parent, _position in more if parent is not None and parent not in seen}
+    return rows
+
+
+def _day(value):
+    return f"{value.month}月{value.day}日"
 
 
 def dashboard(request):
     user = request.user
-    # Unordered: Membership's default ordering joins the department and the user.
-    roles = dict(Membership.objects.filter(user=user).order_by().values_list("department_id", "role"))
-    # Unordered as well: groups and rows are sorted below.
-    reports = Report.objects.open().order_by()
-    assignments = (
-        Assignment.objects.in_open_reports()
-        .select_related("section__report", "section__updated_by", "department")
-        .order_by()
+    roles = dict(Membership.objects.filter(user=user).values_list("department_id", "role"))
+    reports = Report.objects.open()
+    assignments = Assignment.objects.in_open_reports().select_related(
+        "section__report", "section__updated_by", "department"
     )
     if not user.is_superuser:
         reports = reports.filter(lead_department_id__in=list(roles))
     coordinated = {report.pk: report for report in reports}
     if not user.is_superuser:
         # The coordinated reports first: most users coordinate none, and a filter on their
-        # departments alone is a quarter cheaper than one with an OR across the report.
+        # departments alone is cheaper than one with an OR across the report.
         mine = Q(department_id__in=list(roles))
         assignments = assignments.filter(mine | Q(section__report_id__in=list(coordinated)) if coordinated else mine)
     assignments = list(assignments)
-    # Only the measures' text, for the counts: bare rows cost a fraction of a prefetch.
+    # Only the measures' text, for the counts.
     measures = {}
     if assignments:
-        texts = Measure.objects.filter(section_id__in=[a.section_id for a in assignments]).order_by()
+        texts = Measure.objects.filter(section_id__in=[a.section_id for a in assignments])
         for section_id, lead, body in texts.values_list("section_id", "lead", "body"):
             measures.setdefault(section_id, []).append(content.MeasureText(None, lead, body))
+    place = numbering.places_of(_outline_rows(assignments), {a.section_id for a in assignments})
 
-    # Labels come from the whole outline of each report with a row, read in one query.
-    outline = (
-        Section.objects.filter(report_id__in={a.section.report_id for a in assignments})
-        .order_by()  # places_of sorts siblings itself
-        .values_list("report_id", "pk", "parent_id", "position")
-    )
-    place = numbering.places_of(outline, {a.section_id for a in assignments})
-
-    edit_url = url_pattern("drafting:section-edit", None)
+    states = state_labels()
+    overdue_word, soon_word = _("overdue"), _("due soon")
+    today = timezone.localdate()
     groups = {}
     for assignment in assignments:
         section = assignment.section
@@ -95,48 +145,94 @@ def dashboard(request):
         permissions = section.permissions_for(user, role=role, coordinates=coordinates)
         action, links = permissions.next_action(chars, placeholders)
         order, label = place.get(section.pk, ((), ""))
+        edit_url = reverse("drafting:section-edit", args=[section.pk]) if links or role else None
+        overdue = assignment.is_overdue(today)
+        due_soon = not overdue and assignment.is_due_soon(today=today)
+        deadline = ""
+        if assignment.deadline:
+            deadline = _day(assignment.deadline)
+            if overdue or due_soon:
+                deadline = f"{deadline} {overdue_word if overdue else soon_word}"
+        editor = section.updated_by
+        edited_at = timezone.localtime(section.updated_at) if section.updated_at else None
+        limit = assignment.char_limit
         row = DashboardRow(
-            assignment=assignment,
+            section_pk=section.pk,
             label=label,
-            chars=chars,
+            heading=section.heading,
+            department=assignment.department.display_name,
+            state=assignment.state,
+            state_label=states.get(assignment.state, assignment.state),
+            deadline=deadline,
+            overdue=overdue,
+            due_soon=due_soon,
+            edited_by=(editor.get_full_name() or editor.username) if editor else "",
+            edited_at=f"{_day(edited_at)} {edited_at:%H:%M}" if edited_at else "",
             placeholders=placeholders,
-            action=action,
-            action_url=edit_url.format(section.pk) if links else None,
-            is_member=bool(role),
+            chars=chars,
+            char_limit=limit,
+            over_limit=bool(limit and chars > limit),
+            action=str(action),
+            action_url=edit_url if links else None,
+            heading_url=edit_url,
         )
-        groups.setdefault(report.pk, {"report": report, "coordinates": coordinates, "rows": []})["rows"].append(
-            (order, row)
-        )
+        group = groups.get(report.pk)
+        if group is None:
+            group = groups[report.pk] = DashboardGroup(report, coordinates)
+        group.rows.append((order, row))
     for report in coordinated.values():
-        groups.setdefault(report.pk, {"report": report, "coordinates": True, "rows": []})
-    ordered = sorted(groups.values(), key=lambda g: (g["report"].created_at, g["report"].pk), reverse=True)
+        groups.setdefault(report.pk, DashboardGroup(report, True))
+    ordered = sorted(groups.values(), key=lambda g: (g.report.created_at, g.report.pk), reverse=True)
     for group in ordered:
-        group["rows"] = [row for _order, row in sorted(group["rows"], key=lambda item: item[0])]
-        group["rows_html"] = dashboard_rows.rows_html(group["rows"], group["coordinates"], edit_url)
+        group.rows = [row for _order, row in sorted(group.rows, key=lambda item: item[0])]
     return render(request, "drafting/dashboard.html", {"groups": ordered})
 
 
 # The section editor ---------------------------------------------------------------------
 
 
-def _decorate(formset):
-    """Give each measure form its ordinal (deleted measures have none) for the first render."""
+@dataclass(frozen=True)
+class ShownMeasure:
+    """A measure's text as the editor shows it (after its ordinal), split once for its marks."""
+
+    pk: int | None
+    ordinal: str
+    text: str
+    marked: Marked
+    chars: int
+
+    @classmethod
+    def of(cls, pk, ordinal, lead, body):
+        text = join_measure(lead or "", body or "")
+        return cls(pk, ordinal, text, marked(text), char_count(text))
+
+
+def _card_texts(formset, measures):
+    """Each measure form's text and ordinal (deleted measures have none), once per page.
+
+    Unbound forms hold the measures as saved: their texts are the ones the counts and the
+    sign-off gate read, so they are split once for all three.
+    """
+    if not formset.is_bound:
+        for form, measure in zip(formset.forms, measures, strict=True):
+            form.deleted, form.card = False, measure
+        return
     n = 0
     for form in formset.forms:
-        deleted = formset.can_delete and str(form["DELETE"].value()).lower() in {"on", "true", "1"}
-        form.deleted = deleted
-        if not deleted:
+        form.deleted = str(form["DELETE"].value()).lower() in {"on", "true", "1"}
+        if not form.deleted:
             n += 1
-            form.ordinal = numbering.measure_ordinal(min(n, numbering.MAX_NUMBER))
-        else:
-            form.ordinal = ""
-    return formset
+        ordinal = "" if form.deleted else numbering.measure_ordinal(min(n, numbering.MAX_NUMBER))
+        form.card = ShownMeasure.of(None, ordinal, form["lead"].value(), form["body"].value())
 
 
 def _editor(request, section, form=None, formset=None, status=200, **context):
-    # Unordered: numbered_measures sorts them, and Measure's default ordering joins the section and report.
-    measures = numbered_measures(section.measures.order_by())
-    chars, placeholders = content.counts(section, measures)
+    measures = numbered_measures(measures_by_section([section]).get(section.pk, []))
+    texts = [ShownMeasure.of(m.pk, m.ordinal, m.lead, m.body) for m in measures]
+    intro = marked(section.intro)
+    # content.counts' sums, from the texts split above rather than a second scan of each.
+    chars = char_count(section.intro) + sum(char_count(m.lead) + char_count(m.body) for m in measures)
+    placeholders = intro.placeholders + sum(text.marked.placeholders for text in texts)
     permissions = section.permissions_for(request.user)
     can_edit = permissions.can_edit
     heading_editable = permissions.can_edit_heading
@@ -146,21 +242,29 @@ def _editor(request, section, form=None, formset=None, status=200, **context):
             heading_editable=heading_editable,
         )
         formset = MeasureFormSet(initial=measure_initial(measures), prefix=MEASURE_PREFIX)
+    if formset is not None:
+        _card_texts(formset, texts)
     char_limit = section.assignment.char_limit if section.has_assignment else None
+    marks = [marked(section.heading), intro, *(text.marked for text in texts)]
+    problems = gate_problems(section, permissions, measures, marks)
     context = {
         "section": section,
         "report": section.report,
-        "measures": measures,
+        "measures": texts,
+        # The read-only text, paragraph by paragraph.
+        "intro_lines": None if can_edit else [marked(line) for line in section.intro.splitlines() if line],
         "can_edit": can_edit,
         "heading_editable": heading_editable,
         "form": form,
-        "formset": _decorate(formset) if formset is not None else None,
+        "formset": formset,
+        "intro_marked": marked(form["intro"].value()) if form is not None and form.is_bound else intro,
         "paste_form": PasteForm(initial={"version": section.version}) if can_edit else None,
         "chars": chars,
         "placeholders": placeholders,
         "char_limit": char_limit,
         "over_limit": bool(char_limit and chars > char_limit),
         "read_only_reason": None if can_edit else permissions.edit_refusal,
+        "panel": workflow_panel(request, section, problems),
         **context,
     }
     return render(request, "drafting/section_edit.html", context, status=status)

@@ -1,36 +1,132 @@
 """The workflow's pages on the department side: the transition buttons' target, a read-only
 section page that carries the workflow panel, and the notification settings."""
 
+import datetime
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from drafting.links import section_page_url
+from drafting.marks import marked
+from reports import gate
 from reports.access import get_section_for_viewer
-from reports.models import NotificationKind, NotificationPreference, TransitionAction
+from reports.models import NotificationKind, NotificationPreference, measures_by_section
 from reports.numbering import numbered_measures
-from reports.states import RULES
+from reports.states import RULES, AssignmentState, TransitionAction, state_labels
 from reports.view_helpers import local_next, show_refusal
+
+
+@dataclass(frozen=True)
+class ThreadEntry:
+    action: str
+    action_label: str
+    at: datetime.datetime
+    who: str
+    moved: tuple | None  # (from label, to label) when the state changed
+    comment: str
+
+
+def _thread(assignment):
+    """Notes, comments and the timeline, oldest first, with their words looked up once."""
+    actions = {value: str(label) for value, label in TransitionAction.choices}
+    states = state_labels()
+    entries = []
+    for entry in assignment.transitions.select_related("actor"):
+        moved = None
+        if entry.from_state and entry.to_state and entry.from_state != entry.to_state:
+            moved = (states.get(entry.from_state, entry.from_state), states.get(entry.to_state, entry.to_state))
+        entries.append(
+            ThreadEntry(
+                action=entry.action,
+                action_label=actions.get(entry.action, entry.action),
+                at=timezone.localtime(entry.created_at),
+                who=(entry.actor.get_full_name() or entry.actor.username) if entry.actor else "",
+                moved=moved,
+                comment=entry.comment if entry.action != TransitionAction.ASSIGN else "",
+            )
+        )
+    return entries
+
+
+def gate_problems(section, permissions, measures, marks):
+    """What blocks sign-off, listed while the department writes or signs.
+
+    `marks` are the page's texts (heading, intro, measures), already split at their placeholders
+    (drafting.marks): the gate's own scan, which words each problem, runs only when there is one to word.
+    """
+    if not permissions.shows_gate:
+        return []
+    placeholders = any(text.pairs for text in marks)
+    if not placeholders and all(m.lead.strip() or m.body.strip() for m in measures):
+        return []
+    return gate.section_problems(section, measures)
+
+
+def workflow_panel(request, section, problems):
+    """What the workflow panel shows (drafting/_workflow_panel.html): the state, the moves the
+    user may make, what blocks sign-off (`problems`, from gate_problems), the thread."""
+    permissions = section.permissions_for(request.user)
+    assignment = permissions.assignment
+    panel = {"section": section, "assignment": assignment, "next": request.get_full_path()}
+    if assignment is None:
+        return panel
+    allowed = permissions.allowed_actions
+    signed = assignment.state in (AssignmentState.SIGNED_OFF, AssignmentState.ACCEPTED) and assignment.signed_off_by_id
+    page = section_page_url(section, request.user) if problems else ""
+    panel.update(
+        state_label=state_labels()[assignment.state],
+        department=assignment.department.display_name,
+        overdue=assignment.is_overdue(),
+        signer=(assignment.signed_off_by.get_full_name() or assignment.signed_off_by.username) if signed else "",
+        actions=[
+            {"action": action, "label": str(RULES[action].label), "needs_comment": RULES[action].needs_comment}
+            for action in allowed
+            if action != TransitionAction.COMMENT
+        ],
+        can_comment=TransitionAction.COMMENT in allowed,
+        problems=[{"message": problem.message, "url": f"{page}#{problem.anchor}"} for problem in problems],
+        thread=_thread(assignment),
+    )
+    return panel
 
 
 def section_review(request, pk):
     section = get_section_for_viewer(request, pk)
-    measures = numbered_measures(section.measures.all())
+    measures = numbered_measures(measures_by_section([section]).get(section.pk, []))
+    permissions = section.permissions_for(request.user)
+    heading = marked(section.heading)
+    intro_lines = [marked(line) for line in section.intro.splitlines() if line.strip()]
+    shown = [
+        {
+            "pk": m.pk,
+            "ordinal": m.ordinal,
+            "lead": marked(m.lead),
+            "body": marked(m.body),
+            "empty": not (m.lead.strip() or m.body.strip()),
+        }
+        for m in measures
+    ]
+    texts = [heading, *intro_lines, *(m["lead"] for m in shown), *(m["body"] for m in shown)]
+    problems = gate_problems(section, permissions, measures, texts)
     return render(
         request,
         "drafting/section_review.html",
         {
             "section": section,
             "report": section.report,
-            "measures": measures,
-            "edit_url": section_page_url(section, request.user)
-            if section.permissions_for(request.user).can_edit
-            else None,
-            "is_coordinator": section.report.is_coordinator(request.user),
+            "heading": heading,
+            "intro_lines": intro_lines,
+            "measures": shown,
+            "edit_url": section_page_url(section, request.user) if permissions.can_edit else None,
+            "is_coordinator": permissions.coordinates,
+            "panel": workflow_panel(request, section, problems),
         },
     )
 
@@ -68,7 +164,7 @@ def section_action(request, pk, action):
         messages.success(
             request,
             _("%(action)s: done. The section is now “%(state)s”.")
-            % {"action": RULES[action].label, "state": section.assignment.get_state_display()},
+            % {"action": RULES[action].label, "state": state_labels()[section.assignment.state]},
         )
     return redirect(_next_url(request, section))
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
-from drafting.templatetags.workflow_tags import _STATE_CLASSES as STATE_CLASSES
 from reports.models import AssignmentState
 from reports.view_helpers import day_label, hidden_fields, url_pattern
 
@@ -90,7 +89,7 @@ class _Page:
             state = assignment.state
             who = (
                 f"\n      <td>{escape(assignment.department.display_name)}</td>\n"
-                f'      <td><span class="badge {STATE_CLASSES.get(state, "text-bg-light")}" data-testid="row-state">'
+                f'      <td><span class="badge state-{escape(state)}" data-testid="row-state">'
                 f"{self.states.get(state, escape(state))}</span></td>\n"
                 f"      <td>{deadline}\n        {badge}</td>\n      "
             )

@@ -37,7 +37,7 @@ def find_placeholders(text):
 
 
 def count_placeholders(text):
-    return len(find_placeholders(text))
+    return len(PLACEHOLDER_RE.findall(text)) if text else 0
 
 
 def has_placeholders(text):

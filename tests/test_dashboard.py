@@ -10,7 +10,7 @@ from reports.models import Assignment, AssignmentState, Measure, Report, Section
 
 
 def rows(response):
-    return {row.assignment.section.pk: row for group in response.context["groups"] for row in group["rows"]}
+    return {row.section_pk: row for group in response.context["groups"] for row in group.rows}
 
 
 def test_a_drafter_sees_their_section_with_label_counts_and_next_action(login, drafter, our_section, their_section):
@@ -79,6 +79,27 @@ def test_deadlines_overdue_in_red_and_due_soon_in_amber(login, drafter, signer, 
     html = login(drafter).get(reverse("drafting:dashboard")).content.decode()
     assert 'class="deadline-overdue"' in html and "已逾期" in html
     assert 'class="deadline-soon"' in html and "即将到期" in html
+
+
+def test_the_state_is_a_badge_in_its_state_colour(login, drafter, our_section):
+    our_section.assignment.state = AssignmentState.RETURNED
+    our_section.assignment.save()
+    html = login(drafter).get(reverse("drafting:dashboard")).content.decode()
+    assert '<span class="badge state-returned">退回修改</span>' in html
+
+
+def test_deeper_sections_are_numbered_among_their_siblings(login, drafter, department, report, our_section):
+    # Two third-level sections under 二（一）, the second one assigned: it is 2. there.
+    first = Section.objects.create(report=report, parent=our_section, position=0, heading="第一小项")
+    second = Section.objects.create(report=report, parent=our_section, position=5, heading="第二小项")
+    Assignment.objects.create(section=second, department=department)
+    grandchild = Section.objects.create(report=report, parent=second, position=0, heading="细项")
+    Assignment.objects.create(section=grandchild, department=department)
+    seen = rows(login(drafter).get(reverse("drafting:dashboard")))
+    assert seen[second.pk].label == "2."
+    assert seen[grandchild.pk].label == "（1）"
+    assert seen[our_section.pk].label == "（一）"
+    assert first.pk not in seen
 
 
 def test_last_editor_is_shown(login, drafter, our_section):

@@ -385,3 +385,21 @@ def test_too_many_measures_are_refused_rather_than_cut_off(login, drafter, our_s
     assert response.status_code == 400
     assert f"一个章节最多 {MAX_MEASURES} 条举措" in response.content.decode()
     assert our_section.measures.count() == 2
+
+
+def test_placeholders_are_marked_exactly_where_they_stand_on_every_section_page(
+    login, drafter, coordinator, our_section
+):
+    Measure.objects.filter(section=our_section, position=0).update(lead="推行X项", body="XX月完成，APP上线。")
+    expected = '推行<mark class="placeholder">X</mark>项。<mark class="placeholder">XX</mark>月完成，APP上线。'
+    editor = login(drafter).get(edit_url(our_section)).content.decode()
+    assert f"data-preview>{expected}</div>" in editor
+    review = login(drafter).get(reverse("drafting:section-review", args=[our_section.pk])).content.decode()
+    assert '推行<mark class="placeholder">X</mark>项。</strong><mark class="placeholder">XX</mark>月完成' in review
+    read_only = login(coordinator).get(edit_url(our_section)).content.decode()
+    assert f"</span>{expected}</p>" in read_only
+    paste = login(drafter).post(
+        reverse("drafting:section-paste", args=[our_section.pk]),
+        {"text": "一是推行X项。第X批完成。", "version": our_section.version},
+    )
+    assert '第<mark class="placeholder">X</mark>批完成。' in paste.content.decode()

@@ -451,3 +451,15 @@ def test_every_state_and_action_has_a_chinese_label():
         }
         for label in [*(str(a.label) for a in A), *(str(rule.label) for rule in RULES.values())]:
             assert CJK.search(label), label
+
+
+@pytest.mark.parametrize("page", ["drafting:section-edit", "drafting:section-review"])
+def test_the_panel_lists_an_empty_measure_and_no_blockers_once_the_text_is_complete(client, report, drafter, page):
+    section = report.our_section
+    url = reverse(page, args=[section.pk])
+    client.force_login(drafter)
+    assert 'data-testid="sign-off-blockers"' not in client.get(url).content.decode()
+    empty = section.measures.create(position=5, lead="", body="")
+    html = client.get(url).content.decode()
+    blockers = html[html.index('data-testid="sign-off-blockers"') :]
+    assert f"#measure-{empty.pk}" in blockers and "举措“三是”内容为空" in blockers
