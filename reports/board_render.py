@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
+from drafting.templatetags.workflow_tags import _STATE_CLASSES as STATE_CLASSES
 from reports.models import AssignmentState
 from reports.view_helpers import day_label, hidden_fields, url_pattern
-from drafting.templatetags.workflow_tags import _STATE_CLASSES as STATE_CLASSES
 
 
 class _Page:

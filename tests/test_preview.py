@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from reports.html_render import report_blocks
+from reports.document import report_blocks
 from reports.models import Assignment, AssignmentState, Measure, Section
 
 pytestmark = pytest.mark.django_db
@@ -70,10 +70,10 @@ def test_issuer_and_date_are_indented_in_characters(report):
     report.issued_on = datetime.date(2025, 6, 9)
     blocks = report_blocks(report, draft=False)
     issuer, date = blocks[-2], blocks[-1]
-    assert (issuer.kind, date.kind) == ("issuer", "date")
+    assert (issuer["kind"], date["kind"]) == ("issuer", "date")
     # 中共测试县委办公室 is 9 characters: 28 − 2 − 9 = 17 characters, i.e. 34 halves.
-    assert issuer.indent_halves == 34
-    assert date.indent_halves == 38
+    assert issuer["indent_halves"] == 34
+    assert date["indent_halves"] == 38
 
 
 def test_text_is_escaped(login, coordinator, report):

@@ -1,0 +1,159 @@
+"""The report in reading order, paragraph by paragraph: the walk the DOCX export and the preview
+share, so both show the same text, numbers and marks.
+
+`write_report` calls `b.paragraph(kind, runs, left_chars=None, section=None)` for each paragraph.
+Kinds: title, blank, body, heading1–4, pending (the 【待报送】 mark), measure, issuer, date.
+Runs are (text, bold) or (text, bold, role) with role "tag" (department and state) or "pending".
+What a kind looks like is the builder's business (a Word style, an HTML element).
+"""
+
+from reports import numbering
+from reports.models import AssignmentState, MeasureLayout, measures_by_section, numbered_measures, state_labels
+from reports.placeholders import split_placeholders
+from reports.splitting import SENTENCE_END, join_measure
+from reports.text import clean_text, paragraphs
+
+DRAFT_HEADER = "征求意见稿"
+UNDATED = "【成文日期待定】"
+CHARS_PER_LINE = 28
+
+
+def write_report(b, report, draft):
+    """Walk the report in reading order, calling b.paragraph(kind, runs, …) for each paragraph."""
+    b.paragraph("title", [(single_line(report.title), False)])
+    b.paragraph("blank", [])
+    for text in paragraphs(report.preamble):
+        b.paragraph("body", [(text, False)])
+
+    bold_leads = report.bold_measure_leads
+    run_in = report.measure_layout == MeasureLayout.RUN_IN
+    lead_department = report.lead_department.display_name
+    # One dict for the page: get_state_display() per section rebuilds and translates the choices.
+    labels = state_labels()
+    outline = report.outline()
+    measures_of = measures_by_section(outline)
+    has_children = {s.parent_id for s in outline}
+    for section in outline:
+        kind = f"heading{min(section.level, numbering.MAX_LEVEL)}"
+        runs = [(section.label + single_line(section.heading), False)]
+        assignment = section.assignment if section.has_assignment else None
+        if draft and assignment is not None:
+            runs.append((f"〔{assignment.department.display_name}·{labels[assignment.state]}〕", False, "tag"))
+        b.paragraph(kind, runs, section=section)
+
+        intro = paragraphs(section.intro)
+        measures = numbered_measures(measures_of.get(section.pk, ()))
+        if draft:
+            empty = not intro and not measures and section.pk not in has_children
+            pending = assignment is not None and assignment.state != AssignmentState.ACCEPTED
+            if empty or pending:
+                who = assignment.department.display_name if assignment is not None else lead_department
+                b.paragraph("pending", [(f"【待报送：{who}】", False, "pending")], section=section)
+        for text in intro:
+            b.paragraph("body", [(text, False)])
+        if run_in and measures:
+            runs = []
+            for measure in measures:
+                runs.extend(_measure_runs(measure, bold_leads))
+                text = runs[-1][0]
+                if text and text[-1] not in SENTENCE_END + "；;":
+                    runs.append(("。", False))
+            b.paragraph("measure", runs)
+        else:
+            for measure in measures:
+                b.paragraph("measure", _measure_runs(measure, bold_leads))
+
+    for text in paragraphs(report.closing):
+        b.paragraph("body", [(text, False)])
+    _write_signature(b, report, draft)
+
+
+def _measure_runs(measure, bold_leads):
+    lead, body = clean_text(measure.lead), clean_text(measure.body)
+    text = single_line(join_measure(lead, body))
+    if not bold_leads:
+        return [(measure.ordinal + text, False)]
+    # join_measure(lead, "") is always a prefix of join_measure(lead, body).
+    head = single_line(join_measure(lead, ""))
+    runs = [(measure.ordinal + head, True)]
+    if text[len(head) :]:
+        runs.append((text[len(head) :], False))
+    return runs
+
+
+def issued_on_text(date):
+    """2025年6月9日: Arabic numerals, no leading zeros."""
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+def text_width(text):
+    """Width in characters of 16 pt: half-width (ASCII) characters count half."""
+    return sum(0.5 if ord(ch) < 0x7F else 1 for ch in text)
+
+
+def signature_indents(issuer, date_text):
+    """Left indents (in characters) of the issuer and the date, per GB/T 9704 §7.3.5.2.
+
+    The issuer stands 右空二字; the date starts two characters right of the issuer's start.
+    A date that would then run past the issuer's right space stands 右空二字 itself and
+    pushes the issuer left by as much.
+    """
+    issuer_w, date_w = text_width(issuer), text_width(date_text)
+    issuer_left = CHARS_PER_LINE - 2 - issuer_w
+    if date_text and issuer_left + 2 + date_w > CHARS_PER_LINE - 2:
+        issuer_left = CHARS_PER_LINE - 2 - date_w - 2
+    return max(issuer_left, 0), max(issuer_left + 2, 0)
+
+
+def _write_signature(b, report, draft):
+    issuer = single_line(report.issuer)
+    date_text = UNDATED if draft else ""
+    if report.issued_on:
+        date_text = issued_on_text(report.issued_on)
+    elif report.issued_on_text:
+        # A date still holding placeholders (2025年12月X日), kept as written.
+        date_text = single_line(report.issued_on_text)
+    if not issuer and not date_text:
+        return
+    issuer_left, date_left = signature_indents(issuer, date_text)
+    b.paragraph("blank", [])  # one blank line after the text
+    if issuer:
+        b.paragraph("issuer", [(issuer, False)], left_chars=issuer_left)
+    if date_text:
+        b.paragraph("date", [(date_text, False)], left_chars=date_left)
+
+
+def single_line(text):
+    """A one-line text (title, heading, measure): clean, newlines become nothing."""
+    return clean_text(text).replace("\n", "").strip()
+
+
+class _Blocks:
+    """Collects the walk's paragraphs as plain blocks for the preview's template: kind, pieces
+    (text, bold, placeholder, role) with each text scanned for placeholders once, and the
+    issuer's and date's left indent in half characters (a CSS class per step)."""
+
+    def __init__(self):
+        self.blocks = []
+
+    def paragraph(self, kind, runs, left_chars=None, section=None):
+        pieces = []
+        for text, bold, *role in runs:
+            role = role[0] if role else ""
+            for piece, placeholder in split_placeholders(clean_text(text)):
+                pieces.append({"text": piece, "bold": bold, "placeholder": placeholder, "role": role})
+        self.blocks.append(
+            {
+                "kind": kind,
+                "heading": kind.startswith("heading"),
+                "pieces": pieces,
+                "indent_halves": None if left_chars is None else round(left_chars * 2),
+            }
+        )
+
+
+def report_blocks(report, draft=True):
+    """Every paragraph of the report as a block (a dict) for the preview, in reading order."""
+    builder = _Blocks()
+    write_report(builder, report, draft)
+    return builder.blocks
