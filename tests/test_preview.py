@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from reports.document import report_blocks
-from reports.models import Assignment, AssignmentState, Measure, Section
+from reports.models import Assignment, AssignmentState, Measure, Report, Section
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +99,17 @@ def test_the_preview_runs_a_constant_number_of_queries(login, coordinator, repor
     with django_assert_max_num_queries(10):
         page = client.get(url).content.decode()
     assert "二十二、新增19" in page
+
+
+def test_the_title_headings_and_department_names_show_as_text(login, coordinator, report, department):
+    Report.objects.filter(pk=report.pk).update(title="<script>alert(1)</script>")
+    Section.objects.filter(pk=report.first_section.pk).update(heading='"><img src=x onerror=alert(2)>')
+    Section.objects.filter(pk=report.our_section.pk).update(heading="{{ request.user.username }}")
+    department.short_name = "<b>发改</b>"
+    department.save()
+    page = preview(login(coordinator), report)
+    assert "<script>alert(1)</script>" not in page and "<img src=x" not in page and "<b>发改</b>" not in page
+    assert '<h1 class="doc-title">&lt;script&gt;alert(1)&lt;/script&gt;</h1>' in page
+    assert "一、&quot;&gt;&lt;img src=x onerror=alert(2)&gt;</h2>" in page
+    assert "（一）{{ request.user.username }}" in page
+    assert '<span class="doc-tag">〔&lt;b&gt;发改&lt;/b&gt;·起草中〕</span>' in page
