@@ -6,11 +6,10 @@ Accept and return post to drafting:section-action (the same transition methods),
 """
 
 import csv
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,14 +18,14 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import access, numbering, workflow
+from reports import access, document, workflow
 from reports.docx_export import filename_stem
 from reports.models import (
     REMINDABLE_STATES,
     RULES,
     Assignment,
     AssignmentState,
-    Department,
+    AssignmentTransition,
     Section,
     TransitionAction,
     measures_by_section,
@@ -38,37 +37,6 @@ from reports.view_helpers import day_label, local_next, show_refusal
 DUE_SOON_DAYS = 3
 
 
-@dataclass(slots=True)
-class BoardSection:
-    """A section's place and text without a model instance: what number_tree numbers and
-    workflow.report_problems reads (pk, heading, intro, label)."""
-
-    pk: int
-    parent_id: int | None
-    position: int
-    heading: str
-    intro: str
-    level: int = 0
-    number: int = 0
-    label: str = ""
-    path: tuple = ()
-
-
-_SECTION_FIELDS = (
-    "pk",
-    "parent_id",
-    "position",
-    "heading",
-    "intro",
-    "updated_at",
-    "assignment__pk",
-    "assignment__state",
-    "assignment__deadline",
-    "assignment__last_reminded_on",
-    "assignment__department_id",
-)
-
-
 def board_rows(report):
     """Every section of the report in reading order as a plain row (a dict), and the report's
     problems (placeholders, empty measures): three queries, whatever the size.
@@ -78,21 +46,20 @@ def board_rows(report):
     kind of problem).
     """
     today = timezone.localdate()
-    # Overdue and due soon as the assignments' own filters say, asked in the same query.
     assignments = Assignment.objects.filter(section=OuterRef("pk"))
-    values = {
-        row["pk"]: row
-        for row in Section.objects.filter(report=report)
-        .annotate(
-            last_transition_at=Max("assignment__transitions__created_at"),
-            overdue=Exists(assignments.overdue(today)),
-            due_soon=Exists(assignments.due_within(DUE_SOON_DAYS, today)),
-        )
-        .values(*_SECTION_FIELDS, "last_transition_at", "overdue", "due_soon")
-    }
-    departments = {d.pk: d for d in Department.objects.filter(assignments__section__report=report).distinct()}
-    outline = numbering.number_tree(
-        [BoardSection(pk, v["parent_id"], v["position"], v["heading"], v["intro"]) for pk, v in values.items()]
+    outline, departments = document.numbered_outline(
+        report,
+        "updated_at",
+        "assignment__deadline",
+        "assignment__last_reminded_on",
+        last_transition_at=Subquery(
+            AssignmentTransition.objects.filter(assignment__section=OuterRef("pk"))
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        ),
+        # Overdue and due soon as the assignments' own filters say.
+        overdue=Exists(assignments.overdue(today)),
+        due_soon=Exists(assignments.due_within(DUE_SOON_DAYS, today)),
     )
     measures = measures_by_section(outline)
     problems = workflow.report_problems(report, outline, measures)
@@ -111,7 +78,7 @@ def board_rows(report):
     remind_states = () if final else REMINDABLE_STATES
     rows = []
     for section in outline:
-        v = values[section.pk]
+        v = section.values
         pk = section.pk
         section_measures = measures.get(pk, ())
         empty = sum(1 for m in section_measures if not (m.lead.strip() or m.body.strip()))
@@ -123,7 +90,7 @@ def board_rows(report):
             "label": section.label,
             "heading": section.heading,
             "url": reverse("drafting:section-review", args=[pk]),
-            "assigned": v["assignment__pk"] is not None,
+            "assigned": section.state is not None,
             "last_activity": last_activity,
             "last_activity_label": timezone.localtime(last_activity).strftime("%Y-%m-%d %H:%M")
             if last_activity
@@ -132,8 +99,7 @@ def board_rows(report):
             "empty_measures": empty,
         }
         if row["assigned"]:
-            state, deadline = v["assignment__state"], v["assignment__deadline"]
-            department = departments[v["assignment__department_id"]]
+            state, deadline, department = section.state, v["assignment__deadline"], section.department
             row.update(
                 state=state,
                 state_label=labels[state],

@@ -1,14 +1,24 @@
 """The report in reading order, paragraph by paragraph: the walk the DOCX export and the preview
 share, so both show the same text, numbers and marks.
 
-`write_report` calls `b.paragraph(kind, runs, left_chars=None, section=None)` for each paragraph.
+`write_report` calls `b.paragraph(kind, runs, left_chars=None)` for each paragraph.
 Kinds: title, blank, body, heading1–4, pending (the 【待报送】 mark), measure, issuer, date.
 Runs are (text, bold) or (text, bold, role) with role "tag" (department and state) or "pending".
 What a kind looks like is the builder's business (a Word style, an HTML element).
 """
 
+from dataclasses import dataclass, field
+
 from reports import numbering
-from reports.models import AssignmentState, MeasureLayout, measures_by_section, numbered_measures, state_labels
+from reports.models import (
+    AssignmentState,
+    Department,
+    MeasureLayout,
+    Section,
+    measures_by_section,
+    numbered_measures,
+    state_labels,
+)
 from reports.placeholders import split_placeholders
 from reports.splitting import SENTENCE_END, join_measure
 from reports.text import clean_text, paragraphs
@@ -16,6 +26,68 @@ from reports.text import clean_text, paragraphs
 DRAFT_HEADER = "征求意见稿"
 UNDATED = "【成文日期待定】"
 CHARS_PER_LINE = 28
+
+
+@dataclass(slots=True)
+class OutlineSection:
+    """A section in reading order without a model instance (the walk, the board and
+    workflow.report_problems read pk, heading, intro and label): building thousands of Section,
+    Assignment and Department instances cost more than everything else a large page does."""
+
+    pk: int
+    parent_id: int | None
+    position: int
+    heading: str
+    intro: str
+    state: str | None  # None: the coordinating office writes it
+    department: Department | None
+    values: dict = field(repr=False)  # the row as the query returned it, with any extra fields
+    level: int = 0
+    number: int = 0
+    label: str = ""
+    path: tuple = ()
+
+
+_DEPARTMENT_FIELDS = (
+    "assignment__department__name",
+    "assignment__department__short_name",
+    "assignment__department__position",
+)
+_OUTLINE_FIELDS = ("pk", "parent_id", "position", "heading", "intro", "assignment__state", "assignment__department_id")
+
+
+def numbered_outline(report, *fields, **annotations):
+    """Every section of the report as a numbered OutlineSection, in reading order, and the
+    departments they are assigned to ({pk: Department}): one query, whatever the size.
+    `fields` and `annotations` add values the caller reads from each section's .values."""
+    rows = (
+        Section.objects.filter(report=report)
+        .order_by()  # number_tree ranks siblings itself
+        .annotate(**annotations)
+        .values(*_OUTLINE_FIELDS, *_DEPARTMENT_FIELDS, *fields, *annotations)
+    )
+    departments = {}
+    sections = []
+    for row in rows:
+        department_id = row["assignment__department_id"]
+        if department_id is not None and department_id not in departments:
+            departments[department_id] = Department(
+                pk=department_id,
+                **{name.removeprefix("assignment__department__"): row[name] for name in _DEPARTMENT_FIELDS},
+            )
+        sections.append(
+            OutlineSection(
+                row["pk"],
+                row["parent_id"],
+                row["position"],
+                row["heading"],
+                row["intro"],
+                row["assignment__state"],
+                departments.get(department_id),
+                row,
+            )
+        )
+    return numbering.number_tree(sections), departments
 
 
 def write_report(b, report, draft):
@@ -30,25 +102,25 @@ def write_report(b, report, draft):
     lead_department = report.lead_department.display_name
     # One dict for the page: get_state_display() per section rebuilds and translates the choices.
     labels = state_labels()
-    outline = report.outline()
+    outline, _departments = numbered_outline(report)
     measures_of = measures_by_section(outline)
     has_children = {s.parent_id for s in outline}
     for section in outline:
         kind = f"heading{min(section.level, numbering.MAX_LEVEL)}"
         runs = [(section.label + single_line(section.heading), False)]
-        assignment = section.assignment if section.has_assignment else None
-        if draft and assignment is not None:
-            runs.append((f"〔{assignment.department.display_name}·{labels[assignment.state]}〕", False, "tag"))
-        b.paragraph(kind, runs, section=section)
+        department = section.department
+        if draft and department is not None:
+            runs.append((f"〔{department.display_name}·{labels[section.state]}〕", False, "tag"))
+        b.paragraph(kind, runs)
 
         intro = paragraphs(section.intro)
         measures = numbered_measures(measures_of.get(section.pk, ()))
         if draft:
             empty = not intro and not measures and section.pk not in has_children
-            pending = assignment is not None and assignment.state != AssignmentState.ACCEPTED
+            pending = department is not None and section.state != AssignmentState.ACCEPTED
             if empty or pending:
-                who = assignment.department.display_name if assignment is not None else lead_department
-                b.paragraph("pending", [(f"【待报送：{who}】", False, "pending")], section=section)
+                who = department.display_name if department is not None else lead_department
+                b.paragraph("pending", [(f"【待报送：{who}】", False, "pending")])
         for text in intro:
             b.paragraph("body", [(text, False)])
         if run_in and measures:
@@ -130,26 +202,35 @@ def single_line(text):
 
 class _Blocks:
     """Collects the walk's paragraphs as plain blocks for the preview's template: kind, pieces
-    (text, bold, placeholder, role) with each text scanned for placeholders once, and the
-    issuer's and date's left indent in half characters (a CSS class per step)."""
+    (text, bold, placeholder, role) with each text scanned for placeholders once, the issuer's
+    and date's left indent in half characters (a CSS class per step), and `text` when the block
+    is one plain piece, as most paragraphs are, so the template prints it without the pieces' loop."""
 
     def __init__(self):
         self.blocks = []
 
-    def paragraph(self, kind, runs, left_chars=None, section=None):
+    def paragraph(self, kind, runs, left_chars=None):
         pieces = []
         for text, bold, *role in runs:
             role = role[0] if role else ""
             for piece, placeholder in split_placeholders(clean_text(text)):
                 pieces.append({"text": piece, "bold": bold, "placeholder": placeholder, "role": role})
+        first = pieces[0] if len(pieces) == 1 else None
+        plain = first is not None and not (first["bold"] or first["placeholder"] or first["role"])
         self.blocks.append(
             {
                 "kind": kind,
+                "paragraph": kind in PARAGRAPH_KINDS,
                 "heading": kind.startswith("heading"),
                 "pieces": pieces,
+                "text": first["text"] if plain else None,
                 "indent_halves": None if left_chars is None else round(left_chars * 2),
             }
         )
+
+
+# The kinds the preview shows as a <p class="doc-{kind}"> of their own.
+PARAGRAPH_KINDS = ("body", "measure", "pending")
 
 
 def report_blocks(report, draft=True):

@@ -121,7 +121,7 @@ class _BodyBuilder:
         self.draft = draft
         self.paragraphs = []
 
-    def paragraph(self, kind, runs, left_chars=None, section=None):
+    def paragraph(self, kind, runs, left_chars=None):
         style_id = KIND_STYLES.get(kind)
         p = etree.Element(W_P)
         if style_id or left_chars is not None:
