@@ -91,7 +91,7 @@ def build(size):
         for n in range(size // 10)
     )
     children = Section.objects.bulk_create(
-        Section(report=report, parent=tops[n % len(tops)], position=n, heading=f"在第{n + 1}项任务方面X项")
+        Section(report=report, parent=tops[n % len(tops)], position=n, heading=f"在第{n + 1}项任务方面")
         for n in range(size - len(tops))
     )
     editor_section = children[0]

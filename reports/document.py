@@ -99,7 +99,7 @@ def write_report(b, report, draft):
 
     bold_leads = report.bold_measure_leads
     run_in = report.measure_layout == MeasureLayout.RUN_IN
-    lead_department = report.lead_department.display_name
+    lead_department = clean_text(report.lead_department.display_name)
     # One dict for the page: get_state_display() per section rebuilds and translates the choices.
     labels = state_labels()
     outline, _departments = numbered_outline(report)
@@ -109,8 +109,9 @@ def write_report(b, report, draft):
         kind = f"heading{min(section.level, numbering.MAX_LEVEL)}"
         runs = [(section.label + single_line(section.heading), False)]
         department = section.department
+        who = clean_text(department.display_name) if department is not None else lead_department
         if draft and department is not None:
-            runs.append((f"〔{department.display_name}·{labels[section.state]}〕", False, "tag"))
+            runs.append((f"〔{who}·{labels[section.state]}〕", False, "tag"))
         b.paragraph(kind, runs)
 
         intro = paragraphs(section.intro)
@@ -119,7 +120,6 @@ def write_report(b, report, draft):
             empty = not intro and not measures and section.pk not in has_children
             pending = department is not None and section.state != AssignmentState.ACCEPTED
             if empty or pending:
-                who = department.display_name if department is not None else lead_department
                 b.paragraph("pending", [(f"【待报送：{who}】", False, "pending")])
         for text in intro:
             b.paragraph("body", [(text, False)])
@@ -201,36 +201,59 @@ def single_line(text):
 
 
 class _Blocks:
-    """Collects the walk's paragraphs as plain blocks for the preview's template: kind, pieces
-    (text, bold, placeholder, role) with each text scanned for placeholders once, the issuer's
-    and date's left indent in half characters (a CSS class per step), and `text` when the block
-    is one plain piece, as most paragraphs are, so the template prints it without the pieces' loop."""
+    """Collects the walk's paragraphs as plain blocks for the preview's template.
+
+    A block has its kind, its pieces (text, bold, placeholder, role, and plain when it is none of
+    these), each text scanned for placeholders once, and the issuer's and date's left indent in
+    half characters (a CSS class per step). Most of a report is paragraphs of one plain piece:
+    consecutive ones of a kind make one block whose `texts` the template prints in a loop of
+    its own; a pending mark without a placeholder has its `text`, and a heading keeps its text
+    and its 〔department·state〕 `tag` apart when neither holds a placeholder, so the template
+    prints them without the pieces' loop.
+    """
 
     def __init__(self):
         self.blocks = []
 
     def paragraph(self, kind, runs, left_chars=None):
         pieces = []
+        tag = ""
         for text, bold, *role in runs:
             role = role[0] if role else ""
-            for piece, placeholder in split_placeholders(clean_text(text)):
-                pieces.append({"text": piece, "bold": bold, "placeholder": placeholder, "role": role})
-        first = pieces[0] if len(pieces) == 1 else None
-        plain = first is not None and not (first["bold"] or first["placeholder"] or first["role"])
+            # The walk hands over clean text only.
+            split = split_placeholders(text)
+            if role == "tag" and len(split) == 1 and not split[0][1]:
+                tag = split[0][0]
+                continue
+            for piece, placeholder in split:
+                plain = not (bold or placeholder or role)
+                pieces.append({"text": piece, "bold": bold, "placeholder": placeholder, "role": role, "plain": plain})
+        # One piece without a placeholder or bold: its role, if any, is its kind's (the pending mark).
+        single = pieces[0] if len(pieces) == 1 else None
+        text = single["text"] if single and not (single["placeholder"] or single["bold"]) else ""
+        if text and kind in PARAGRAPH_KINDS:
+            last = self.blocks[-1] if self.blocks else None
+            if last is not None and last["kind"] == kind and last["texts"]:
+                last["texts"].append(text)
+            else:
+                self.blocks.append({"kind": kind, "texts": [text]})
+            return
         self.blocks.append(
             {
                 "kind": kind,
+                "texts": [],
                 "paragraph": kind in PARAGRAPH_KINDS,
                 "heading": kind.startswith("heading"),
                 "pieces": pieces,
-                "text": first["text"] if plain else None,
+                "text": text,
+                "tag": tag,
                 "indent_halves": None if left_chars is None else round(left_chars * 2),
             }
         )
 
 
 # The kinds the preview shows as a <p class="doc-{kind}"> of their own.
-PARAGRAPH_KINDS = ("body", "measure", "pending")
+PARAGRAPH_KINDS = ("body", "measure")
 
 
 def report_blocks(report, draft=True):

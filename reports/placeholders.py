@@ -48,11 +48,13 @@ def split_placeholders(text):
     """Split text into (fragment, is_placeholder) pairs, for highlighting."""
     pieces = []
     last = 0
-    for p in find_placeholders(text):
-        if p.start > last:
-            pieces.append((text[last : p.start], False))
-        pieces.append((p.text, True))
-        last = p.end
+    # The matches themselves, not Placeholder objects: the preview and the DOCX split every text.
+    for match in PLACEHOLDER_RE.finditer(text or ""):
+        start, end = match.span()
+        if start > last:
+            pieces.append((text[last:start], False))
+        pieces.append((match.group(), True))
+        last = end
     if last < len(text or ""):
         pieces.append((text[last:], False))
     return pieces
