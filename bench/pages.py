@@ -65,8 +65,9 @@ def build(size):
     coordinator, and a drafter of the 200-measure section's department."""
     from django.contrib.auth import get_user_model
 
+    from bench.export import demo_report
     from reports import demo_content
-    from reports.models import Assignment, AssignmentState, Department, Measure, Membership, Report, Role, Section
+    from reports.models import Assignment, AssignmentState, Department, Measure, Membership, Role, Section
 
     User = get_user_model()
     office = Department.objects.create(name=f"{size}节测试县委办公室", short_name=f"县委办{size}")
@@ -77,14 +78,7 @@ def build(size):
         for n in range(DEPARTMENTS)
     ]
     spec = demo_content.REPORT
-    report = Report.objects.create(
-        title=f"{spec['title']}（{size}节）",
-        preamble=spec["preamble"],
-        closing=spec["closing"],
-        issuer=spec["issuer"],
-        lead_department=office,
-        created_by=coordinator,
-    )
+    report = demo_report(f"{spec['title']}（{size}节）", office, created_by=coordinator)
     texts = [m for top in spec["sections"] for child in top["children"] for m in child["measures"]]
     tops = Section.objects.bulk_create(
         Section(report=report, position=n, heading=f"第{n + 1}方面重点工作", intro="围绕年度目标，统筹推进各项任务。")
