@@ -141,12 +141,13 @@ def write_report(b, report, draft):
 
 
 def _measure_runs(measure, bold_leads):
+    # Cleaned once here: join_measure only strips and adds a 。.
     lead, body = clean_text(measure.lead), clean_text(measure.body)
-    text = single_line(join_measure(lead, body))
+    text = _one_line(join_measure(lead, body))
     if not bold_leads:
         return [(measure.ordinal + text, False)]
     # join_measure(lead, "") is always a prefix of join_measure(lead, body).
-    head = single_line(join_measure(lead, ""))
+    head = _one_line(join_measure(lead, ""))
     runs = [(measure.ordinal + head, True)]
     if text[len(head) :]:
         runs.append((text[len(head) :], False))
@@ -197,14 +198,19 @@ def _write_signature(b, report, draft):
 
 def single_line(text):
     """A one-line text (title, heading, measure): clean, newlines become nothing."""
-    return clean_text(text).replace("\n", "").strip()
+    return _one_line(clean_text(text))
+
+
+def _one_line(clean):
+    return clean.replace("\n", "").strip()
 
 
 class _Blocks:
     """Collects the walk's paragraphs as plain blocks for the preview's template.
 
-    A block has its kind, its pieces (text, bold, placeholder, role, and plain when it is none of
-    these), each text scanned for placeholders once, and the issuer's and date's left indent in
+    A block has its kind, its pieces (text, bold, role, plain when it is neither, and the `mark`:
+    the placeholder right after the text, if any), each text scanned for placeholders once, and
+    the issuer's and date's left indent in
     half characters (a CSS class per step). Most of a report is paragraphs of one plain piece:
     consecutive ones of a kind make one block whose `texts` the template prints in a loop of
     its own; a pending mark without a placeholder has its `text`, and a heading keeps its text
@@ -225,12 +231,25 @@ class _Blocks:
             if role == "tag" and len(split) == 1 and not split[0][1]:
                 tag = split[0][0]
                 continue
-            for piece, placeholder in split:
-                plain = not (bold or placeholder or role)
-                pieces.append({"text": piece, "bold": bold, "placeholder": placeholder, "role": role, "plain": plain})
+            piece = None
+            for fragment, placeholder in split:
+                if placeholder and piece is not None and not piece["mark"]:
+                    piece["mark"] = fragment
+                    continue
+                text = "" if placeholder else fragment
+                # An empty fragment before a placeholder needs no <strong> or <span> of its own.
+                plain = not (text and (bold or role))
+                piece = {
+                    "text": text,
+                    "bold": bold,
+                    "role": role,
+                    "plain": plain,
+                    "mark": fragment if placeholder else "",
+                }
+                pieces.append(piece)
         # One piece without a placeholder or bold: its role, if any, is its kind's (the pending mark).
         single = pieces[0] if len(pieces) == 1 else None
-        text = single["text"] if single and not (single["placeholder"] or single["bold"]) else ""
+        text = single["text"] if single and not (single["mark"] or single["bold"]) else ""
         if text and kind in PARAGRAPH_KINDS:
             last = self.blocks[-1] if self.blocks else None
             if last is not None and last["kind"] == kind and last["texts"]:
