@@ -213,9 +213,9 @@ class _Blocks:
     the issuer's and date's left indent in
     half characters (a CSS class per step). Most of a report is paragraphs of one plain piece:
     consecutive ones of a kind make one block whose `texts` the template prints in a loop of
-    its own; a pending mark without a placeholder has its `text`, and a heading keeps its text
-    and its 〔department·state〕 `tag` apart when neither holds a placeholder, so the template
-    prints them without the pieces' loop.
+    its own; a heading keeps its text, its 〔department·state〕 `tag` and the 【待报送】 mark
+    that follows it (`pending`) apart when they hold no placeholder, so the template prints them
+    without the pieces' loop.
     """
 
     def __init__(self):
@@ -250,22 +250,30 @@ class _Blocks:
         # One piece without a placeholder or bold: its role, if any, is its kind's (the pending mark).
         single = pieces[0] if len(pieces) == 1 else None
         text = single["text"] if single and not (single["mark"] or single["bold"]) else ""
-        if text and kind in PARAGRAPH_KINDS:
-            last = self.blocks[-1] if self.blocks else None
-            if last is not None and last["kind"] == kind and last["texts"]:
-                last["texts"].append(text)
-            else:
-                self.blocks.append({"kind": kind, "texts": [text]})
+        last = self.blocks[-1] if self.blocks else None
+        if kind == "pending" and text and last is not None and last["heading"]:
+            # Shown with its heading, which it always follows.
+            last["pending"] = text
             return
+        run = bool(text) and kind in PARAGRAPH_KINDS
+        if run and last is not None and last["kind"] == kind and last["texts"]:
+            last["texts"].append(text)
+            return
+        texts = [text] if run else []
         self.blocks.append(
             {
                 "kind": kind,
-                "texts": [],
-                "paragraph": kind in PARAGRAPH_KINDS,
+                "texts": texts,
+                # The runs again under their kind's name: the template tells them apart with one look-up.
+                "measures": texts if kind == "measure" else (),
+                "bodies": texts if kind == "body" else (),
                 "heading": kind.startswith("heading"),
+                # A paragraph that needs its pieces.
+                "paragraph": kind in PARAGRAPH_KINDS and not run,
                 "pieces": pieces,
                 "text": text,
                 "tag": tag,
+                "pending": "",
                 "indent_halves": None if left_chars is None else round(left_chars * 2),
             }
         )
