@@ -113,3 +113,14 @@ def test_the_title_headings_and_department_names_show_as_text(login, coordinator
     assert "一、&quot;&gt;&lt;img src=x onerror=alert(2)&gt;</h2>" in page
     assert "（一）{{ request.user.username }}" in page
     assert '<span class="doc-tag">〔&lt;b&gt;发改&lt;/b&gt;·起草中〕</span>' in page
+
+
+def test_bold_leads_keep_their_placeholders_highlighted_in_order(login, coordinator, report, our_section):
+    Report.objects.filter(pk=report.pk).update(bold_measure_leads=True)
+    Measure.objects.filter(section=our_section, position=0).update(lead="X项任务", body="完成XX个，")
+    page = preview(login(coordinator), report)
+    assert (
+        '<strong>一是</strong><mark class="placeholder">X</mark><strong>项任务。</strong>'
+        '完成<mark class="placeholder">XX</mark>个，</p>'
+    ) in page
+    assert "<strong>二是深化一网通办。</strong>全程网办率达到90%。</p>" in page
