@@ -222,12 +222,18 @@ class _Blocks:
         self.blocks = []
 
     def paragraph(self, kind, runs, left_chars=None):
+        # The walk hands over clean text only; each is scanned once.
+        splits = [split_placeholders(run[0]) for run in runs]
+        if kind in PARAGRAPH_KINDS and len(runs) == 1 and not runs[0][1]:
+            # Most of a report: one run, not bold, and plain unless it holds a placeholder.
+            split = splits[0]
+            if len(split) == 1 and not split[0][1]:
+                self._plain(kind, split[0][0])
+                return
         pieces = []
         tag = ""
-        for text, bold, *role in runs:
+        for (_text, bold, *role), split in zip(runs, splits, strict=True):
             role = role[0] if role else ""
-            # The walk hands over clean text only.
-            split = split_placeholders(text)
             if role == "tag" and len(split) == 1 and not split[0][1]:
                 tag = split[0][0]
                 continue
@@ -255,11 +261,21 @@ class _Blocks:
             # Shown with its heading, which it always follows.
             last["pending"] = text
             return
-        run = bool(text) and kind in PARAGRAPH_KINDS
-        if run and last is not None and last["kind"] == kind and last["texts"]:
-            last["texts"].append(text)
+        if text and kind in PARAGRAPH_KINDS:
+            self._plain(kind, text)
             return
-        texts = [text] if run else []
+        self._append(kind, pieces=pieces, text=text, tag=tag, left_chars=left_chars)
+
+    def _plain(self, kind, text):
+        """A paragraph of one plain piece: it joins the run of its kind just before, or starts one."""
+        last = self.blocks[-1] if self.blocks else None
+        if last is not None and last["kind"] == kind and last["texts"]:
+            last["texts"].append(text)
+        else:
+            self._append(kind, texts=[text])
+
+    def _append(self, kind, texts=None, pieces=(), text="", tag="", left_chars=None):
+        texts = texts or []
         self.blocks.append(
             {
                 "kind": kind,
@@ -269,7 +285,7 @@ class _Blocks:
                 "bodies": texts if kind == "body" else (),
                 "heading": kind.startswith("heading"),
                 # A paragraph that needs its pieces.
-                "paragraph": kind in PARAGRAPH_KINDS and not run,
+                "paragraph": kind in PARAGRAPH_KINDS and not texts,
                 "pieces": pieces,
                 "text": text,
                 "tag": tag,

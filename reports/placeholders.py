@@ -44,17 +44,13 @@ def has_placeholders(text):
     return bool(text) and PLACEHOLDER_RE.search(text) is not None
 
 
+# The same pattern as one group: re.split then returns text and placeholders alternately, in one pass.
+_SPLIT_RE = re.compile(f"({PLACEHOLDER_RE.pattern})")
+
+
 def split_placeholders(text):
     """Split text into (fragment, is_placeholder) pairs, for highlighting."""
-    pieces = []
-    last = 0
-    # The matches themselves, not Placeholder objects: the preview and the DOCX split every text.
-    for match in PLACEHOLDER_RE.finditer(text or ""):
-        start, end = match.span()
-        if start > last:
-            pieces.append((text[last:start], False))
-        pieces.append((match.group(), True))
-        last = end
-    if last < len(text or ""):
-        pieces.append((text[last:], False))
-    return pieces
+    if not text:
+        return []
+    # Odd places hold the placeholders; empty fragments (at the ends, between two) are dropped.
+    return [(part, n % 2 == 1) for n, part in enumerate(_SPLIT_RE.split(text)) if part]
