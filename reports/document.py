@@ -208,14 +208,17 @@ def _one_line(clean):
 class _Blocks:
     """Collects the walk's paragraphs as plain blocks for the preview's template.
 
+    Most of a report is paragraphs of one plain piece (no placeholder, not bold). A block is one
+    paragraph that is not (a heading, a paragraph with a placeholder, the title …) followed by
+    the plain ones up to the next block: its `bodies` and `measures`, which the template prints
+    in a loop of their own, so a typical section is one step of the page's loop.
+
     A block has its kind, its pieces (text, bold, role, plain when it is neither, and the `mark`:
     the placeholder right after the text, if any), each text scanned for placeholders once, and
-    the issuer's and date's left indent in
-    half characters (a CSS class per step). Most of a report is paragraphs of one plain piece:
-    consecutive ones of a kind make one block whose `texts` the template prints in a loop of
-    its own; a heading keeps its text, its 〔department·state〕 `tag` and the 【待报送】 mark
-    that follows it (`pending`) apart when they hold no placeholder, so the template prints them
-    without the pieces' loop.
+    the issuer's and date's left indent in half characters (a CSS class per step). A heading
+    keeps its text, its 〔department·state〕 `tag` and the 【待报送】 mark that follows it
+    (`pending`) apart when they hold no placeholder, so the template prints them without the
+    pieces' loop.
     """
 
     def __init__(self):
@@ -267,32 +270,28 @@ class _Blocks:
         self._append(kind, pieces=pieces, text=text, tag=tag, left_chars=left_chars)
 
     def _plain(self, kind, text):
-        """A paragraph of one plain piece: it joins the run of its kind just before, or starts one."""
+        """A paragraph of one plain piece joins the block before it (a body only ahead of its measures)."""
         last = self.blocks[-1] if self.blocks else None
-        if last is not None and last["kind"] == kind and last["texts"]:
-            last["texts"].append(text)
-        else:
-            self._append(kind, texts=[text])
+        if last is None or (kind == "body" and last["measures"]):
+            last = self._append("run")
+        (last["bodies"] if kind == "body" else last["measures"]).append(text)
 
-    def _append(self, kind, texts=None, pieces=(), text="", tag="", left_chars=None):
-        texts = texts or []
-        self.blocks.append(
-            {
-                "kind": kind,
-                "texts": texts,
-                # The runs again under their kind's name: the template tells them apart with one look-up.
-                "measures": texts if kind == "measure" else (),
-                "bodies": texts if kind == "body" else (),
-                "heading": kind.startswith("heading"),
-                # A paragraph that needs its pieces.
-                "paragraph": kind in PARAGRAPH_KINDS and not texts,
-                "pieces": pieces,
-                "text": text,
-                "tag": tag,
-                "pending": "",
-                "indent_halves": None if left_chars is None else round(left_chars * 2),
-            }
-        )
+    def _append(self, kind, pieces=(), text="", tag="", left_chars=None):
+        block = {
+            "kind": kind,  # "run": plain paragraphs with nothing before them in their block
+            "heading": kind.startswith("heading"),
+            # A body or measure paragraph that needs its pieces.
+            "paragraph": kind in PARAGRAPH_KINDS,
+            "pieces": pieces,
+            "text": text,
+            "tag": tag,
+            "pending": "",
+            "indent_halves": None if left_chars is None else round(left_chars * 2),
+            "bodies": [],
+            "measures": [],
+        }
+        self.blocks.append(block)
+        return block
 
 
 # The kinds the preview shows as a <p class="doc-{kind}"> of their own.
