@@ -39,7 +39,7 @@ DUE_SOON_DAYS = 3
 
 def board_rows(report):
     """Every section of the report in reading order as a plain row (a dict), and the report's
-    problems (placeholders, empty measures): three queries, whatever the size.
+    problems (placeholders, empty measures): two queries, whatever the size.
 
     Each text is scanned for placeholders once, by workflow.report_problems; a section's
     placeholder count is its share of those problems less its empty measures (the only other
