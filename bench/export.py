@@ -37,7 +37,7 @@ def setup_django(tmp):
 def build_report(scale):
     """A report with the demo report's sections repeated `scale` times."""
     from reports import demo_content
-    from reports.models import Assignment, Department, Measure, Report, Section
+    from reports.models import Assignment, Department, Measure, Section
 
     spec = demo_content.REPORT
     office, _ = Department.objects.get_or_create(name=demo_content.COORDINATING_OFFICE["name"])
@@ -45,19 +45,29 @@ def build_report(scale):
         d["key"]: Department.objects.get_or_create(name=d["name"], defaults={"short_name": d["short_name"]})[0]
         for d in demo_content.DEPARTMENTS
     }
-    report = Report.objects.create(
-        title=f"{spec['title']}（{scale}倍）",
-        preamble=spec["preamble"],
-        closing=spec["closing"],
-        issuer=spec["issuer"],
-        lead_department=office,
-    )
+    report = demo_report(f"{spec['title']}（{scale}倍）", office)
     position = 0
     for _copy in range(scale):
         for top in spec["sections"]:
             position += 1
             _create(report, None, position, top, departments, Section, Measure, Assignment)
     return report
+
+
+def demo_report(title, lead_department, **fields):
+    """An empty report with the demo report's preamble, closing and issuer."""
+    from reports import demo_content
+    from reports.models import Report
+
+    spec = demo_content.REPORT
+    return Report.objects.create(
+        title=title,
+        preamble=spec["preamble"],
+        closing=spec["closing"],
+        issuer=spec["issuer"],
+        lead_department=lead_department,
+        **fields,
+    )
 
 
 def _create(report, parent, position, spec, departments, Section, Measure, Assignment):

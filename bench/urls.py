@@ -1,4 +1,5 @@
-"""The application's URLs and a baseline: a logged-in page with nothing on it.
+"""The application's URLs, a baseline (a logged-in page with nothing on it) and the peers that
+bench/pages.py measures the pages against.
 
 Only bench/settings.py uses this URLconf, so production has no extra URL.
 """
@@ -6,6 +7,7 @@ Only bench/settings.py uses this URLconf, so production has no extra URL.
 from django.shortcuts import render
 from django.urls import path
 
+from bench import peers
 from reports.urls import urlpatterns as application_urlpatterns
 
 
@@ -16,4 +18,11 @@ def baseline(request):
     return render(request, "base.html")
 
 
-urlpatterns = [*application_urlpatterns, path("bench/baseline", baseline, name="bench-baseline")]
+urlpatterns = [
+    *application_urlpatterns,
+    path("bench/baseline", baseline, name="bench-baseline"),
+    path("bench/peers/board/<int:pk>/", peers.board, name="peer-board"),
+    path("bench/peers/preview/<int:pk>/", peers.preview, name="peer-preview"),
+    path("bench/peers/dashboard/", peers.dashboard, name="peer-dashboard"),
+    path("bench/peers/editor/<int:pk>/", peers.editor, name="peer-editor"),
+]

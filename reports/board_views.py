@@ -9,9 +9,8 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,60 +18,107 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import access, gate, numbering
-from reports.board_render import rows_html
-from reports.models import AssignmentState, Section, measures_by_section
-from reports.placeholders import count_placeholders
-from reports.states import REMINDABLE_STATES
+from reports import access, document, gate
+from reports.docx_export import filename_stem
+from reports.models import Assignment, AssignmentTransition, Section, measures_by_section
+from reports.states import REMINDABLE_STATES, RULES, AssignmentState, TransitionAction, state_labels
+from reports.text import chinese_date
 from reports.view_helpers import local_next, show_refusal
 
-
-class Row:
-    """One line of the board: a section, its assignment (or None) and what is left to do."""
-
-    def __init__(self, section, measures, today):
-        self.section = section
-        self.assignment = section.assignment if section.has_assignment else None
-        self.placeholders = (
-            count_placeholders(section.heading)
-            + count_placeholders(section.intro)
-            + sum(count_placeholders(m.lead) + count_placeholders(m.body) for m in measures)
-        )
-        self.empty_measures = sum(1 for m in measures if not (m.lead.strip() or m.body.strip()))
-        self.overdue = bool(self.assignment and self.assignment.is_overdue(today))
-        self.due_soon = bool(self.assignment and not self.overdue and self.assignment.is_due_soon(today=today))
-        times = [t for t in (section.updated_at, section.last_transition_at) if t]
-        self.last_activity = max(times) if times else None
-        self.can_remind = bool(self.assignment and self.assignment.state in REMINDABLE_STATES)
-        self.reminded_today = bool(self.assignment and self.assignment.last_reminded_on == today)
+# The board's "due soon": a deadline within this many days (Assignment.is_due_soon's default).
+DUE_SOON_DAYS = 3
 
 
 def board_rows(report):
-    """Every section in reading order, its measures ({section pk: [MeasureRow]}) and its row data:
-    two queries, whatever the size."""
-    sections = (
-        Section.objects.filter(report=report)
-        .select_related("assignment__department")
-        .annotate(last_transition_at=Max("assignment__transitions__created_at"))
-    )
-    outline = numbering.number_tree(list(sections))
-    measures = measures_by_section(outline)
+    """Every section of the report in reading order as a plain row (a dict), and the report's
+    problems (placeholders, empty measures): two queries, whatever the size.
+
+    Each text is scanned for placeholders once, by gate.report_problems; a section's
+    placeholder count is its share of those problems less its empty measures (the only other
+    kind of problem).
+    """
     today = timezone.localdate()
-    return outline, measures, [Row(section, measures.get(section.pk, ()), today) for section in outline]
+    assignments = Assignment.objects.filter(section=OuterRef("pk"))
+    outline, departments = document.numbered_outline(
+        report,
+        "updated_at",
+        "assignment__deadline",
+        "assignment__last_reminded_on",
+        last_transition_at=Subquery(
+            AssignmentTransition.objects.filter(assignment__section=OuterRef("pk"))
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        ),
+        # Overdue and due soon as the assignments' own filters say.
+        overdue=Exists(assignments.overdue(today)),
+        due_soon=Exists(assignments.due_within(DUE_SOON_DAYS, today)),
+    )
+    measures = measures_by_section(outline)
+    problems = gate.report_problems(report, outline, measures)
+    problems_in = {}
+    for problem in problems:
+        if problem.section is not None:
+            problems_in[problem.section.pk] = problems_in.get(problem.section.pk, 0) + 1
+
+    labels = state_labels()
+    # The board opens for the report's coordinators only (access.get_report_for_coordinator), so
+    # what SectionPermissions would allow on each row depends on nothing but the row's state and
+    # whether the report is final: the coordinator's moves from RULES, and reminders, once a page.
+    final = report.is_final
+    accept_states = () if final else RULES[TransitionAction.ACCEPT].sources
+    return_states = () if final else RULES[TransitionAction.RETURN].sources
+    remind_states = () if final else REMINDABLE_STATES
+    rows = []
+    for section in outline:
+        v = section.values
+        pk = section.pk
+        section_measures = measures.get(pk, ())
+        empty = sum(1 for m in section_measures if not (m.lead.strip() or m.body.strip()))
+        times = [t for t in (v["updated_at"], v["last_transition_at"]) if t]
+        last_activity = max(times) if times else None
+        row = {
+            "pk": pk,
+            "level": section.level,
+            "label": section.label,
+            "heading": section.heading,
+            "url": reverse("drafting:section-review", args=[pk]),
+            "assigned": section.state is not None,
+            "last_activity": last_activity,
+            "last_activity_label": timezone.localtime(last_activity).strftime("%Y-%m-%d %H:%M")
+            if last_activity
+            else "",
+            "placeholders": problems_in.get(pk, 0) - empty,
+            "empty_measures": empty,
+        }
+        if row["assigned"]:
+            state, deadline, department = section.state, v["assignment__deadline"], section.department
+            row.update(
+                state=state,
+                state_label=labels[state],
+                department_id=department.pk,
+                department=department.display_name,
+                department_name=department.name,
+                deadline=deadline,
+                deadline_label=chinese_date(deadline) if deadline else "",
+                overdue=v["overdue"],
+                due_soon=v["due_soon"],
+                accept_url=reverse("drafting:section-action", args=[pk, "accept"]) if state in accept_states else "",
+                return_url=reverse("drafting:section-action", args=[pk, "return"]) if state in return_states else "",
+                remind_url=reverse("reports:board-remind", args=[report.pk, pk]) if state in remind_states else "",
+                reminded_today=v["assignment__last_reminded_on"] == today,
+            )
+        rows.append(row)
+    return rows, problems, sorted(departments.values(), key=lambda d: (d.position, d.pk))
 
 
-def _filters(request, rows):
+def _filters(request, departments):
     """The state and department chosen in the query string; unknown values are ignored."""
     state = request.GET.get("state", "")
     if state not in AssignmentState.values:
         state = ""
-    departments = {}
-    for row in rows:
-        if row.assignment:
-            departments[row.assignment.department_id] = row.assignment.department
     # Matched as text: int() fails on "²" and on thousands of digits, both of which are isdigit().
-    department_id = {str(pk): pk for pk in departments}.get(request.GET.get("department", ""))
-    return state, department_id, sorted(departments.values(), key=lambda d: (d.position, d.pk))
+    department_id = {str(d.pk): d.pk for d in departments}.get(request.GET.get("department", ""))
+    return state, department_id
 
 
 def _filtered(rows, state, department_id):
@@ -81,41 +127,34 @@ def _filtered(rows, state, department_id):
     return [
         row
         for row in rows
-        if row.assignment
-        and (not state or row.assignment.state == state)
-        and (department_id is None or row.assignment.department_id == department_id)
+        if row["assigned"]
+        and (not state or row["state"] == state)
+        and (department_id is None or row["department_id"] == department_id)
     ]
 
 
 def report_board(request, pk):
     report = access.get_report_for_coordinator(request, pk)
-    outline, measures, rows = board_rows(report)
-    state, department_id, departments = _filters(request, rows)
-    assigned = [row for row in rows if row.assignment]
-    counts = [
-        {
-            "state": value,
-            "label": label,
-            "count": sum(1 for row in assigned if row.assignment.state == value),
-        }
-        for value, label in AssignmentState.choices
-    ]
-    accepted = sum(1 for row in assigned if row.assignment.state == AssignmentState.ACCEPTED)
+    rows, problems, departments = board_rows(report)
+    state, department_id = _filters(request, departments)
+    assigned = [row for row in rows if row["assigned"]]
+    per_state = dict.fromkeys(AssignmentState.values, 0)
+    for row in assigned:
+        per_state[row["state"]] += 1
+    labels = state_labels()
+    counts = [{"state": value, "label": labels[value], "count": count} for value, count in per_state.items()]
+    accepted = per_state[AssignmentState.ACCEPTED]
     not_accepted = len(assigned) - accepted
-    problems = gate.report_problems(report, outline, measures)
-    shown = _filtered(rows, state, department_id)
-    next_url = request.get_full_path()
     return render(
         request,
         "reports/board.html",
         {
             "report": report,
-            "rows": shown,
-            "rows_html": rows_html(shown, report, next_url, get_token(request)),
+            "rows": _filtered(rows, state, department_id),
             "counts": counts,
             "assigned_count": len(assigned),
             "accepted_count": accepted,
-            "overdue_count": sum(1 for row in assigned if row.overdue),
+            "overdue_count": sum(1 for row in assigned if row["overdue"]),
             "not_accepted_count": not_accepted,
             "problems": problems,
             "ready_to_finalise": not not_accepted and not problems,
@@ -123,17 +162,29 @@ def report_board(request, pk):
             "state": state,
             "department_id": department_id,
             "events": report.events.select_related("actor"),
-            "next": next_url,
+            "next": request.get_full_path(),
         },
     )
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A cell as text, with a leading single quote where a spreadsheet would read it as a formula."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def report_board_csv(request, pk):
     """The board as CSV: UTF-8 with a byte-order mark, so Excel shows the Chinese."""
     report = access.get_report_for_coordinator(request, pk)
-    rows = board_rows(report)[2]
-    state, department_id, _departments = _filters(request, rows)
-    filename = "{}-{}-{}.csv".format(report.title, _("progress"), timezone.localdate().strftime("%Y%m%d"))
+    rows, _problems, departments = board_rows(report)
+    state, department_id = _filters(request, departments)
+    filename = "{}-{}-{}.csv".format(
+        filename_stem(report.title), _("progress"), timezone.localdate().strftime("%Y%m%d")
+    )
     response = HttpResponse(
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": content_disposition_header(True, filename)},
@@ -153,21 +204,21 @@ def report_board_csv(request, pk):
             _("Empty measures"),
         ]
     )
+    coordinating, yes = _("Coordinating office"), _("yes")
     for row in _filtered(rows, state, department_id):
-        assignment = row.assignment
-        writer.writerow(
-            [
-                row.section.label,
-                row.section.heading,
-                assignment.department.name if assignment else _("Coordinating office"),
-                assignment.get_state_display() if assignment else "",
-                assignment.deadline.isoformat() if assignment and assignment.deadline else "",
-                _("yes") if row.overdue else "",
-                timezone.localtime(row.last_activity).strftime("%Y-%m-%d %H:%M") if row.last_activity else "",
-                row.placeholders,
-                row.empty_measures,
-            ]
-        )
+        assigned = row["assigned"]
+        cells = [
+            row["label"],
+            row["heading"],
+            row["department_name"] if assigned else coordinating,
+            row["state_label"] if assigned else "",
+            row["deadline"].isoformat() if assigned and row["deadline"] else "",
+            yes if assigned and row["overdue"] else "",
+            row["last_activity_label"],
+            row["placeholders"],
+            row["empty_measures"],
+        ]
+        writer.writerow([csv_cell(cell) for cell in cells])
     return response
 
 

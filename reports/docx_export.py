@@ -18,11 +18,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
 
-from reports.models import AssignmentState, MeasureLayout, measures_by_section
-from reports.numbering import numbered_measures
+from reports.document import DRAFT_HEADER, single_line, write_report
 from reports.placeholders import split_placeholders
-from reports.splitting import SENTENCE_END, join_measure
-from reports.text import clean_text, paragraphs
+from reports.text import clean_text
 
 # Sizes in half-points (w:sz), spacing in twentieths of a point (twips).
 BODY_SIZE = 32  # 3号 = 16 pt
@@ -31,11 +29,7 @@ PAGE_NUMBER_SIZE = 28  # 4号 = 14 pt
 LINE_TWIPS = 579  # exactly 28.95 pt: 22 lines in the 225 mm text area
 # 28 characters of 16 pt are 448 pt, the text area is 442 pt wide: condense by 0.25 pt.
 CONDENSE = -5
-CHARS_PER_LINE = 28
 CHAR_TWIPS = 320  # one character of 16 pt; the twips fallback of the *Chars indents
-
-DRAFT_HEADER = "征求意见稿"
-UNDATED = "【成文日期待定】"
 
 # Style ids (stable, ASCII) → display names the user sees in Word/WPS's style gallery.
 STYLE_TITLE = "HuigaoTitle"
@@ -56,6 +50,15 @@ STYLE_NAMES = {
     STYLE_MARK: "征求意见标注",
 }
 HEADING_FONT_KEYS = {1: "heading1", 2: "heading2", 3: "body", 4: "body"}
+# The report walk's paragraph kinds (reports/document.py) → style ids; body and blank are Normal.
+KIND_STYLES = {
+    "title": STYLE_TITLE,
+    **{f"heading{level}": style_id for level, style_id in STYLE_HEADINGS.items()},
+    "pending": STYLE_MARK,
+    "measure": STYLE_MEASURE,
+    "issuer": STYLE_ISSUER,
+    "date": STYLE_DATE,
+}
 
 W_T = qn("w:t")
 W_R = qn("w:r")
@@ -80,11 +83,16 @@ def export_docx(report, draft=False):
 
 def export_filename(report, draft=False):
     """The file name the download gets: the report title (no characters file systems refuse)."""
-    title = clean_text(report.title).replace("\n", " ").strip()
+    title = filename_stem(report.title)
+    return f"{title}（{DRAFT_HEADER}）.docx" if draft else f"{title}.docx"
+
+
+def filename_stem(title):
+    """A report title as the start of a download's file name: one line, no characters file systems refuse."""
+    title = clean_text(title).replace("\n", " ").strip()
     for ch in '\\/:*?"<>|':
         title = title.replace(ch, "_")
-    title = title or "report"
-    return f"{title}（{DRAFT_HEADER}）.docx" if draft else f"{title}.docx"
+    return title or "report"
 
 
 def build_document(report, draft=False):
@@ -106,122 +114,6 @@ def build_document(report, draft=False):
     return document
 
 
-# ---------------------------------------------------------------- content
-
-
-def write_report(b, report, draft):
-    """Walk the report in reading order, calling b.paragraph(style_id, runs, …) for each paragraph.
-
-    Shared by the DOCX and the HTML preview, so both show the same text, numbers and marks.
-    Runs are (text, bold) or (text, bold, role) with role "tag" (department and state) or
-    "pending" (the 【待报送】 mark).
-    """
-    b.paragraph(STYLE_TITLE, [(_line(report.title), False)], kind="title")
-    b.paragraph(None, [], kind="blank")
-    for text in paragraphs(report.preamble):
-        b.paragraph(None, [(text, False)])
-
-    bold_leads = report.bold_measure_leads
-    run_in = report.measure_layout == MeasureLayout.RUN_IN
-    lead_department = report.lead_department.display_name
-    outline = report.outline()
-    measures_of = measures_by_section(outline)
-    has_children = {s.parent_id for s in outline}
-    for section in outline:
-        level = min(section.level, len(STYLE_HEADINGS))
-        runs = [(section.label + _line(section.heading), False)]
-        assignment = section.assignment if section.has_assignment else None
-        if draft and assignment is not None:
-            runs.append((f"〔{assignment.department.display_name}·{assignment.get_state_display()}〕", False, "tag"))
-        b.paragraph(STYLE_HEADINGS[level], runs, kind=f"heading{level}", section=section)
-
-        intro = paragraphs(section.intro)
-        measures = numbered_measures(measures_of.get(section.pk, ()))
-        if draft:
-            empty = not intro and not measures and section.pk not in has_children
-            pending = assignment is not None and assignment.state != AssignmentState.ACCEPTED
-            if empty or pending:
-                who = assignment.department.display_name if assignment is not None else lead_department
-                b.paragraph(STYLE_MARK, [(f"【待报送：{who}】", False, "pending")], kind="pending", section=section)
-        for text in intro:
-            b.paragraph(None, [(text, False)])
-        if run_in and measures:
-            runs = []
-            for measure in measures:
-                runs.extend(_measure_runs(measure, bold_leads))
-                text = runs[-1][0]
-                if text and text[-1] not in SENTENCE_END + "；;":
-                    runs.append(("。", False))
-            b.paragraph(STYLE_MEASURE, runs, kind="measure")
-        else:
-            for measure in measures:
-                b.paragraph(STYLE_MEASURE, _measure_runs(measure, bold_leads), kind="measure")
-
-    for text in paragraphs(report.closing):
-        b.paragraph(None, [(text, False)])
-    _write_signature(b, report, draft)
-
-
-def _measure_runs(measure, bold_leads):
-    lead, body = clean_text(measure.lead), clean_text(measure.body)
-    text = _line(join_measure(lead, body))
-    if not bold_leads:
-        return [(measure.ordinal + text, False)]
-    # join_measure(lead, "") is always a prefix of join_measure(lead, body).
-    head = _line(join_measure(lead, ""))
-    runs = [(measure.ordinal + head, True)]
-    if text[len(head) :]:
-        runs.append((text[len(head) :], False))
-    return runs
-
-
-def issued_on_text(date):
-    """2025年6月9日: Arabic numerals, no leading zeros."""
-    return f"{date.year}年{date.month}月{date.day}日"
-
-
-def text_width(text):
-    """Width in characters of 16 pt: half-width (ASCII) characters count half."""
-    return sum(0.5 if ord(ch) < 0x7F else 1 for ch in text)
-
-
-def signature_indents(issuer, date_text):
-    """Left indents (in characters) of the issuer and the date, per GB/T 9704 §7.3.5.2.
-
-    The issuer stands 右空二字; the date starts two characters right of the issuer's start.
-    A date that would then run past the issuer's right space stands 右空二字 itself and
-    pushes the issuer left by as much.
-    """
-    issuer_w, date_w = text_width(issuer), text_width(date_text)
-    issuer_left = CHARS_PER_LINE - 2 - issuer_w
-    if date_text and issuer_left + 2 + date_w > CHARS_PER_LINE - 2:
-        issuer_left = CHARS_PER_LINE - 2 - date_w - 2
-    return max(issuer_left, 0), max(issuer_left + 2, 0)
-
-
-def _write_signature(b, report, draft):
-    issuer = _line(report.issuer)
-    date_text = UNDATED if draft else ""
-    if report.issued_on:
-        date_text = issued_on_text(report.issued_on)
-    elif report.issued_on_text:
-        # A date still holding placeholders (2025年12月X日), kept as written (issue 6).
-        date_text = _line(report.issued_on_text)
-    if not issuer and not date_text:
-        return
-    issuer_left, date_left = signature_indents(issuer, date_text)
-    b.paragraph(None, [], kind="blank")  # one blank line after the text
-    if issuer:
-        b.paragraph(STYLE_ISSUER, [(issuer, False)], left_chars=issuer_left, kind="issuer")
-    if date_text:
-        b.paragraph(STYLE_DATE, [(date_text, False)], left_chars=date_left, kind="date")
-
-
-def _line(text):
-    """A one-line text (title, heading, measure): clean, newlines become nothing."""
-    return clean_text(text).replace("\n", "").strip()
-
-
 class _BodyBuilder:
     """Builds w:p elements with lxml: w:pStyle by id, runs of w:r/w:t, no python-docx proxies."""
 
@@ -229,7 +121,8 @@ class _BodyBuilder:
         self.draft = draft
         self.paragraphs = []
 
-    def paragraph(self, style_id, runs, left_chars=None, kind="body", section=None):
+    def paragraph(self, kind, runs, left_chars=None):
+        style_id = KIND_STYLES.get(kind)
         p = etree.Element(W_P)
         if style_id or left_chars is not None:
             ppr = etree.SubElement(p, W_PPR)
@@ -488,8 +381,8 @@ def _set_up_footers(document, draft):
 
 def _set_properties(document, report):
     props = document.core_properties
-    props.title = _line(report.title)
-    props.author = _line(report.issuer) or report.lead_department.name
+    props.title = single_line(report.title)
+    props.author = single_line(report.issuer) or report.lead_department.name
     props.last_modified_by = props.author
     props.comments = ""
     props.revision = 1

@@ -44,15 +44,13 @@ def has_placeholders(text):
     return bool(text) and PLACEHOLDER_RE.search(text) is not None
 
 
+# The same pattern as one group: re.split then returns text and placeholders alternately, in one pass.
+_SPLIT_RE = re.compile(f"({PLACEHOLDER_RE.pattern})")
+
+
 def split_placeholders(text):
     """Split text into (fragment, is_placeholder) pairs, for highlighting."""
-    pieces = []
-    last = 0
-    for p in find_placeholders(text):
-        if p.start > last:
-            pieces.append((text[last : p.start], False))
-        pieces.append((p.text, True))
-        last = p.end
-    if last < len(text or ""):
-        pieces.append((text[last:], False))
-    return pieces
+    if not text:
+        return []
+    # Odd places hold the placeholders; empty fragments (at the ends, between two) are dropped.
+    return [(part, n % 2 == 1) for n, part in enumerate(_SPLIT_RE.split(text)) if part]

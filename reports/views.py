@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports import access, content, outline_edit
+from reports.document import report_blocks
 from reports.docx_export import export_docx, export_filename
 from reports.forms import ReorderForm, ReportForm, SectionAddForm, SectionFrameForm
-from reports.html_render import blocks_html, report_blocks
 from reports.models import Department, ReportAction, ReportEvent
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -158,7 +158,7 @@ def report_preview(request, pk):
     return render(
         request,
         "reports/report_preview.html",
-        {"report": report, "blocks_html": blocks_html(report_blocks(report, draft=draft)), "draft": draft},
+        {"report": report, "blocks": report_blocks(report, draft=draft), "draft": draft},
     )
 
 

@@ -39,7 +39,7 @@ def test_the_coordinator_sees_every_section_with_its_state_and_department(login,
         "牵头单位",
     ):
         assert text in page
-    assert [row.section.heading for row in response.context["rows"]] == [
+    assert [row["heading"] for row in response.context["rows"]] == [
         "强化组织领导",
         "推动举措落地",
         "在提升政务服务效能方面",
@@ -63,9 +63,9 @@ def test_overdue_sections_are_flagged(login, report, coordinator):
         deadline=timezone.localdate() - datetime.timedelta(days=1)
     )
     response = board(login(coordinator), report)
-    rows = {row.section.pk: row for row in response.context["rows"]}
-    assert rows[report.our_section.pk].overdue
-    assert not rows[report.their_section.pk].overdue
+    rows = {row["pk"]: row for row in response.context["rows"]}
+    assert rows[report.our_section.pk]["overdue"]
+    assert not rows[report.their_section.pk]["overdue"]
     assert response.content.decode().count('data-testid="overdue"') == 1
 
 
@@ -73,20 +73,20 @@ def test_the_placeholder_count_and_last_activity_are_shown(login, report, coordi
     Measure.objects.create(section=report.our_section, position=5, lead="新增X项", body="共XX家。")
     report.our_section.assignment.comment(drafter, "请牵头单位确认口径。")
     response = board(login(coordinator), report)
-    rows = {row.section.pk: row for row in response.context["rows"]}
-    assert rows[report.our_section.pk].placeholders == 2
-    assert rows[report.their_section.pk].placeholders == 0
+    rows = {row["pk"]: row for row in response.context["rows"]}
+    assert rows[report.our_section.pk]["placeholders"] == 2
+    assert rows[report.their_section.pk]["placeholders"] == 0
     transition = report.our_section.assignment.transitions.get()
-    assert rows[report.our_section.pk].last_activity >= transition.created_at
+    assert rows[report.our_section.pk]["last_activity"] >= transition.created_at
 
 
 def test_filter_by_state_and_department(login, report, coordinator, department, other_department):
     set_assignment_state(report.our_section.assignment, S.SUBMITTED)
     client = login(coordinator)
     rows = board(client, report, state="submitted").context["rows"]
-    assert [row.section for row in rows] == [report.our_section]
+    assert [row["pk"] for row in rows] == [report.our_section.pk]
     rows = board(client, report, department=other_department.pk).context["rows"]
-    assert [row.section for row in rows] == [report.their_section]
+    assert [row["pk"] for row in rows] == [report.their_section.pk]
     rows = board(client, report, state="submitted", department=other_department.pk).context["rows"]
     assert rows == []
 
@@ -248,3 +248,21 @@ def test_the_boards_query_count_does_not_grow_with_the_sections(
         with django_assert_max_num_queries(9):
             client.get(reverse(name, args=[large.pk]))
     assert len(client.get(reverse("reports:report-board", args=[large.pk])).context["rows"]) == 101
+
+
+HOSTILE = ["<script>alert(1)</script>", '"><img src=x onerror=alert(2)>', "{{ request.user.username }}"]
+
+
+def test_headings_department_names_and_the_title_show_as_text(login, report, coordinator, department):
+    Report.objects.filter(pk=report.pk).update(title=HOSTILE[0])
+    Section.objects.filter(pk=report.first_section.pk).update(heading=HOSTILE[1])
+    Section.objects.filter(pk=report.our_section.pk).update(heading=HOSTILE[2])
+    department.short_name = HOSTILE[0]
+    department.save()
+    page = board(login(coordinator), report).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "<img src=x" not in page
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3  # title, breadcrumb, department
+    assert "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in page
+    # Shown as typed, not rendered as a template.
+    assert "{{ request.user.username }}" in page

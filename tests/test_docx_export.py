@@ -11,7 +11,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 
 from reports import docx_export, outline_edit
-from reports.docx_export import STYLE_HEADINGS, STYLE_NAMES, export_docx, signature_indents
+from reports.document import signature_indents
+from reports.docx_export import STYLE_HEADINGS, STYLE_NAMES, export_docx
 from reports.models import Assignment, AssignmentState, Measure, MeasureLayout, Report, Section
 
 pytestmark = pytest.mark.django_db

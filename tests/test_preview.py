@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from reports.html_render import report_blocks
-from reports.models import Assignment, AssignmentState, Measure, Section
+from reports.document import report_blocks
+from reports.models import Assignment, AssignmentState, Measure, Report, Section
 
 pytestmark = pytest.mark.django_db
 
@@ -70,10 +70,10 @@ def test_issuer_and_date_are_indented_in_characters(report):
     report.issued_on = datetime.date(2025, 6, 9)
     blocks = report_blocks(report, draft=False)
     issuer, date = blocks[-2], blocks[-1]
-    assert (issuer.kind, date.kind) == ("issuer", "date")
+    assert (issuer["kind"], date["kind"]) == ("issuer", "date")
     # 中共测试县委办公室 is 9 characters: 28 − 2 − 9 = 17 characters, i.e. 34 halves.
-    assert issuer.indent_halves == 34
-    assert date.indent_halves == 38
+    assert issuer["indent_halves"] == 34
+    assert date["indent_halves"] == 38
 
 
 def test_text_is_escaped(login, coordinator, report):
@@ -99,3 +99,28 @@ def test_the_preview_runs_a_constant_number_of_queries(login, coordinator, repor
     with django_assert_max_num_queries(10):
         page = client.get(url).content.decode()
     assert "二十二、新增19" in page
+
+
+def test_the_title_headings_and_department_names_show_as_text(login, coordinator, report, department):
+    Report.objects.filter(pk=report.pk).update(title="<script>alert(1)</script>")
+    Section.objects.filter(pk=report.first_section.pk).update(heading='"><img src=x onerror=alert(2)>')
+    Section.objects.filter(pk=report.our_section.pk).update(heading="{{ request.user.username }}")
+    department.short_name = "<b>发改</b>"
+    department.save()
+    page = preview(login(coordinator), report)
+    assert "<script>alert(1)</script>" not in page and "<img src=x" not in page and "<b>发改</b>" not in page
+    assert '<h1 class="doc-title">&lt;script&gt;alert(1)&lt;/script&gt;</h1>' in page
+    assert "一、&quot;&gt;&lt;img src=x onerror=alert(2)&gt;</h2>" in page
+    assert "（一）{{ request.user.username }}" in page
+    assert '<span class="doc-tag">〔&lt;b&gt;发改&lt;/b&gt;·起草中〕</span>' in page
+
+
+def test_bold_leads_keep_their_placeholders_highlighted_in_order(login, coordinator, report, our_section):
+    Report.objects.filter(pk=report.pk).update(bold_measure_leads=True)
+    Measure.objects.filter(section=our_section, position=0).update(lead="X项任务", body="完成XX个，")
+    page = preview(login(coordinator), report)
+    assert (
+        '<strong>一是</strong><mark class="placeholder">X</mark><strong>项任务。</strong>'
+        '完成<mark class="placeholder">XX</mark>个，</p>'
+    ) in page
+    assert "<strong>二是深化一网通办。</strong>全程网办率达到90%。</p>" in page

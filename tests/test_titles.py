@@ -16,7 +16,10 @@ def test_a_title_that_fits_stays_on_one_line():
     [
         ("关于2025年度优化营商环境工作落实情况的报告", ["关于2025年度优化营商环境", "工作落实情况的报告"]),
         ("关于全县农村人居环境整治提升行动推进情况的报告", ["关于全县农村人居环境整治提升行动", "推进情况的报告"]),
-        ("关于贯彻落实《中华人民共和国安全生产法》情况的报告", ["关于贯彻落实《中华人民共和国安全生产法》", "情况的报告"]),
+        (
+            "关于贯彻落实《中华人民共和国安全生产法》情况的报告",
+            ["关于贯彻落实《中华人民共和国安全生产法》", "情况的报告"],
+        ),
     ],
 )
 def test_a_long_title_breaks_where_a_reader_pauses(title, lines):
@@ -27,7 +30,9 @@ def test_a_user_forces_the_breaks_by_typing_them():
     assert title_lines("关于2025年度\n工作情况的报告") == ["关于2025年度", "工作情况的报告"]
 
 
-@given(st.text(alphabet="关于县市年度工作推进落实情况的报告优化营商环境建设发展和与及2025《》", min_size=1, max_size=58))
+@given(
+    st.text(alphabet="关于县市年度工作推进落实情况的报告优化营商环境建设发展和与及2025《》", min_size=1, max_size=58)
+)
 def test_no_line_is_too_long_none_stands_alone_and_nothing_is_lost(title):
     lines = title_lines(title)
     assert "".join(lines) == title.strip()

@@ -1,0 +1,299 @@
+"""The report in reading order, paragraph by paragraph: the walk the DOCX export and the preview
+share, so both show the same text, numbers and marks.
+
+`write_report` calls `b.paragraph(kind, runs, left_chars=None)` for each paragraph.
+Kinds: title, blank, body, heading1–4, pending (the 【待报送】 mark), measure, issuer, date.
+Runs are (text, bold) or (text, bold, role) with role "tag" (department and state) or "pending".
+What a kind looks like is the builder's business (a Word style, an HTML element).
+"""
+
+from dataclasses import dataclass, field
+
+from reports import numbering
+from reports.models import Department, MeasureLayout, Section, measures_by_section
+from reports.numbering import numbered_measures
+from reports.placeholders import split_placeholders
+from reports.splitting import SENTENCE_END, join_measure
+from reports.states import AssignmentState, state_labels
+from reports.text import clean_text, paragraphs
+
+DRAFT_HEADER = "征求意见稿"
+UNDATED = "【成文日期待定】"
+CHARS_PER_LINE = 28
+
+
+@dataclass(slots=True)
+class OutlineSection:
+    """A section in reading order without a model instance (the walk, the board and
+    gate.report_problems read pk, heading, intro and label): building thousands of Section,
+    Assignment and Department instances cost more than everything else a large page does."""
+
+    pk: int
+    parent_id: int | None
+    position: int
+    heading: str
+    intro: str
+    state: str | None  # None: the coordinating office writes it
+    department: Department | None
+    values: dict = field(repr=False)  # the row as the query returned it, with any extra fields
+    level: int = 0
+    number: int = 0
+    label: str = ""
+    path: tuple = ()
+
+
+_DEPARTMENT_FIELDS = (
+    "assignment__department__name",
+    "assignment__department__short_name",
+    "assignment__department__position",
+)
+_OUTLINE_FIELDS = ("pk", "parent_id", "position", "heading", "intro", "assignment__state", "assignment__department_id")
+
+
+def numbered_outline(report, *fields, **annotations):
+    """Every section of the report as a numbered OutlineSection, in reading order, and the
+    departments they are assigned to ({pk: Department}): one query, whatever the size.
+    `fields` and `annotations` add values the caller reads from each section's .values."""
+    rows = (
+        Section.objects.filter(report=report)
+        .order_by()  # number_tree ranks siblings itself
+        .annotate(**annotations)
+        .values(*_OUTLINE_FIELDS, *_DEPARTMENT_FIELDS, *fields, *annotations)
+    )
+    departments = {}
+    sections = []
+    for row in rows:
+        department_id = row["assignment__department_id"]
+        if department_id is not None and department_id not in departments:
+            departments[department_id] = Department(
+                pk=department_id,
+                **{name.removeprefix("assignment__department__"): row[name] for name in _DEPARTMENT_FIELDS},
+            )
+        sections.append(
+            OutlineSection(
+                row["pk"],
+                row["parent_id"],
+                row["position"],
+                row["heading"],
+                row["intro"],
+                row["assignment__state"],
+                departments.get(department_id),
+                row,
+            )
+        )
+    return numbering.number_tree(sections), departments
+
+
+def write_report(b, report, draft):
+    """Walk the report in reading order, calling b.paragraph(kind, runs, …) for each paragraph."""
+    b.paragraph("title", [(single_line(report.title), False)])
+    b.paragraph("blank", [])
+    for text in paragraphs(report.preamble):
+        b.paragraph("body", [(text, False)])
+
+    bold_leads = report.bold_measure_leads
+    run_in = report.measure_layout == MeasureLayout.RUN_IN
+    lead_department = clean_text(report.lead_department.display_name)
+    # One dict for the page: get_state_display() per section rebuilds and translates the choices.
+    labels = state_labels()
+    outline, _departments = numbered_outline(report)
+    measures_of = measures_by_section(outline)
+    has_children = {s.parent_id for s in outline}
+    for section in outline:
+        kind = f"heading{min(section.level, numbering.MAX_LEVEL)}"
+        runs = [(section.label + single_line(section.heading), False)]
+        department = section.department
+        who = clean_text(department.display_name) if department is not None else lead_department
+        if draft and department is not None:
+            runs.append((f"〔{who}·{labels[section.state]}〕", False, "tag"))
+        b.paragraph(kind, runs)
+
+        intro = paragraphs(section.intro)
+        measures = numbered_measures(measures_of.get(section.pk, ()))
+        if draft:
+            empty = not intro and not measures and section.pk not in has_children
+            pending = department is not None and section.state != AssignmentState.ACCEPTED
+            if empty or pending:
+                b.paragraph("pending", [(f"【待报送：{who}】", False, "pending")])
+        for text in intro:
+            b.paragraph("body", [(text, False)])
+        if run_in and measures:
+            runs = []
+            for measure in measures:
+                runs.extend(_measure_runs(measure, bold_leads))
+                text = runs[-1][0]
+                if text and text[-1] not in SENTENCE_END + "；;":
+                    runs.append(("。", False))
+            b.paragraph("measure", runs)
+        else:
+            for measure in measures:
+                b.paragraph("measure", _measure_runs(measure, bold_leads))
+
+    for text in paragraphs(report.closing):
+        b.paragraph("body", [(text, False)])
+    _write_signature(b, report, draft)
+
+
+def _measure_runs(measure, bold_leads):
+    # Cleaned once here: join_measure only strips and adds a 。.
+    lead, body = clean_text(measure.lead), clean_text(measure.body)
+    text = _one_line(join_measure(lead, body))
+    if not bold_leads:
+        return [(measure.ordinal + text, False)]
+    # join_measure(lead, "") is always a prefix of join_measure(lead, body).
+    head = _one_line(join_measure(lead, ""))
+    runs = [(measure.ordinal + head, True)]
+    if text[len(head) :]:
+        runs.append((text[len(head) :], False))
+    return runs
+
+
+def issued_on_text(date):
+    """2025年6月9日: Arabic numerals, no leading zeros."""
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+def text_width(text):
+    """Width in characters of 16 pt: half-width (ASCII) characters count half."""
+    return sum(0.5 if ord(ch) < 0x7F else 1 for ch in text)
+
+
+def signature_indents(issuer, date_text):
+    """Left indents (in characters) of the issuer and the date, per GB/T 9704 §7.3.5.2.
+
+    The issuer stands 右空二字; the date starts two characters right of the issuer's start.
+    A date that would then run past the issuer's right space stands 右空二字 itself and
+    pushes the issuer left by as much.
+    """
+    issuer_w, date_w = text_width(issuer), text_width(date_text)
+    issuer_left = CHARS_PER_LINE - 2 - issuer_w
+    if date_text and issuer_left + 2 + date_w > CHARS_PER_LINE - 2:
+        issuer_left = CHARS_PER_LINE - 2 - date_w - 2
+    return max(issuer_left, 0), max(issuer_left + 2, 0)
+
+
+def _write_signature(b, report, draft):
+    issuer = single_line(report.issuer)
+    date_text = UNDATED if draft else ""
+    if report.issued_on:
+        date_text = issued_on_text(report.issued_on)
+    elif report.issued_on_text:
+        # A date still holding placeholders (2025年12月X日), kept as written.
+        date_text = single_line(report.issued_on_text)
+    if not issuer and not date_text:
+        return
+    issuer_left, date_left = signature_indents(issuer, date_text)
+    b.paragraph("blank", [])  # one blank line after the text
+    if issuer:
+        b.paragraph("issuer", [(issuer, False)], left_chars=issuer_left)
+    if date_text:
+        b.paragraph("date", [(date_text, False)], left_chars=date_left)
+
+
+def single_line(text):
+    """A one-line text (title, heading, measure): clean, newlines become nothing."""
+    return _one_line(clean_text(text))
+
+
+def _one_line(clean):
+    return clean.replace("\n", "").strip()
+
+
+class _Blocks:
+    """Collects the walk's paragraphs as plain blocks for the preview's template.
+
+    Most of a report is paragraphs of one plain piece (no placeholder, not bold). A block is one
+    paragraph that is not (a heading, a paragraph with a placeholder, the title …) followed by
+    the plain ones up to the next block: its `bodies` and `measures`, which the template prints
+    in a loop of their own, so a typical section is one step of the page's loop.
+
+    A block has its kind, its pieces (text, bold, role, plain when it is neither, and the `mark`:
+    the placeholder right after the text, if any), each text scanned for placeholders once, and
+    the issuer's and date's left indent in half characters (a CSS class per step). A heading
+    keeps its text, its 〔department·state〕 `tag` and the 【待报送】 mark that follows it
+    (`pending`) apart when they hold no placeholder, so the template prints them without the
+    pieces' loop.
+    """
+
+    def __init__(self):
+        self.blocks = []
+
+    def paragraph(self, kind, runs, left_chars=None):
+        # The walk hands over clean text only; each is scanned once.
+        splits = [split_placeholders(run[0]) for run in runs]
+        if kind in PARAGRAPH_KINDS and len(runs) == 1 and not runs[0][1]:
+            # Most of a report: one run, not bold, and plain unless it holds a placeholder.
+            split = splits[0]
+            if len(split) == 1 and not split[0][1]:
+                self._plain(kind, split[0][0])
+                return
+        pieces = []
+        tag = ""
+        for (_text, bold, *role), split in zip(runs, splits, strict=True):
+            role = role[0] if role else ""
+            if role == "tag" and len(split) == 1 and not split[0][1]:
+                tag = split[0][0]
+                continue
+            piece = None
+            for fragment, placeholder in split:
+                if placeholder and piece is not None and not piece["mark"]:
+                    piece["mark"] = fragment
+                    continue
+                text = "" if placeholder else fragment
+                # An empty fragment before a placeholder needs no <strong> or <span> of its own.
+                plain = not (text and (bold or role))
+                piece = {
+                    "text": text,
+                    "bold": bold,
+                    "role": role,
+                    "plain": plain,
+                    "mark": fragment if placeholder else "",
+                }
+                pieces.append(piece)
+        # One piece without a placeholder or bold: its role, if any, is its kind's (the pending mark).
+        single = pieces[0] if len(pieces) == 1 else None
+        text = single["text"] if single and not (single["mark"] or single["bold"]) else ""
+        last = self.blocks[-1] if self.blocks else None
+        if kind == "pending" and text and last is not None and last["heading"]:
+            # Shown with its heading, which it always follows.
+            last["pending"] = text
+            return
+        if text and kind in PARAGRAPH_KINDS:
+            self._plain(kind, text)
+            return
+        self._append(kind, pieces=pieces, text=text, tag=tag, left_chars=left_chars)
+
+    def _plain(self, kind, text):
+        """A paragraph of one plain piece joins the block before it (a body only ahead of its measures)."""
+        last = self.blocks[-1] if self.blocks else None
+        if last is None or (kind == "body" and last["measures"]):
+            last = self._append("run")
+        (last["bodies"] if kind == "body" else last["measures"]).append(text)
+
+    def _append(self, kind, pieces=(), text="", tag="", left_chars=None):
+        block = {
+            "kind": kind,  # "run": plain paragraphs with nothing before them in their block
+            "heading": kind.startswith("heading"),
+            # A body or measure paragraph that needs its pieces.
+            "paragraph": kind in PARAGRAPH_KINDS,
+            "pieces": pieces,
+            "text": text,
+            "tag": tag,
+            "pending": "",
+            "indent_halves": None if left_chars is None else round(left_chars * 2),
+            "bodies": [],
+            "measures": [],
+        }
+        self.blocks.append(block)
+        return block
+
+
+# The kinds the preview shows as a <p class="doc-{kind}"> of their own.
+PARAGRAPH_KINDS = ("body", "measure")
+
+
+def report_blocks(report, draft=True):
+    """Every paragraph of the report as a block (a dict) for the preview, in reading order."""
+    builder = _Blocks()
+    write_report(builder, report, draft)
+    return builder.blocks
