@@ -40,6 +40,9 @@ def setup_django(tmp):
     os.environ["DEBUG"] = "0"
     os.environ["SECRET_KEY"] = "bench-only-not-a-secret"
     os.environ["ALLOWED_HOSTS"] = "testserver"
+    # Production settings name their mail choice and run behind TLS; the test client sends neither.
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
     import django
 
     django.setup()

@@ -257,6 +257,8 @@ def _editor(request, section, form=None, formset=None, status=200, **context):
         "heading_editable": heading_editable,
         "form": form,
         "formset": formset,
+        # The card a new measure starts from (the page's script copies it).
+        "empty_forms": [formset.empty_form] if formset is not None else [],
         "intro_marked": marked(form["intro"].value()) if form is not None and form.is_bound else intro,
         "paste_form": PasteForm(initial={"version": section.version}) if can_edit else None,
         "chars": chars,

@@ -54,6 +54,8 @@ def assert_shown_as_text(html, payload, times=1):
         assert payload not in html
     # Template code is not evaluated: the braces come out as typed.
     assert "在49方面" not in html and "关于49的报告" not in html
+    # Jinja2 (the editor's measure cards) writes the quote marks as &#34; and &#39;; both are escaped.
+    html = html.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")
     assert html.count(PAYLOADS[payload]) >= times
 
 

@@ -1,6 +1,8 @@
 """Small filters for the drafting pages; the markup they feed stays in the templates."""
 
 from django import template
+from django.template import engines
+from django.utils.safestring import mark_safe
 
 from drafting.marks import marked
 
@@ -10,7 +12,13 @@ register = template.Library()
 register.filter("marked", marked)
 
 
-@register.filter
-def hidden_with_data(field, name):
-    """The field as Django's hidden input, with the data-<name> attribute the editor's script looks for."""
-    return field.as_hidden(attrs={f"data-{name}": True})
+@register.simple_tag(takes_context=True)
+def measure_cards(context, forms):
+    """The editor's measure cards from their Jinja2 template (templates/jinja2/drafting/): Jinja2
+    escapes every value itself, so its output is marked safe for the page it goes into."""
+    words = {
+        name: context[f"word_{name}"]
+        for name in ("drag", "characters", "placeholders", "move_up", "up", "move_down", "down", "delete")
+    }
+    template = engines["jinja2"].get_template("drafting/measure_cards.html")
+    return mark_safe(template.render({"forms": forms, "words": words}))
