@@ -12,6 +12,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
@@ -151,8 +152,9 @@ def _finding(code, place, match_or_span, text, message, fix=None, **extra):
     return Finding(code, place.where, place.field, start, end, text[start:end], message, fix, place.section_id, **extra)
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
+    """Where a text stands: shown with each finding (a tuple: thousands are made per report)."""
+
     where: str
     field: str
     section_id: int | None = None
