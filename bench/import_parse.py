@@ -12,7 +12,6 @@ import argparse
 import os
 import re
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,15 +43,6 @@ def report_text(chars):
     return "\n".join(lines)
 
 
-def best_of(repeat, run):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
@@ -62,6 +52,7 @@ def main():
     import django
 
     django.setup()
+    from bench.export import best_of
     from reports.importer import parse_text
 
     scan = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+是")
