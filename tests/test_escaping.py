@@ -20,7 +20,7 @@ def hostile_report(report, our_section, department):
     our_section.heading = f"标题{IMAGE}"
     our_section.save()
     Measure.objects.filter(section=our_section).update(body=f"正文{BRACES}")
-    Department.objects.filter(pk=department.pk).update(short_name=f"发改{IMAGE}")
+    Department.objects.filter(pk=department.pk).update(name=f"发改局{IMAGE}", short_name="")
     return report
 
 
