@@ -202,6 +202,16 @@ class SectionPermissions:
         # A move the state rules out is skipped before its refusal message is built.
         return [action for action, rule in RULES.items() if state in rule.sources and self.refusal(action) is None]
 
+    @staticmethod
+    def coordinator_actions(state, final):
+        """The moves a report's coordinator may make on an assigned section in `state`, and
+        whether they may remind its department. On the board, which only coordinators open,
+        nothing else decides: it asks this once per state rather than once per row."""
+        if final:
+            return [], False
+        moves = [action for action, rule in RULES.items() if rule.who == COORDINATOR and state in rule.sources]
+        return moves, state in REMINDABLE_STATES
+
     def next_action(self, chars, placeholders):
         """What the user should do next with the section, as (label, whether it links to the editor)."""
         state = self.assignment.state if self.assignment is not None else None

@@ -463,3 +463,20 @@ def test_the_panel_lists_an_empty_measure_and_no_blockers_once_the_text_is_compl
     html = client.get(url).content.decode()
     blockers = html[html.index('data-testid="sign-off-blockers"') :]
     assert f"#measure-{empty.pk}" in blockers and "举措“三是”内容为空" in blockers
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_boards_answer_for_a_state_is_what_the_permissions_object_gives_a_coordinator(
+    report, coordinator, signer, state
+):
+    from reports.permissions import SectionPermissions
+
+    section = report.our_section
+    put_in_state(section.assignment, state, signer)
+    section.refresh_from_db()
+    moves, remind = SectionPermissions.coordinator_actions(state, final=False)
+    permissions = section.permissions_for(coordinator)
+    allowed = [a for a in permissions.allowed_actions if a in (A.ACCEPT, A.RETURN)]
+    assert moves == allowed
+    assert remind == permissions.can_remind
+    assert SectionPermissions.coordinator_actions(state, final=True) == ([], False)
