@@ -1,6 +1,6 @@
 from django.urls import path
 
-from drafting import views, workflow_views
+from drafting import proofread_views, views, workflow_views
 
 app_name = "drafting"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("sections/<int:pk>/", views.section_edit, name="section-edit"),
     path("sections/<int:pk>/paste/", views.section_paste, name="section-paste"),
+    path("sections/<int:pk>/check/", proofread_views.section_check, name="section-check"),
     path("sections/<int:pk>/history/", views.section_history, name="section-history"),
     path("sections/<int:pk>/history/compare/", views.section_compare, name="section-compare"),
     path("sections/<int:pk>/history/<int:version_pk>/restore/", views.section_restore, name="section-restore"),

@@ -213,3 +213,40 @@
   // holds text that is not saved yet.
   if (form.dataset.unsaved) markDirty();
 })();
+
+// Proofreading as the user types: a moment after the last key, the form goes to the check view,
+// whose findings (a server-rendered, escaped fragment) replace the list; a finding's link selects
+// the words it is about in their field.
+(function () {
+  "use strict";
+  const form = document.getElementById("section-form");
+  const results = document.getElementById("check-results");
+  if (!form || !results || !form.dataset.checkUrl) return;
+  let timer = null;
+  let sent = 0;
+
+  function check() {
+    const ticket = ++sent;
+    fetch(form.dataset.checkUrl, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then((response) => response.text())
+      .then((html) => {
+        if (ticket === sent) results.innerHTML = html;
+      })
+      .catch(() => {});
+  }
+
+  form.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(check, 600);
+  });
+  results.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-field]");
+    if (!link) return;
+    const field = document.getElementById(link.dataset.field);
+    if (!field) return;
+    event.preventDefault();
+    field.focus();
+    field.setSelectionRange(parseInt(link.dataset.start, 10), parseInt(link.dataset.end, 10));
+  });
+  check();
+})();
