@@ -6,6 +6,8 @@ permission table of DESIGN.md lives here and nowhere else. Pages that know the u
 coordinator status for many sections at once (the dashboard, the board) pass them in.
 """
 
+from typing import NamedTuple
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -33,6 +35,12 @@ def final_report_error():
     return ValidationError(_("The report is final and read-only. A coordinator must reopen it first."), code="final")
 
 
+class ListedAssignment(NamedTuple):
+    """What SectionPermissions.listed knows of a section's assignment."""
+
+    state: str
+
+
 class SectionPermissions:
     """What one user may do with one section, asked by every page and every move.
 
@@ -50,6 +58,22 @@ class SectionPermissions:
         self.authenticated = user.is_authenticated
         self.role = section.member_role(user) if role is _UNKNOWN else role
         self.coordinates = self.report.is_coordinator(user) if coordinates is _UNKNOWN else coordinates
+
+    @classmethod
+    def listed(cls, user, *, report, state, role, coordinates):
+        """The permissions of a section a page lists as a row, not an instance (the dashboard
+        reads hundreds): from its report, its assignment's state and what the page knows of the
+        user. Only the rules those facts decide may be asked (next_action, can_edit, can_rename,
+        can_remind, shows_gate); the ones that read the section itself need __init__."""
+        permissions = cls.__new__(cls)
+        permissions.section = None
+        permissions.user = user
+        permissions.report = report
+        permissions.assignment = ListedAssignment(state)
+        permissions.authenticated = user.is_authenticated
+        permissions.role = role
+        permissions.coordinates = coordinates
+        return permissions
 
     @property
     def is_member(self):
