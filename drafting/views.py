@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +30,7 @@ from reports import content, numbering
 from reports.access import get_section_for_viewer
 from reports.models import Assignment, Department, Measure, Membership, Report, Section, measures_by_section
 from reports.numbering import numbered_measures
-from reports.permissions import SectionPermissions
+from reports.permissions import SectionPermissions, next_action_labels
 from reports.splitting import join_measure
 from reports.states import state_labels
 from reports.text import char_count
@@ -69,6 +69,11 @@ class DashboardRow:
     action_url: str | None
     # The heading links to the editor for the department's members and whoever has a next step.
     heading_url: str | None
+
+    def __getitem__(self, name):
+        # The template language looks a name up as a key before an attribute: answering the key
+        # spares it a TypeError for each of the two dozen lookups a row.
+        return getattr(self, name)
 
 
 @dataclass
@@ -136,23 +141,18 @@ _DASHBOARD_COLUMNS = (
 def dashboard(request):
     user = request.user
     roles = dict(Membership.objects.filter(user=user).values_list("department_id", "role"))
-    reports = Report.objects.open()
     assignments = Assignment.objects.in_open_reports().order_by()
     if not user.is_superuser:
-        mine = Q(department_id__in=list(roles))
-        # The group headings in one query: the reports the user coordinates and those with a
-        # section of their departments.
-        reports = reports.filter(
-            Q(lead_department_id__in=list(roles))
-            | Exists(Assignment.objects.filter(mine, section__report=OuterRef("pk")))
-        )
+        mine = list(roles)
+        assignments = assignments.filter(Q(department_id__in=mine) | Q(section__report__lead_department_id__in=mine))
+    rows = list(assignments.values_list(*_DASHBOARD_COLUMNS))
+    # The group headings: the reports of the rows and those the user coordinates (which may
+    # have no assigned section yet).
+    reports = Report.objects.open()
+    if not user.is_superuser:
+        reports = reports.filter(Q(pk__in={row[1] for row in rows}) | Q(lead_department_id__in=mine))
     reports = {report.pk: report for report in reports}
     coordinated = [pk for pk, report in reports.items() if user.is_superuser or report.lead_department_id in roles]
-    if not user.is_superuser:
-        # The coordinated reports first: most users coordinate none, and a filter on their
-        # departments alone is cheaper than one with an OR across the report.
-        assignments = assignments.filter(mine | Q(section__report_id__in=coordinated) if coordinated else mine)
-    rows = list(assignments.values_list(*_DASHBOARD_COLUMNS))
     # Each section's texts, its intro first, for the counts.
     texts = {row[0]: [row[4]] for row in rows}
     if texts:
@@ -163,7 +163,9 @@ def dashboard(request):
 
     states = state_labels()
     overdue_word, soon_word = _("overdue"), _("due soon")
+    actions = next_action_labels()
     today = timezone.localdate()
+    zone = timezone.get_current_timezone()
     # Names through the models' own methods, once per department and editor, not once a row.
     departments, editors = {}, {}
     groups = {}
@@ -192,7 +194,7 @@ def dashboard(request):
         role = roles.get(department_pk)
         chars, placeholders = content.text_counts(texts[section_pk])
         permissions = SectionPermissions.listed(user, report=report, state=state, role=role, coordinates=coordinates)
-        action, links = permissions.next_action(chars, placeholders)
+        action, links = permissions.next_action(chars, placeholders, actions)
         order, label = place.get(section_pk, ((), ""))
         edit_url = reverse("drafting:section-edit", args=[section_pk]) if links or role else None
         overdue = Assignment.overdue_on(deadline, state, today)
@@ -207,7 +209,7 @@ def dashboard(request):
         if editor_pk is not None and editor_pk not in editors:
             editor = User(username=username, first_name=first_name, last_name=last_name)
             editors[editor_pk] = editor.get_full_name() or editor.username
-        edited_at = timezone.localtime(updated_at) if updated_at else None
+        edited_at = timezone.localtime(updated_at, zone) if updated_at else None
         row = DashboardRow(
             section_pk=section_pk,
             label=label,
@@ -224,7 +226,7 @@ def dashboard(request):
             chars=chars,
             char_limit=limit,
             over_limit=bool(limit and chars > limit),
-            action=str(action),
+            action=action,
             action_url=edit_url if links else None,
             heading_url=edit_url,
         )

@@ -6,10 +6,12 @@ permission table of DESIGN.md lives here and nowhere else. Pages that know the u
 coordinator status for many sections at once (the dashboard, the board) pass them in.
 """
 
+import functools
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from reports.states import (
@@ -226,19 +228,44 @@ class SectionPermissions:
         # A move the state rules out is skipped before its refusal message is built.
         return [action for action, rule in RULES.items() if state in rule.sources and self.refusal(action) is None]
 
-    def next_action(self, chars, placeholders):
-        """What the user should do next with the section, as (label, whether it links to the editor)."""
+    def next_action(self, chars, placeholders, labels=None):
+        """What the user should do next with the section, as (label, whether it links to the
+        editor); a page asking this of many sections passes next_action_labels() read once."""
+        step, links = self._next_step(chars, placeholders)
+        return (labels or next_action_labels())[step], links
+
+    def _next_step(self, chars, placeholders):
         state = self.assignment.state if self.assignment is not None else None
         if self.is_member and state in EDITABLE_STATES:
-            return (_("Edit"), True) if placeholders or not chars else (_("Submit"), True)
+            return ("edit", True) if placeholders or not chars else ("submit", True)
         if state == AssignmentState.SUBMITTED and self.role == Role.SIGNER:
-            return _("Sign off"), True
+            return "sign_off", True
         if state == AssignmentState.SUBMITTED and self.is_member:
-            return _("Awaiting sign-off"), False
+            return "awaiting_sign_off", False
         if state == AssignmentState.SIGNED_OFF and self.coordinates:
-            return _("Accept"), True
+            return "accept", True
         if state == AssignmentState.SIGNED_OFF:
-            return _("Awaiting acceptance"), False
+            return "awaiting_acceptance", False
         if self.coordinates:
-            return _("View"), True
-        return "—", False
+            return "view", True
+        return "none", False
+
+
+def next_action_labels():
+    """{step: label} of SectionPermissions.next_action in the active language: one dict a page,
+    not a translation per row."""
+    return _next_action_labels(get_language())
+
+
+@functools.cache
+def _next_action_labels(language):
+    return {
+        "edit": _("Edit"),
+        "submit": _("Submit"),
+        "sign_off": _("Sign off"),
+        "awaiting_sign_off": _("Awaiting sign-off"),
+        "accept": _("Accept"),
+        "awaiting_acceptance": _("Awaiting acceptance"),
+        "view": _("View"),
+        "none": "—",
+    }
