@@ -70,7 +70,7 @@ def counts(section, measures):
 def text_counts(texts):
     """(characters, placeholders) of these texts together. The characters over the texts joined
     by a line break, which is white space, so the sum is the same in one regex call."""
-    return char_count("\n".join(t for t in texts if t)), sum(count_placeholders(t) for t in texts)
+    return char_count("\n".join(filter(None, texts))), sum(map(count_placeholders, texts))
 
 
 def snapshot(section, measures=None):
