@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -27,11 +28,14 @@ from drafting.marks import Marked, marked
 from drafting.workflow_views import gate_problems, workflow_panel
 from reports import content, numbering
 from reports.access import get_section_for_viewer
-from reports.models import Assignment, Measure, Membership, Report, Section, measures_by_section
+from reports.models import Assignment, Department, Measure, Membership, Report, Section, measures_by_section
 from reports.numbering import numbered_measures
+from reports.permissions import SectionPermissions, next_action_labels
 from reports.splitting import join_measure
 from reports.states import state_labels
 from reports.text import char_count
+
+User = get_user_model()
 
 
 def _forbidden(request, section, message, **context):
@@ -66,6 +70,11 @@ class DashboardRow:
     # The heading links to the editor for the department's members and whoever has a next step.
     heading_url: str | None
 
+    def __getitem__(self, name):
+        # The template language looks a name up as a key before an attribute: answering the key
+        # spares it a TypeError for each of the two dozen lookups a row.
+        return getattr(self, name)
+
 
 @dataclass
 class DashboardGroup:
@@ -74,20 +83,19 @@ class DashboardGroup:
     rows: list = field(default_factory=list)
 
 
-def _outline_rows(assignments):
-    """(report_id, pk, parent_id, position) of the sections places_of needs to number the rows:
-    the siblings on the way up from each, not whole outlines (a large report has thousands)."""
-    reports = {a.section.report_id for a in assignments}
+def _outline_rows(reports, parents):
+    """(report_id, pk, parent_id, position) of the sections places_of needs to number the rows
+    of these reports, whose sections hang under `parents`: the siblings on the way up from each,
+    not whole outlines (a large report has thousands)."""
     if not reports:
         return []
     sections = Section.objects.order_by()  # places_of sorts siblings itself
     columns = ("report_id", "pk", "parent_id", "position")
     # Every path ends among the top-level sections; below, the siblings of each row's section.
     rows = list(
-        sections.filter(
-            Q(report_id__in=reports, parent_id=None)
-            | Q(parent_id__in={a.section.parent_id for a in assignments} - {None})
-        ).values_list(*columns)
+        sections.filter(Q(report_id__in=reports, parent_id=None) | Q(parent_id__in=parents - {None})).values_list(
+            *columns
+        )
     )
     seen = {pk for _report, pk, _parent, _position in rows}
     missing = {parent for _report, _pk, parent, _position in rows if parent is not None and parent not in seen}
@@ -108,80 +116,126 @@ def _day(value):
     return f"{value.month}月{value.day}日"
 
 
+# What a dashboard row reads of an assignment, its section, department and last editor: values,
+# not five model instances a row.
+_DASHBOARD_COLUMNS = (
+    "section_id",
+    "section__report_id",
+    "section__parent_id",
+    "section__heading",
+    "section__intro",
+    "section__updated_at",
+    "section__updated_by_id",
+    "section__updated_by__username",
+    "section__updated_by__first_name",
+    "section__updated_by__last_name",
+    "department_id",
+    "department__name",
+    "department__short_name",
+    "state",
+    "deadline",
+    "char_limit",
+)
+
+
 def dashboard(request):
     user = request.user
     roles = dict(Membership.objects.filter(user=user).values_list("department_id", "role"))
+    assignments = Assignment.objects.in_open_reports().order_by()
+    if not user.is_superuser:
+        mine = list(roles)
+        assignments = assignments.filter(Q(department_id__in=mine) | Q(section__report__lead_department_id__in=mine))
+    rows = list(assignments.values_list(*_DASHBOARD_COLUMNS))
+    # The group headings: the reports of the rows and those the user coordinates (which may
+    # have no assigned section yet).
     reports = Report.objects.open()
-    assignments = Assignment.objects.in_open_reports().select_related(
-        "section__report", "section__updated_by", "department"
-    )
     if not user.is_superuser:
-        reports = reports.filter(lead_department_id__in=list(roles))
-    coordinated = {report.pk: report for report in reports}
-    if not user.is_superuser:
-        # The coordinated reports first: most users coordinate none, and a filter on their
-        # departments alone is cheaper than one with an OR across the report.
-        mine = Q(department_id__in=list(roles))
-        assignments = assignments.filter(mine | Q(section__report_id__in=list(coordinated)) if coordinated else mine)
-    assignments = list(assignments)
-    # Only the measures' text, for the counts.
-    measures = {}
-    if assignments:
-        texts = Measure.objects.filter(section_id__in=[a.section_id for a in assignments])
-        for section_id, lead, body in texts.values_list("section_id", "lead", "body"):
-            measures.setdefault(section_id, []).append(content.MeasureText(None, lead, body))
-    place = numbering.places_of(_outline_rows(assignments), {a.section_id for a in assignments})
+        reports = reports.filter(Q(pk__in={row[1] for row in rows}) | Q(lead_department_id__in=mine))
+    reports = {report.pk: report for report in reports}
+    coordinated = [pk for pk, report in reports.items() if user.is_superuser or report.lead_department_id in roles]
+    # Each section's texts, its intro first, for the counts.
+    texts = {row[0]: [row[4]] for row in rows}
+    if texts:
+        measures = Measure.objects.filter(section_id__in=list(texts)).order_by()
+        for section_id, lead, body in measures.values_list("section_id", "lead", "body"):
+            texts[section_id] += (lead, body)
+    place = numbering.places_of(_outline_rows({row[1] for row in rows}, {row[2] for row in rows}), texts)
 
     states = state_labels()
     overdue_word, soon_word = _("overdue"), _("due soon")
+    actions = next_action_labels()
     today = timezone.localdate()
+    zone = timezone.get_current_timezone()
+    # Names through the models' own methods, once per department and editor, not once a row.
+    departments, editors = {}, {}
     groups = {}
-    for assignment in assignments:
-        section = assignment.section
-        report = section.report
+    for (
+        section_pk,
+        report_pk,
+        _parent,
+        heading,
+        _intro,
+        updated_at,
+        editor_pk,
+        username,
+        first_name,
+        last_name,
+        department_pk,
+        department_name,
+        short_name,
+        state,
+        deadline,
+        limit,
+    ) in rows:
+        report = reports.get(report_pk)
+        if report is None:  # made final, or new, since the reports were read
+            continue
         coordinates = user.is_superuser or report.lead_department_id in roles
-        role = roles.get(assignment.department_id)
-        chars, placeholders = content.counts(section, measures.get(section.pk, ()))
-        permissions = section.permissions_for(user, role=role, coordinates=coordinates)
-        action, links = permissions.next_action(chars, placeholders)
-        order, label = place.get(section.pk, ((), ""))
-        edit_url = reverse("drafting:section-edit", args=[section.pk]) if links or role else None
-        overdue = assignment.is_overdue(today)
-        due_soon = not overdue and assignment.is_due_soon(today=today)
-        deadline = ""
-        if assignment.deadline:
-            deadline = _day(assignment.deadline)
+        role = roles.get(department_pk)
+        chars, placeholders = content.text_counts(texts[section_pk])
+        permissions = SectionPermissions.listed(user, report=report, state=state, role=role, coordinates=coordinates)
+        action, links = permissions.next_action(chars, placeholders, actions)
+        order, label = place.get(section_pk, ((), ""))
+        edit_url = reverse("drafting:section-edit", args=[section_pk]) if links or role else None
+        overdue = Assignment.overdue_on(deadline, state, today)
+        due_soon = not overdue and Assignment.due_soon_on(deadline, state, today)
+        deadline_text = ""
+        if deadline:
+            deadline_text = _day(deadline)
             if overdue or due_soon:
-                deadline = f"{deadline} {overdue_word if overdue else soon_word}"
-        editor = section.updated_by
-        edited_at = timezone.localtime(section.updated_at) if section.updated_at else None
-        limit = assignment.char_limit
+                deadline_text = f"{deadline_text} {overdue_word if overdue else soon_word}"
+        if department_pk not in departments:
+            departments[department_pk] = Department(name=department_name, short_name=short_name).display_name
+        if editor_pk is not None and editor_pk not in editors:
+            editor = User(username=username, first_name=first_name, last_name=last_name)
+            editors[editor_pk] = editor.get_full_name() or editor.username
+        edited_at = timezone.localtime(updated_at, zone) if updated_at else None
         row = DashboardRow(
-            section_pk=section.pk,
+            section_pk=section_pk,
             label=label,
-            heading=section.heading,
-            department=assignment.department.display_name,
-            state=assignment.state,
-            state_label=states.get(assignment.state, assignment.state),
-            deadline=deadline,
+            heading=heading,
+            department=departments[department_pk],
+            state=state,
+            state_label=states.get(state, state),
+            deadline=deadline_text,
             overdue=overdue,
             due_soon=due_soon,
-            edited_by=(editor.get_full_name() or editor.username) if editor else "",
+            edited_by=editors.get(editor_pk, ""),
             edited_at=f"{_day(edited_at)} {edited_at:%H:%M}" if edited_at else "",
             placeholders=placeholders,
             chars=chars,
             char_limit=limit,
             over_limit=bool(limit and chars > limit),
-            action=str(action),
+            action=action,
             action_url=edit_url if links else None,
             heading_url=edit_url,
         )
-        group = groups.get(report.pk)
+        group = groups.get(report_pk)
         if group is None:
-            group = groups[report.pk] = DashboardGroup(report, coordinates)
+            group = groups[report_pk] = DashboardGroup(report, coordinates)
         group.rows.append((order, row))
-    for report in coordinated.values():
-        groups.setdefault(report.pk, DashboardGroup(report, True))
+    for pk in coordinated:
+        groups.setdefault(pk, DashboardGroup(reports[pk], True))
     ordered = sorted(groups.values(), key=lambda g: (g.report.created_at, g.report.pk), reverse=True)
     for group in ordered:
         group.rows = [row for _order, row in sorted(group.rows, key=lambda item: item[0])]

@@ -504,15 +504,22 @@ class Assignment(models.Model):
         return self.state in EDITABLE_STATES
 
     def is_overdue(self, today=None):
-        today = today or timezone.localdate()
-        return bool(self.deadline and self.deadline < today and self.state != AssignmentState.ACCEPTED)
+        return self.overdue_on(self.deadline, self.state, today or timezone.localdate())
 
     def is_due_soon(self, days=3, today=None):
-        today = today or timezone.localdate()
+        return self.due_soon_on(self.deadline, self.state, today or timezone.localdate(), days)
+
+    # The same rules from an assignment's values, for pages that list them as rows.
+    @staticmethod
+    def overdue_on(deadline, state, today):
+        return bool(deadline and deadline < today and state != AssignmentState.ACCEPTED)
+
+    @staticmethod
+    def due_soon_on(deadline, state, today, days=3):
         return bool(
-            self.deadline
-            and today <= self.deadline <= today + datetime.timedelta(days=days)
-            and self.state != AssignmentState.ACCEPTED
+            deadline
+            and today <= deadline <= today + datetime.timedelta(days=days)
+            and state != AssignmentState.ACCEPTED
         )
 
     # The sign-off workflow (DESIGN.md), as Wagtail's TaskState.approve(): each move runs in one

@@ -6,8 +6,12 @@ permission table of DESIGN.md lives here and nowhere else. Pages that know the u
 coordinator status for many sections at once (the dashboard, the board) pass them in.
 """
 
+import functools
+from typing import NamedTuple
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from reports.states import (
@@ -33,6 +37,12 @@ def final_report_error():
     return ValidationError(_("The report is final and read-only. A coordinator must reopen it first."), code="final")
 
 
+class ListedAssignment(NamedTuple):
+    """What SectionPermissions.listed knows of a section's assignment."""
+
+    state: str
+
+
 class SectionPermissions:
     """What one user may do with one section, asked by every page and every move.
 
@@ -50,6 +60,22 @@ class SectionPermissions:
         self.authenticated = user.is_authenticated
         self.role = section.member_role(user) if role is _UNKNOWN else role
         self.coordinates = self.report.is_coordinator(user) if coordinates is _UNKNOWN else coordinates
+
+    @classmethod
+    def listed(cls, user, *, report, state, role, coordinates):
+        """The permissions of a section a page lists as a row, not an instance (the dashboard
+        reads hundreds): from its report, its assignment's state and what the page knows of the
+        user. Only the rules those facts decide may be asked (next_action, can_edit, can_rename,
+        can_remind, shows_gate); the ones that read the section itself need __init__."""
+        permissions = cls.__new__(cls)
+        permissions.section = None
+        permissions.user = user
+        permissions.report = report
+        permissions.assignment = ListedAssignment(state)
+        permissions.authenticated = user.is_authenticated
+        permissions.role = role
+        permissions.coordinates = coordinates
+        return permissions
 
     @property
     def is_member(self):
@@ -212,19 +238,44 @@ class SectionPermissions:
         moves = [action for action, rule in RULES.items() if rule.who == COORDINATOR and state in rule.sources]
         return moves, state in REMINDABLE_STATES
 
-    def next_action(self, chars, placeholders):
-        """What the user should do next with the section, as (label, whether it links to the editor)."""
+    def next_action(self, chars, placeholders, labels=None):
+        """What the user should do next with the section, as (label, whether it links to the
+        editor); a page asking this of many sections passes next_action_labels() read once."""
+        step, links = self._next_step(chars, placeholders)
+        return (labels or next_action_labels())[step], links
+
+    def _next_step(self, chars, placeholders):
         state = self.assignment.state if self.assignment is not None else None
         if self.is_member and state in EDITABLE_STATES:
-            return (_("Edit"), True) if placeholders or not chars else (_("Submit"), True)
+            return ("edit", True) if placeholders or not chars else ("submit", True)
         if state == AssignmentState.SUBMITTED and self.role == Role.SIGNER:
-            return _("Sign off"), True
+            return "sign_off", True
         if state == AssignmentState.SUBMITTED and self.is_member:
-            return _("Awaiting sign-off"), False
+            return "awaiting_sign_off", False
         if state == AssignmentState.SIGNED_OFF and self.coordinates:
-            return _("Accept"), True
+            return "accept", True
         if state == AssignmentState.SIGNED_OFF:
-            return _("Awaiting acceptance"), False
+            return "awaiting_acceptance", False
         if self.coordinates:
-            return _("View"), True
-        return "—", False
+            return "view", True
+        return "none", False
+
+
+def next_action_labels():
+    """{step: label} of SectionPermissions.next_action in the active language: one dict a page,
+    not a translation per row."""
+    return _next_action_labels(get_language())
+
+
+@functools.cache
+def _next_action_labels(language):
+    return {
+        "edit": _("Edit"),
+        "submit": _("Submit"),
+        "sign_off": _("Sign off"),
+        "awaiting_sign_off": _("Awaiting sign-off"),
+        "accept": _("Accept"),
+        "awaiting_acceptance": _("Awaiting acceptance"),
+        "view": _("View"),
+        "none": "—",
+    }
