@@ -2,7 +2,9 @@
 share, so both show the same text, numbers and marks.
 
 `write_report` calls `b.paragraph(kind, runs, left_chars=None)` for each paragraph.
-Kinds: title, blank, body, heading1–4, pending (the 【待报送】 mark), measure, issuer, date.
+Kinds: title, blank, addressee, body, heading1–4, pending (the 【待报送】 mark), measure, issuer,
+date. The title's one run holds its lines of sense (reports/titles.py) separated by newlines; no
+other run holds a newline.
 Runs are (text, bold) or (text, bold, role) with role "tag" (department and state) or "pending".
 What a kind looks like is the builder's business (a Word style, an HTML element).
 """
@@ -16,6 +18,7 @@ from reports.placeholders import split_placeholders
 from reports.splitting import SENTENCE_END, join_measure
 from reports.states import AssignmentState, state_labels
 from reports.text import clean_text, paragraphs
+from reports.titles import title_lines
 
 DRAFT_HEADER = "征求意见稿"
 UNDATED = "【成文日期待定】"
@@ -86,8 +89,11 @@ def numbered_outline(report, *fields, **annotations):
 
 def write_report(b, report, draft):
     """Walk the report in reading order, calling b.paragraph(kind, runs, …) for each paragraph."""
-    b.paragraph("title", [(single_line(report.title), False)])
+    b.paragraph("title", [("\n".join(title_lines(clean_text(report.title))), False)])
     b.paragraph("blank", [])
+    addressee = addressee_line(report.addressee)
+    if addressee:
+        b.paragraph("addressee", [(addressee, False)])
     for text in paragraphs(report.preamble):
         b.paragraph("body", [(text, False)])
 
@@ -146,6 +152,12 @@ def _measure_runs(measure, bold_leads):
     if text[len(head) :]:
         runs.append((text[len(head) :], False))
     return runs
+
+
+def addressee_line(addressee):
+    """The 主送机关 as printed: one line ending in a full-width colon (GB/T 9704 7.3.2)."""
+    addressee = single_line(addressee).rstrip(":：")
+    return f"{addressee}：" if addressee else ""
 
 
 def issued_on_text(date):
@@ -250,6 +262,10 @@ class _Blocks:
                     "mark": fragment if placeholder else "",
                 }
                 pieces.append(piece)
+        if kind == "title":
+            # One line of pieces per line of sense, so the preview breaks where the DOCX does.
+            self._append(kind, lines=_lines(pieces))
+            return
         # One piece without a placeholder or bold: its role, if any, is its kind's (the pending mark).
         single = pieces[0] if len(pieces) == 1 else None
         text = single["text"] if single and not (single["mark"] or single["bold"]) else ""
@@ -270,8 +286,9 @@ class _Blocks:
             last = self._append("run")
         (last["bodies"] if kind == "body" else last["measures"]).append(text)
 
-    def _append(self, kind, pieces=(), text="", tag="", left_chars=None):
+    def _append(self, kind, pieces=(), text="", tag="", left_chars=None, lines=()):
         block = {
+            "lines": lines,
             "kind": kind,  # "run": plain paragraphs with nothing before them in their block
             "heading": kind.startswith("heading"),
             # A body or measure paragraph that needs its pieces.
@@ -286,6 +303,18 @@ class _Blocks:
         }
         self.blocks.append(block)
         return block
+
+
+def _lines(pieces):
+    """Pieces split at their newlines into lines, each a dict of its pieces (the template's `block`)."""
+    lines = [{"pieces": []}]
+    for piece in pieces:
+        first, *rest = piece["text"].split("\n")
+        lines[-1]["pieces"].append({**piece, "text": first, "mark": "" if rest else piece["mark"]})
+        for number, text in enumerate(rest, 1):
+            last = number == len(rest)
+            lines.append({"pieces": [{**piece, "text": text, "mark": piece["mark"] if last else ""}]})
+    return lines
 
 
 # The kinds the preview shows as a <p class="doc-{kind}"> of their own.

@@ -34,6 +34,7 @@ CHAR_TWIPS = 320  # one character of 16 pt; the twips fallback of the *Chars ind
 # Style ids (stable, ASCII) → display names the user sees in Word/WPS's style gallery.
 STYLE_TITLE = "HuigaoTitle"
 STYLE_HEADINGS = {1: "HuigaoHeading1", 2: "HuigaoHeading2", 3: "HuigaoHeading3", 4: "HuigaoHeading4"}
+STYLE_ADDRESSEE = "HuigaoAddressee"
 STYLE_MEASURE = "HuigaoMeasure"
 STYLE_ISSUER = "HuigaoIssuer"
 STYLE_DATE = "HuigaoDate"
@@ -44,6 +45,7 @@ STYLE_NAMES = {
     STYLE_HEADINGS[2]: "公文二级标题",
     STYLE_HEADINGS[3]: "公文三级标题",
     STYLE_HEADINGS[4]: "公文四级标题",
+    STYLE_ADDRESSEE: "主送机关",
     STYLE_MEASURE: "公文举措",
     STYLE_ISSUER: "发文机关署名",
     STYLE_DATE: "成文日期",
@@ -53,6 +55,7 @@ HEADING_FONT_KEYS = {1: "heading1", 2: "heading2", 3: "body", 4: "body"}
 # The report walk's paragraph kinds (reports/document.py) → style ids; body and blank are Normal.
 KIND_STYLES = {
     "title": STYLE_TITLE,
+    "addressee": STYLE_ADDRESSEE,
     **{f"heading{level}": style_id for level, style_id in STYLE_HEADINGS.items()},
     "pending": STYLE_MARK,
     "measure": STYLE_MEASURE,
@@ -62,6 +65,7 @@ KIND_STYLES = {
 
 W_T = qn("w:t")
 W_R = qn("w:r")
+W_BR = qn("w:br")
 W_P = qn("w:p")
 W_PPR = qn("w:pPr")
 W_RPR = qn("w:rPr")
@@ -157,9 +161,14 @@ class _BodyBuilder:
             etree.SubElement(rpr, qn("w:bCs"))
         if highlight:
             etree.SubElement(rpr, qn("w:highlight")).set(W_VAL, "yellow")
-        t = etree.SubElement(r, W_T)
-        t.text = text.replace("\n", " ")
-        t.set(XML_SPACE, "preserve")
+        # Only the title holds newlines: its lines of sense, broken with w:br in one paragraph.
+        for number, line in enumerate(text.split("\n")):
+            if number:
+                etree.SubElement(r, W_BR)
+            if line:
+                t = etree.SubElement(r, W_T)
+                t.text = line
+                t.set(XML_SPACE, "preserve")
 
 
 # ---------------------------------------------------------------- page, styles, footers
@@ -216,8 +225,9 @@ def _ppr(jc="both", first_line_chars=200, outline_level=None, keep_next=False, l
         ppr.append(_el("w:spacing", before=0, beforeLines=0, after=0, afterLines=0, line=line, lineRule="exact"))
     else:
         ppr.append(_el("w:spacing", before=0, after=0, line=240, lineRule="auto"))
+    # A style without a first-line indent says so: left out, it would inherit Normal's two characters.
     ppr.append(
-        _el("w:ind", left=0, leftChars=0, right=0, rightChars=0)
+        _el("w:ind", left=0, leftChars=0, right=0, rightChars=0, firstLine=0, firstLineChars=0)
         if not first_line_chars
         else _el(
             "w:ind",
@@ -291,7 +301,7 @@ def _set_up_styles(document):
         )
     for style_id in (STYLE_MEASURE, STYLE_MARK):
         _set_style(styles_el, style_id, STYLE_NAMES[style_id], _ppr(), _rpr(f["body"], BODY_SIZE))
-    for style_id in (STYLE_ISSUER, STYLE_DATE):
+    for style_id in (STYLE_ADDRESSEE, STYLE_ISSUER, STYLE_DATE):
         _set_style(
             styles_el, style_id, STYLE_NAMES[style_id], _ppr(jc="left", first_line_chars=0), _rpr(f["body"], BODY_SIZE)
         )

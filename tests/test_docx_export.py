@@ -14,6 +14,7 @@ from reports import docx_export, outline_edit
 from reports.document import signature_indents
 from reports.docx_export import STYLE_HEADINGS, STYLE_NAMES, export_docx
 from reports.models import Assignment, AssignmentState, Measure, MeasureLayout, Report, Section
+from reports.titles import title_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +125,52 @@ def test_body_and_headings_indent_their_first_line_by_two_characters(report):
     for text in ("今年以来", "一、强化组织领导", "（一）在提升政务服务效能方面", "一是推行一件事一次办"):
         indent = ind(paragraph(document, text).style)
         assert indent.get(qn("w:firstLineChars")) == "200"
-    assert ind(paragraph(document, "关于测试工作情况的报告").style).get(qn("w:firstLineChars")) is None
+    # The title says "no indent" itself: a style that left it out would inherit Normal's two characters.
+    title = ind(paragraph(document, "关于测试工作情况的报告").style)
+    assert (title.get(qn("w:firstLineChars")), title.get(qn("w:firstLine"))) == ("0", "0")
+
+
+LONG_TITLE = "关于2025年度优化营商环境工作落实情况的报告"
+
+
+def test_a_long_title_is_one_paragraph_broken_into_its_lines_of_sense(report):
+    report.title = LONG_TITLE
+    report.save()
+    document = read(report)
+    title = document.paragraphs[0]
+    lines = title_lines(LONG_TITLE)
+    assert len(lines) == 2
+    assert title.text.split("\n") == lines
+    assert len(title._p.findall(f".//{qn('w:br')}")) == 1
+    assert title.style.style_id == docx_export.STYLE_TITLE
+    assert title.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert document.paragraphs[1].text == ""
+
+
+def test_a_title_typed_in_lines_keeps_them(report):
+    report.title = "关于测试\n工作情况的报告"
+    report.save()
+    assert read(report).paragraphs[0].text == "关于测试\n工作情况的报告"
+
+
+def test_the_addressee_stands_one_blank_line_under_the_title_flush_left_with_a_full_width_colon(report):
+    report.addressee = "县委办公室:"
+    report.save()
+    document = read(report)
+    assert texts(document)[:4] == ["关于测试工作情况的报告", "", "县委办公室：", texts(document)[3]]
+    assert texts(document)[3].startswith("今年以来")
+    addressee = document.paragraphs[2]
+    assert addressee.style.name == "主送机关"
+    indent = ind(addressee.style)
+    assert (indent.get(qn("w:firstLineChars")), indent.get(qn("w:firstLine")), indent.get(qn("w:left"))) == (
+        "0",
+        "0",
+        "0",
+    )
+
+
+def test_without_an_addressee_the_preamble_follows_the_blank_line(report):
+    assert "主送机关" not in [p.style.name for p in read(report).paragraphs]
 
 
 def test_odd_and_even_footers_carry_page_fields_between_dashes(report):

@@ -89,3 +89,47 @@ def test_page_numbers_alternate_right_and_left(demo_report, tmp_path):
     assert number_lines[1].replace(" ", "") == "—2—"
     # Odd pages carry it on the right, even pages on the left.
     assert len(number_lines[0]) - len(number_lines[0].lstrip()) > len(number_lines[1]) - len(number_lines[1].lstrip())
+
+
+MM = 72 / 25.4
+TEXT_LEFT, TEXT_RIGHT = 28 * MM, (210 - 26) * MM  # the text area's edges, in points
+
+
+def bbox_lines(pdf, page):
+    """The text lines of one page as laid out: (text without spaces, x min, x max, y min), top to bottom."""
+    from lxml import etree
+
+    out = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-bbox-layout", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    root = etree.fromstring(out, parser=etree.XMLParser(recover=True))
+    lines = []
+    for line in root.iter("{*}line"):
+        text = "".join(word.text or "" for word in line.iter("{*}word")).replace(" ", "")
+        box = tuple(float(line.get(name)) for name in ("xMin", "xMax", "yMin"))
+        lines.append((text, *box))
+    return sorted(lines, key=lambda line: line[3])
+
+
+def test_a_long_title_is_laid_out_in_its_lines_of_sense_centred_in_the_text_area(demo_report, tmp_path):
+    from reports.titles import title_lines
+
+    demo_report.title = "关于2025年度优化营商环境工作落实情况的报告"
+    demo_report.addressee = "市委办公室"
+    demo_report.save()
+    expected = title_lines(demo_report.title)
+    assert len(expected) == 2
+    lines = bbox_lines(to_pdf(export_docx(demo_report), tmp_path), 1)
+    assert [line[0] for line in lines[:2]] == expected
+    centre = (TEXT_LEFT + TEXT_RIGHT) / 2
+    for _text, x_min, x_max, _y in lines[:2]:
+        # Centred: no first-line indent pushes the first line right.
+        assert abs((x_min + x_max) / 2 - centre) < 4
+    # The addressee: the next line, flush left at the text edge, ending in a full-width colon.
+    addressee = lines[2]
+    assert addressee[0] == "市委办公室："
+    assert abs(addressee[1] - TEXT_LEFT) < 2
+    # One blank line under the title: two of the body's 28.95 pt lines below the title's last.
+    assert 2 * 28.95 - 8 < addressee[3] - lines[1][3] < 2 * 28.95 + 8
