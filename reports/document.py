@@ -9,6 +9,7 @@ Runs are (text, bold) or (text, bold, role) with role "tag" (department and stat
 What a kind looks like is the builder's business (a Word style, an HTML element).
 """
 
+import math
 from dataclasses import dataclass, field
 
 from reports import numbering
@@ -170,17 +171,30 @@ def text_width(text):
     return sum(0.5 if ord(ch) < 0x7F else 1 for ch in text)
 
 
+# The text area is 156 mm = 442.2 pt: 27.6 characters of 16 pt (the 28th fits only condensed).
+LINE_CHARS = 442.2 / 16
+# Half-width digits are half a character in Times New Roman, but a deployment without it sets
+# them in a fallback font: LibreOffice here sets them 0.78 of a character wide.
+WIDEST_HALF_WIDTH = 0.8
+
+
 def signature_indents(issuer, date_text):
     """Left indents (in characters) of the issuer and the date, per GB/T 9704 §7.3.5.2.
 
     The issuer stands 右空二字; the date starts two characters right of the issuer's start.
     A date that would then run past the issuer's right space stands 右空二字 itself and
-    pushes the issuer left by as much.
+    pushes the issuer left by as much. The date never wraps: its indent leaves room for it
+    at its widest (digits in a fallback font), and the issuer moves left with it.
     """
     issuer_w, date_w = text_width(issuer), text_width(date_text)
     issuer_left = CHARS_PER_LINE - 2 - issuer_w
     if date_text and issuer_left + 2 + date_w > CHARS_PER_LINE - 2:
         issuer_left = CHARS_PER_LINE - 2 - date_w - 2
+    if date_text:
+        widest = sum(WIDEST_HALF_WIDTH if ord(ch) < 0x7F else 1 for ch in date_text)
+        # In half characters, the preview's steps.
+        latest_date = math.floor(2 * (LINE_CHARS - widest)) / 2
+        issuer_left = min(issuer_left, latest_date - 2)
     return max(issuer_left, 0), max(issuer_left + 2, 0)
 
 

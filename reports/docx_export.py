@@ -327,11 +327,14 @@ def _page_number_paragraph(odd):
     p = _el("w:p")
     ppr = _el("w:pPr")
     ppr.append(_el("w:pStyle", val="Footer"))
+    # 一字 is one character of the body (16 pt), in twips: a *Chars value would count the
+    # page number's own 14 pt.
+    no_first_line = {"firstLine": 0, "firstLineChars": 0}
     if odd:
-        ppr.append(_el("w:ind", left=0, leftChars=0, right=PAGE_NUMBER_SIZE * 10, rightChars=100))
+        ppr.append(_el("w:ind", left=0, leftChars=0, right=CHAR_TWIPS, rightChars=0, **no_first_line))
         ppr.append(_el("w:jc", val="right"))
     else:
-        ppr.append(_el("w:ind", left=PAGE_NUMBER_SIZE * 10, leftChars=100, right=0, rightChars=0))
+        ppr.append(_el("w:ind", left=CHAR_TWIPS, leftChars=0, right=0, rightChars=0, **no_first_line))
         ppr.append(_el("w:jc", val="left"))
     p.append(ppr)
 

@@ -178,13 +178,18 @@ def test_odd_and_even_footers_carry_page_fields_between_dashes(report):
     assert document.settings.odd_and_even_pages_header_footer is True
     section = document.sections[0]
     for footer, alignment, side in (
-        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "rightChars"),
-        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "leftChars"),
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right"),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left"),
     ):
         (p,) = footer.paragraphs
         assert p.text == "— 1 —"
         assert p.paragraph_format.alignment == alignment
-        assert p._p.pPr.find(qn("w:ind")).get(qn(f"w:{side}")) == "100"
+        # 一字: one character of the body, 16 pt = 320 twips, whatever the page number's own size.
+        indent = p._p.pPr.find(qn("w:ind"))
+        assert (indent.get(qn(f"w:{side}")), indent.get(qn(f"w:{side}Chars"))) == ("320", "0")
+        # Neither the paragraph nor its style takes the body's first-line indent.
+        for element in (indent, ind(p.style)):
+            assert (element.get(qn("w:firstLine")), element.get(qn("w:firstLineChars"))) == ("0", "0")
         field_chars = [el.get(qn("w:fldCharType")) for el in p._p.iter(qn("w:fldChar"))]
         assert field_chars == ["begin", "separate", "end"]
         assert [el.text.strip() for el in p._p.iter(qn("w:instrText"))] == ["PAGE"]
@@ -267,10 +272,18 @@ def test_issuer_stands_two_characters_from_the_right_and_the_date_two_characters
 
 
 def test_a_date_longer_than_the_issuer_stands_two_characters_from_the_right():
-    issuer_left, date_left = signature_indents("县委办", "2025年12月31日")
-    date_width = 4 * 0.5 + 1 + 2 * 0.5 + 1 + 2 * 0.5 + 1
-    assert date_left + date_width + 2 == 28
+    issuer_left, date_left = signature_indents("县委办", "2025年12月1日")
+    date_width = 4 * 0.5 + 1 + 2 * 0.5 + 1 + 1 * 0.5 + 1
+    # 右空二字 in Times New Roman, give or take the half character kept for wider digits.
+    assert 27.5 <= date_left + date_width + 2 <= 28
     assert date_left - issuer_left == 2
+
+
+def test_the_date_keeps_room_for_digits_set_in_a_wider_fallback_font():
+    # 2025年12月31日 at 0.8 of a character a digit: 8 digits and 3 characters are 9.4 characters.
+    issuer_left, date_left = signature_indents("县委办", "2025年12月31日")
+    assert date_left == 18 and issuer_left == 16
+    assert date_left * 16 + 9.4 * 16 <= 442.2
 
 
 def test_measure_leads_can_be_bold(report):

@@ -1,5 +1,6 @@
 """The exported demo report laid out by LibreOffice: 22 lines of 28 characters on a full page."""
 
+import datetime
 import io
 import shutil
 import subprocess
@@ -133,3 +134,42 @@ def test_a_long_title_is_laid_out_in_its_lines_of_sense_centred_in_the_text_area
     assert abs(addressee[1] - TEXT_LEFT) < 2
     # One blank line under the title: two of the body's 28.95 pt lines below the title's last.
     assert 2 * 28.95 - 8 < addressee[3] - lines[1][3] < 2 * 28.95 + 8
+
+
+def page_number_line(pdf, page):
+    return next(line for line in bbox_lines(pdf, page) if line[0].startswith(PAGE_NUMBER))
+
+
+def test_page_numbers_stand_one_character_in_from_the_text_edge_on_odd_and_even_pages(demo_report, tmp_path):
+    pdf = to_pdf(export_docx(demo_report), tmp_path)
+    odd, even = page_number_line(pdf, 1), page_number_line(pdf, 2)
+    assert (odd[0], even[0]) == ("—1—", "—2—")
+    one_character = 16
+    # 右空一字 on odd pages, 左空一字 on even ones: not the body's two-character indent.
+    assert abs(odd[2] - (TEXT_RIGHT - one_character)) < 2
+    assert abs(even[1] - (TEXT_LEFT + one_character)) < 2
+
+
+@pytest.mark.parametrize(
+    "issuer, issued_on",
+    [
+        ("中共测试县委办公室", datetime.date(2019, 12, 5)),
+        ("测试县委办", datetime.date(2019, 12, 5)),
+        ("", datetime.date(2019, 12, 15)),
+        ("中共测试县委办公室测试县人民政府办公室", datetime.date(2019, 12, 25)),
+    ],
+)
+def test_the_date_of_issue_stays_on_one_line_two_characters_right_of_the_issuer(office, tmp_path, issuer, issued_on):
+    report = Report.objects.create(
+        title="关于测试的报告", preamble="正文。", issuer=issuer, issued_on=issued_on, lead_department=office
+    )
+    lines = bbox_lines(to_pdf(export_docx(report), tmp_path), 1)
+    date_text = f"{issued_on.year}年{issued_on.month}月{issued_on.day}日"
+    date = next(line for line in lines if line[0] == date_text)
+    assert date[2] <= TEXT_RIGHT
+    assert not any(line[0] == "日" for line in lines)
+    if issuer:
+        issuer_line = next(line for line in lines if line[0] == issuer)
+        assert abs(date[1] - issuer_line[1] - 2 * 16) < 1
+        # Directly under the issuer.
+        assert abs(date[3] - issuer_line[3] - 28.95) < 2
