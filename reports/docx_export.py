@@ -215,10 +215,21 @@ def _rpr(east_asia, size, latin=None, condense=CONDENSE, bold=False):
 
 
 def _ppr(jc="both", first_line_chars=200, outline_level=None, keep_next=False, line=LINE_TWIPS):
+    """A style's paragraph properties.
+
+    Widow control stays off: GB/T 9704 sets the body on a fixed grid of 22 lines a page, and
+    widow control would pull a paragraph's second-last line over to the next page, leaving
+    pages of 21 lines; a paragraph's last line at the top of a page is the lesser evil.
+    Punctuation never hangs past the right margin (overflowPunct off) and the line-breaking
+    rules (kinsoku) keep ，。、 off the start of a line and “（ off its end, as Word's Chinese
+    defaults do.
+    """
     ppr = _el("w:pPr")
     if keep_next:
         ppr.append(_el("w:keepNext"))
     ppr.append(_el("w:widowControl", val=0))
+    ppr.append(_el("w:kinsoku", val=1))
+    ppr.append(_el("w:overflowPunct", val=0))
     ppr.append(_el("w:autoSpaceDE", val=0))
     ppr.append(_el("w:autoSpaceDN", val=0))
     if line:
@@ -379,17 +390,22 @@ def _set_up_footers(document, draft):
     _replace_paragraphs(section.footer, [_page_number_paragraph(odd=True)])
     _replace_paragraphs(section.even_page_footer, [_page_number_paragraph(odd=False)])
     if draft:
-        for header in (section.header, section.even_page_header):
-            header.is_linked_to_previous = False
-            p = _el("w:p")
-            p.append(_el("w:pPr"))
-            p[0].append(_el("w:pStyle", val="Header"))
-            r = _el("w:r")
-            t = _el("w:t")
-            t.text = DRAFT_HEADER
-            r.append(t)
-            p.append(r)
-            _replace_paragraphs(header, [p])
+        # 征求意见稿 on the first page only (w:titlePg): the first page's footer numbers it as
+        # the odd footer does, and the later pages keep no header at all.
+        section.different_first_page_header_footer = True
+        section.first_page_footer.is_linked_to_previous = False
+        _replace_paragraphs(section.first_page_footer, [_page_number_paragraph(odd=True)])
+        header = section.first_page_header
+        header.is_linked_to_previous = False
+        p = _el("w:p")
+        p.append(_el("w:pPr"))
+        p[0].append(_el("w:pStyle", val="Header"))
+        r = _el("w:r")
+        t = _el("w:t")
+        t.text = DRAFT_HEADER
+        r.append(t)
+        p.append(r)
+        _replace_paragraphs(header, [p])
 
 
 def _set_properties(document, report):

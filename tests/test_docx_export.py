@@ -229,8 +229,7 @@ def test_draft_mode_marks_departments_unfinished_sections_and_placeholders(repor
     Section.objects.create(report=report, position=5, heading="空白章节")
     document = read(report, draft=True)
     lines = texts(document)
-    assert document.sections[0].header.paragraphs[0].text == "征求意见稿"
-    assert document.sections[0].even_page_header.paragraphs[0].text == "征求意见稿"
+    assert document.sections[0].first_page_header.paragraphs[0].text == "征求意见稿"
     assert "（一）在提升政务服务效能方面〔县发改局·起草中〕" in lines
     assert "（二）在强化要素保障方面〔县财政局·已采用〕" in lines
     pending = lines.index("（一）在提升政务服务效能方面〔县发改局·起草中〕") + 1
@@ -366,7 +365,7 @@ def test_export_report_command_writes_the_docx(report, tmp_path):
     target = tmp_path / "out.docx"
     call_command("export_report", str(report.pk), "--output", str(target), "--draft", stdout=io.StringIO())
     document = docx.Document(str(target))
-    assert document.sections[0].header.paragraphs[0].text == "征求意见稿"
+    assert document.sections[0].first_page_header.paragraphs[0].text == "征求意见稿"
     assert texts(document)[0] == "关于测试工作情况的报告"
 
 
@@ -385,3 +384,25 @@ def test_the_package_names_only_the_fonts_it_uses(report):
         assert f'w:name="{name}"' in font_table
     assert "ＭＳ" not in font_table
     assert "word/stylesWithEffects.xml" not in package.namelist()
+
+
+def test_punctuation_never_hangs_line_breaking_rules_are_on_and_widow_control_is_off(report):
+    ours = {"Normal", "Header", "Footer", *docx_export.STYLE_NAMES}
+    styles = [s for s in read(report).styles if s.style_id in ours]
+    assert len(styles) == len(ours)
+    for style in styles:
+        ppr = style.element.pPr
+        values = {name: ppr.find(qn(f"w:{name}")).get(qn("w:val")) for name in ("overflowPunct", "kinsoku")}
+        assert values == {"overflowPunct": "0", "kinsoku": "1"}, style.name
+        # A fixed grid of 22 lines a page: widow control would leave pages a line short.
+        assert ppr.find(qn("w:widowControl")).get(qn("w:val")) == "0"
+
+
+def test_the_draft_mark_stands_on_the_first_page_only(report):
+    section = read(report, draft=True).sections[0]
+    assert section.different_first_page_header_footer is True
+    assert [p.text for p in section.first_page_header.paragraphs] == ["征求意见稿"]
+    assert section.header.is_linked_to_previous and section.even_page_header.is_linked_to_previous
+    # The first page keeps its page number.
+    assert [p.text for p in section.first_page_footer.paragraphs] == ["— 1 —"]
+    assert read(report).sections[0].different_first_page_header_footer is False

@@ -173,3 +173,12 @@ def test_the_date_of_issue_stays_on_one_line_two_characters_right_of_the_issuer(
         assert abs(date[1] - issuer_line[1] - 2 * 16) < 1
         # Directly under the issuer.
         assert abs(date[3] - issuer_line[3] - 28.95) < 2
+
+
+def test_the_draft_mark_is_printed_on_the_first_page_only_and_every_page_keeps_its_number(demo_report, tmp_path):
+    pdf = to_pdf(export_docx(demo_report, draft=True), tmp_path)
+    pages = [bbox_lines(pdf, n) for n in (1, 2, 3)]
+    marks = [[line for line in page if line[0] == "征求意见稿"] for page in pages]
+    assert [len(found) for found in marks] == [1, 0, 0]
+    numbers = [next(line[0] for line in page if line[0].startswith(PAGE_NUMBER)) for page in pages]
+    assert numbers == ["—1—", "—2—", "—3—"]

@@ -88,7 +88,7 @@ def test_a_refused_final_export_leaves_the_draft_available(login, coordinator, r
     assert client.get(export_url(report)).status_code == 409
     response = client.get(export_url(report, draft=True))
     assert response.status_code == 200
-    assert docx.Document(io.BytesIO(response.content)).sections[0].header.paragraphs[0].text == "征求意见稿"
+    assert docx.Document(io.BytesIO(response.content)).sections[0].first_page_header.paragraphs[0].text == "征求意见稿"
     assert ReportEvent.objects.get(report=report, action=ReportAction.EXPORT).comment == "draft"
 
 

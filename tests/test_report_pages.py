@@ -128,7 +128,7 @@ def test_draft_export_is_marked_and_named_as_a_draft(login, coordinator, report)
     response = login(coordinator).get(reverse("reports:report-export", args=[report.pk]) + "?draft=1")
     assert quote("关于测试工作情况的报告（征求意见稿）.docx") in response["Content-Disposition"]
     document = docx.Document(io.BytesIO(response.content))
-    assert document.sections[0].header.paragraphs[0].text == "征求意见稿"
+    assert document.sections[0].first_page_header.paragraphs[0].text == "征求意见稿"
 
 
 def test_export_query_count_does_not_grow_with_sections(login, coordinator, report, django_assert_max_num_queries):

@@ -36,7 +36,7 @@ def test_the_draft_export_from_the_preview_is_named_as_a_draft(page, login_as, c
     assert download.suggested_filename == "关于测试工作情况的报告（征求意见稿）.docx"
     target = tmp_path / "draft.docx"
     download.save_as(target)
-    assert docx.Document(str(target)).sections[0].header.paragraphs[0].text == "征求意见稿"
+    assert docx.Document(str(target)).sections[0].first_page_header.paragraphs[0].text == "征求意见稿"
     # The strict Content Security Policy reports any inline style or script as a console error.
     assert errors == []
 
