@@ -107,7 +107,7 @@ def build_document(report, draft=False):
         _set_up_styles(document)
         _set_up_footers(document, draft)
         _set_properties(document, report)
-        _tidy_package(document)
+        _tidy_package(document, draft)
         body = document.element.body
         sect_pr = body[-1]
         builder = _BodyBuilder(draft)
@@ -411,7 +411,7 @@ def _set_up_footers(document, draft):
 def _set_properties(document, report):
     props = document.core_properties
     props.title = single_line(report.title)
-    props.author = single_line(report.issuer) or report.lead_department.name
+    props.author = report.lead_department.name
     props.last_modified_by = props.author
     props.comments = ""
     props.revision = 1
@@ -423,17 +423,42 @@ ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def _tidy_package(document):
-    """List only the fonts the document uses, and drop the template's Word 2010 style copy.
+# The template's parts the document does without: a Word 2010 copy of the styles with theme
+# fonts, a theme whose fonts are Calibri, Cambria and ＭＳ 明朝, list definitions (numbers are
+# plain text), a bibliography store and a blank thumbnail. A part no relationship names is not saved.
+DROPPED_PARTS = ("/stylesWithEffects", "/theme", "/numbering", "/customXml", "/thumbnail")
+APP_PROPERTIES = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    b"<Application>Huigao</Application></Properties>"
+)
 
-    The template's font table names Japanese fonts (ＭＳ 明朝 …), and stylesWithEffects.xml
-    repeats the styles with theme fonts; WPS warns about fonts it lacks.
-    """
-    for rel_id, rel in list(document.part.rels.items()):
-        if rel.reltype.endswith("/stylesWithEffects"):
-            document.part.drop_rel(rel_id)
-        elif rel.reltype.endswith("/fontTable"):
-            rel.target_part._blob = _font_table()
+
+def _tidy_package(document, draft):
+    """Only what the document uses: its fonts, its styles, no template leftovers; app.xml says
+    which program wrote it. WPS warns about fonts it lacks, and a user restyling the document
+    should find the report's styles, not a template's hundred and seventy."""
+    for owner in (document.part, document.part.package):
+        for rel_id, rel in list(owner.rels.items()):
+            if rel.reltype.endswith(DROPPED_PARTS):
+                # Nothing in the XML names these by r:id: the relationship alone ties them in.
+                owner.rels.pop(rel_id)
+            elif rel.reltype.endswith("/fontTable"):
+                rel.target_part._blob = _font_table()
+            elif rel.reltype.endswith("/extended-properties"):
+                rel.target_part._blob = APP_PROPERTIES
+    _drop_unused_styles(document, draft)
+
+
+def _drop_unused_styles(document, draft):
+    """Keep the report's styles and the defaults Word falls back to (w:default), drop the rest."""
+    used = {"Normal", "Footer", *STYLE_NAMES}
+    if draft:
+        used.add("Header")
+    styles_el = document.styles.element
+    for style in styles_el.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in used and style.get(qn("w:default")) not in ("1", "true"):
+            styles_el.remove(style)
 
 
 def _font_table():

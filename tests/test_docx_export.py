@@ -387,9 +387,8 @@ def test_the_package_names_only_the_fonts_it_uses(report):
 
 
 def test_punctuation_never_hangs_line_breaking_rules_are_on_and_widow_control_is_off(report):
-    ours = {"Normal", "Header", "Footer", *docx_export.STYLE_NAMES}
-    styles = [s for s in read(report).styles if s.style_id in ours]
-    assert len(styles) == len(ours)
+    styles = [s for s in read(report, draft=True).styles if s.type == 1]
+    assert {s.style_id for s in styles} == {"Normal", "Header", "Footer", *docx_export.STYLE_NAMES}
     for style in styles:
         ppr = style.element.pPr
         values = {name: ppr.find(qn(f"w:{name}")).get(qn("w:val")) for name in ("overflowPunct", "kinsoku")}
@@ -406,3 +405,44 @@ def test_the_draft_mark_stands_on_the_first_page_only(report):
     # The first page keeps its page number.
     assert [p.text for p in section.first_page_footer.paragraphs] == ["— 1 —"]
     assert read(report).sections[0].different_first_page_header_footer is False
+
+
+def test_the_package_holds_no_template_leftovers(report):
+    import zipfile
+
+    names = zipfile.ZipFile(io.BytesIO(export_docx(report))).namelist()
+    for leftover in ("word/theme/theme1.xml", "word/numbering.xml", "docProps/thumbnail.jpeg", "customXml/item1.xml"):
+        assert leftover not in names
+    package = zipfile.ZipFile(io.BytesIO(export_docx(report)))
+    relationships = package.read("word/_rels/document.xml.rels").decode() + package.read("_rels/.rels").decode()
+    assert "theme" not in relationships and "numbering" not in relationships and "thumbnail" not in relationships
+    assert "Calibri" not in package.read("word/styles.xml").decode()
+
+
+def test_the_properties_name_huigao_the_title_and_the_lead_department(report):
+    import zipfile
+
+    app = zipfile.ZipFile(io.BytesIO(export_docx(report))).read("docProps/app.xml").decode()
+    assert "<Application>Huigao</Application>" in app and "Microsoft" not in app
+    properties = read(report).core_properties
+    assert properties.title == "关于测试工作情况的报告"
+    assert properties.author == "测试县委办公室"
+
+
+def test_only_the_styles_the_report_uses_are_in_the_package(report):
+    document = read(report)
+    ids = {style.style_id for style in document.styles}
+    # The report's paragraph styles and the defaults Word falls back to; no list or template styles.
+    assert ids == {"Normal", "Footer", *docx_export.STYLE_NAMES, "DefaultParagraphFont", "TableNormal", "NoList"}
+    used = {p.style.style_id for p in document.paragraphs}
+    assert used <= ids
+
+
+def test_the_package_without_a_theme_still_opens_in_libreoffice(report, tmp_path):
+    import shutil
+
+    if not shutil.which("soffice"):
+        pytest.skip("needs LibreOffice (.ci/run installs it)")
+    from tests.test_export_layout import to_pdf
+
+    assert to_pdf(export_docx(report, draft=True), tmp_path).stat().st_size > 0
