@@ -58,7 +58,7 @@ def test_the_final_export_page_refuses_with_409_listing_each_gap_with_a_link_to_
     assert f'href="{section_edit}#measure-{measure.pk}"' in page
     assert f'href="{reverse("reports:report-edit", args=[report.pk])}#id_issued_on"' in page
     assert f'href="{export_url(report, draft=True)}"' in page
-    assert "去修改" in page and "导出征求意见稿" in page
+    assert "须先解决以下" in page and "去修改" in page and "导出征求意见稿" in page
     assert not ReportEvent.objects.filter(report=report, action=ReportAction.EXPORT).exists()
 
 
