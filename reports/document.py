@@ -2,11 +2,14 @@
 share, so both show the same text, numbers and marks.
 
 `write_report` calls `b.paragraph(kind, runs, left_chars=None)` for each paragraph.
-Kinds: title, blank, body, heading1–4, pending (the 【待报送】 mark), measure, issuer, date.
+Kinds: title, blank, addressee, body, heading1–4, pending (the 【待报送】 mark), measure, issuer,
+date. The title's one run holds its lines of sense (reports/titles.py) separated by newlines; no
+other run holds a newline.
 Runs are (text, bold) or (text, bold, role) with role "tag" (department and state) or "pending".
 What a kind looks like is the builder's business (a Word style, an HTML element).
 """
 
+import math
 from dataclasses import dataclass, field
 
 from reports import numbering
@@ -16,6 +19,7 @@ from reports.placeholders import split_placeholders
 from reports.splitting import SENTENCE_END, join_measure
 from reports.states import AssignmentState, state_labels
 from reports.text import clean_text, paragraphs
+from reports.titles import title_lines
 
 DRAFT_HEADER = "征求意见稿"
 UNDATED = "【成文日期待定】"
@@ -86,8 +90,11 @@ def numbered_outline(report, *fields, **annotations):
 
 def write_report(b, report, draft):
     """Walk the report in reading order, calling b.paragraph(kind, runs, …) for each paragraph."""
-    b.paragraph("title", [(single_line(report.title), False)])
+    b.paragraph("title", [("\n".join(title_lines(clean_text(report.title))), False)])
     b.paragraph("blank", [])
+    addressee = addressee_line(report.addressee)
+    if addressee:
+        b.paragraph("addressee", [(addressee, False)])
     for text in paragraphs(report.preamble):
         b.paragraph("body", [(text, False)])
 
@@ -148,6 +155,12 @@ def _measure_runs(measure, bold_leads):
     return runs
 
 
+def addressee_line(addressee):
+    """The 主送机关 as printed: one line ending in a full-width colon (GB/T 9704 7.3.2)."""
+    addressee = single_line(addressee).rstrip(":：")
+    return f"{addressee}：" if addressee else ""
+
+
 def issued_on_text(date):
     """2025年6月9日: Arabic numerals, no leading zeros."""
     return f"{date.year}年{date.month}月{date.day}日"
@@ -158,17 +171,30 @@ def text_width(text):
     return sum(0.5 if ord(ch) < 0x7F else 1 for ch in text)
 
 
+# The text area is 156 mm = 442.2 pt: 27.6 characters of 16 pt (the 28th fits only condensed).
+LINE_CHARS = 442.2 / 16
+# Half-width digits are half a character in Times New Roman, but a deployment without it sets
+# them in a fallback font: LibreOffice here sets them 0.78 of a character wide.
+WIDEST_HALF_WIDTH = 0.8
+
+
 def signature_indents(issuer, date_text):
     """Left indents (in characters) of the issuer and the date, per GB/T 9704 §7.3.5.2.
 
     The issuer stands 右空二字; the date starts two characters right of the issuer's start.
     A date that would then run past the issuer's right space stands 右空二字 itself and
-    pushes the issuer left by as much.
+    pushes the issuer left by as much. The date never wraps: its indent leaves room for it
+    at its widest (digits in a fallback font), and the issuer moves left with it.
     """
     issuer_w, date_w = text_width(issuer), text_width(date_text)
     issuer_left = CHARS_PER_LINE - 2 - issuer_w
     if date_text and issuer_left + 2 + date_w > CHARS_PER_LINE - 2:
         issuer_left = CHARS_PER_LINE - 2 - date_w - 2
+    if date_text:
+        widest = sum(WIDEST_HALF_WIDTH if ord(ch) < 0x7F else 1 for ch in date_text)
+        # In half characters, the preview's steps.
+        latest_date = math.floor(2 * (LINE_CHARS - widest)) / 2
+        issuer_left = min(issuer_left, latest_date - 2)
     return max(issuer_left, 0), max(issuer_left + 2, 0)
 
 
@@ -250,6 +276,10 @@ class _Blocks:
                     "mark": fragment if placeholder else "",
                 }
                 pieces.append(piece)
+        if kind == "title":
+            # One line of pieces per line of sense, so the preview breaks where the DOCX does.
+            self._append(kind, lines=_lines(pieces))
+            return
         # One piece without a placeholder or bold: its role, if any, is its kind's (the pending mark).
         single = pieces[0] if len(pieces) == 1 else None
         text = single["text"] if single and not (single["mark"] or single["bold"]) else ""
@@ -270,8 +300,9 @@ class _Blocks:
             last = self._append("run")
         (last["bodies"] if kind == "body" else last["measures"]).append(text)
 
-    def _append(self, kind, pieces=(), text="", tag="", left_chars=None):
+    def _append(self, kind, pieces=(), text="", tag="", left_chars=None, lines=()):
         block = {
+            "lines": lines,
             "kind": kind,  # "run": plain paragraphs with nothing before them in their block
             "heading": kind.startswith("heading"),
             # A body or measure paragraph that needs its pieces.
@@ -286,6 +317,18 @@ class _Blocks:
         }
         self.blocks.append(block)
         return block
+
+
+def _lines(pieces):
+    """Pieces split at their newlines into lines, each a dict of its pieces (the template's `block`)."""
+    lines = [{"pieces": []}]
+    for piece in pieces:
+        first, *rest = piece["text"].split("\n")
+        lines[-1]["pieces"].append({**piece, "text": first, "mark": "" if rest else piece["mark"]})
+        for number, text in enumerate(rest, 1):
+            last = number == len(rest)
+            lines.append({"pieces": [{**piece, "text": text, "mark": piece["mark"] if last else ""}]})
+    return lines
 
 
 # The kinds the preview shows as a <p class="doc-{kind}"> of their own.

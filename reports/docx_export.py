@@ -34,6 +34,7 @@ CHAR_TWIPS = 320  # one character of 16 pt; the twips fallback of the *Chars ind
 # Style ids (stable, ASCII) → display names the user sees in Word/WPS's style gallery.
 STYLE_TITLE = "HuigaoTitle"
 STYLE_HEADINGS = {1: "HuigaoHeading1", 2: "HuigaoHeading2", 3: "HuigaoHeading3", 4: "HuigaoHeading4"}
+STYLE_ADDRESSEE = "HuigaoAddressee"
 STYLE_MEASURE = "HuigaoMeasure"
 STYLE_ISSUER = "HuigaoIssuer"
 STYLE_DATE = "HuigaoDate"
@@ -44,6 +45,7 @@ STYLE_NAMES = {
     STYLE_HEADINGS[2]: "公文二级标题",
     STYLE_HEADINGS[3]: "公文三级标题",
     STYLE_HEADINGS[4]: "公文四级标题",
+    STYLE_ADDRESSEE: "主送机关",
     STYLE_MEASURE: "公文举措",
     STYLE_ISSUER: "发文机关署名",
     STYLE_DATE: "成文日期",
@@ -53,6 +55,7 @@ HEADING_FONT_KEYS = {1: "heading1", 2: "heading2", 3: "body", 4: "body"}
 # The report walk's paragraph kinds (reports/document.py) → style ids; body and blank are Normal.
 KIND_STYLES = {
     "title": STYLE_TITLE,
+    "addressee": STYLE_ADDRESSEE,
     **{f"heading{level}": style_id for level, style_id in STYLE_HEADINGS.items()},
     "pending": STYLE_MARK,
     "measure": STYLE_MEASURE,
@@ -62,6 +65,7 @@ KIND_STYLES = {
 
 W_T = qn("w:t")
 W_R = qn("w:r")
+W_BR = qn("w:br")
 W_P = qn("w:p")
 W_PPR = qn("w:pPr")
 W_RPR = qn("w:rPr")
@@ -103,7 +107,7 @@ def build_document(report, draft=False):
         _set_up_styles(document)
         _set_up_footers(document, draft)
         _set_properties(document, report)
-        _tidy_package(document)
+        _tidy_package(document, draft)
         body = document.element.body
         sect_pr = body[-1]
         builder = _BodyBuilder(draft)
@@ -157,9 +161,14 @@ class _BodyBuilder:
             etree.SubElement(rpr, qn("w:bCs"))
         if highlight:
             etree.SubElement(rpr, qn("w:highlight")).set(W_VAL, "yellow")
-        t = etree.SubElement(r, W_T)
-        t.text = text.replace("\n", " ")
-        t.set(XML_SPACE, "preserve")
+        # Only the title holds newlines: its lines of sense, broken with w:br in one paragraph.
+        for number, line in enumerate(text.split("\n")):
+            if number:
+                etree.SubElement(r, W_BR)
+            if line:
+                t = etree.SubElement(r, W_T)
+                t.text = line
+                t.set(XML_SPACE, "preserve")
 
 
 # ---------------------------------------------------------------- page, styles, footers
@@ -206,18 +215,30 @@ def _rpr(east_asia, size, latin=None, condense=CONDENSE, bold=False):
 
 
 def _ppr(jc="both", first_line_chars=200, outline_level=None, keep_next=False, line=LINE_TWIPS):
+    """A style's paragraph properties.
+
+    Widow control stays off: GB/T 9704 sets the body on a fixed grid of 22 lines a page, and
+    widow control would pull a paragraph's second-last line over to the next page, leaving
+    pages of 21 lines; a paragraph's last line at the top of a page is the lesser evil.
+    Punctuation never hangs past the right margin (overflowPunct off) and the line-breaking
+    rules (kinsoku) keep ，。、 off the start of a line and “（ off its end, as Word's Chinese
+    defaults do.
+    """
     ppr = _el("w:pPr")
     if keep_next:
         ppr.append(_el("w:keepNext"))
     ppr.append(_el("w:widowControl", val=0))
+    ppr.append(_el("w:kinsoku", val=1))
+    ppr.append(_el("w:overflowPunct", val=0))
     ppr.append(_el("w:autoSpaceDE", val=0))
     ppr.append(_el("w:autoSpaceDN", val=0))
     if line:
         ppr.append(_el("w:spacing", before=0, beforeLines=0, after=0, afterLines=0, line=line, lineRule="exact"))
     else:
         ppr.append(_el("w:spacing", before=0, after=0, line=240, lineRule="auto"))
+    # A style without a first-line indent says so: left out, it would inherit Normal's two characters.
     ppr.append(
-        _el("w:ind", left=0, leftChars=0, right=0, rightChars=0)
+        _el("w:ind", left=0, leftChars=0, right=0, rightChars=0, firstLine=0, firstLineChars=0)
         if not first_line_chars
         else _el(
             "w:ind",
@@ -291,7 +312,7 @@ def _set_up_styles(document):
         )
     for style_id in (STYLE_MEASURE, STYLE_MARK):
         _set_style(styles_el, style_id, STYLE_NAMES[style_id], _ppr(), _rpr(f["body"], BODY_SIZE))
-    for style_id in (STYLE_ISSUER, STYLE_DATE):
+    for style_id in (STYLE_ADDRESSEE, STYLE_ISSUER, STYLE_DATE):
         _set_style(
             styles_el, style_id, STYLE_NAMES[style_id], _ppr(jc="left", first_line_chars=0), _rpr(f["body"], BODY_SIZE)
         )
@@ -317,11 +338,14 @@ def _page_number_paragraph(odd):
     p = _el("w:p")
     ppr = _el("w:pPr")
     ppr.append(_el("w:pStyle", val="Footer"))
+    # 一字 is one character of the body (16 pt), in twips: a *Chars value would count the
+    # page number's own 14 pt.
+    no_first_line = {"firstLine": 0, "firstLineChars": 0}
     if odd:
-        ppr.append(_el("w:ind", left=0, leftChars=0, right=PAGE_NUMBER_SIZE * 10, rightChars=100))
+        ppr.append(_el("w:ind", left=0, leftChars=0, right=CHAR_TWIPS, rightChars=0, **no_first_line))
         ppr.append(_el("w:jc", val="right"))
     else:
-        ppr.append(_el("w:ind", left=PAGE_NUMBER_SIZE * 10, leftChars=100, right=0, rightChars=0))
+        ppr.append(_el("w:ind", left=CHAR_TWIPS, leftChars=0, right=0, rightChars=0, **no_first_line))
         ppr.append(_el("w:jc", val="left"))
     p.append(ppr)
 
@@ -366,23 +390,28 @@ def _set_up_footers(document, draft):
     _replace_paragraphs(section.footer, [_page_number_paragraph(odd=True)])
     _replace_paragraphs(section.even_page_footer, [_page_number_paragraph(odd=False)])
     if draft:
-        for header in (section.header, section.even_page_header):
-            header.is_linked_to_previous = False
-            p = _el("w:p")
-            p.append(_el("w:pPr"))
-            p[0].append(_el("w:pStyle", val="Header"))
-            r = _el("w:r")
-            t = _el("w:t")
-            t.text = DRAFT_HEADER
-            r.append(t)
-            p.append(r)
-            _replace_paragraphs(header, [p])
+        # 征求意见稿 on the first page only (w:titlePg): the first page's footer numbers it as
+        # the odd footer does, and the later pages keep no header at all.
+        section.different_first_page_header_footer = True
+        section.first_page_footer.is_linked_to_previous = False
+        _replace_paragraphs(section.first_page_footer, [_page_number_paragraph(odd=True)])
+        header = section.first_page_header
+        header.is_linked_to_previous = False
+        p = _el("w:p")
+        p.append(_el("w:pPr"))
+        p[0].append(_el("w:pStyle", val="Header"))
+        r = _el("w:r")
+        t = _el("w:t")
+        t.text = DRAFT_HEADER
+        r.append(t)
+        p.append(r)
+        _replace_paragraphs(header, [p])
 
 
 def _set_properties(document, report):
     props = document.core_properties
     props.title = single_line(report.title)
-    props.author = single_line(report.issuer) or report.lead_department.name
+    props.author = report.lead_department.name
     props.last_modified_by = props.author
     props.comments = ""
     props.revision = 1
@@ -394,17 +423,42 @@ ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def _tidy_package(document):
-    """List only the fonts the document uses, and drop the template's Word 2010 style copy.
+# The template's parts the document does without: a Word 2010 copy of the styles with theme
+# fonts, a theme whose fonts are Calibri, Cambria and ＭＳ 明朝, list definitions (numbers are
+# plain text), a bibliography store and a blank thumbnail. A part no relationship names is not saved.
+DROPPED_PARTS = ("/stylesWithEffects", "/theme", "/numbering", "/customXml", "/thumbnail")
+APP_PROPERTIES = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    b"<Application>Huigao</Application></Properties>"
+)
 
-    The template's font table names Japanese fonts (ＭＳ 明朝 …), and stylesWithEffects.xml
-    repeats the styles with theme fonts; WPS warns about fonts it lacks.
-    """
-    for rel_id, rel in list(document.part.rels.items()):
-        if rel.reltype.endswith("/stylesWithEffects"):
-            document.part.drop_rel(rel_id)
-        elif rel.reltype.endswith("/fontTable"):
-            rel.target_part._blob = _font_table()
+
+def _tidy_package(document, draft):
+    """Only what the document uses: its fonts, its styles, no template leftovers; app.xml says
+    which program wrote it. WPS warns about fonts it lacks, and a user restyling the document
+    should find the report's styles, not a template's hundred and seventy."""
+    for owner in (document.part, document.part.package):
+        for rel_id, rel in list(owner.rels.items()):
+            if rel.reltype.endswith(DROPPED_PARTS):
+                # Nothing in the XML names these by r:id: the relationship alone ties them in.
+                owner.rels.pop(rel_id)
+            elif rel.reltype.endswith("/fontTable"):
+                rel.target_part._blob = _font_table()
+            elif rel.reltype.endswith("/extended-properties"):
+                rel.target_part._blob = APP_PROPERTIES
+    _drop_unused_styles(document, draft)
+
+
+def _drop_unused_styles(document, draft):
+    """Keep the report's styles and the defaults Word falls back to (w:default), drop the rest."""
+    used = {"Normal", "Footer", *STYLE_NAMES}
+    if draft:
+        used.add("Header")
+    styles_el = document.styles.element
+    for style in styles_el.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in used and style.get(qn("w:default")) not in ("1", "true"):
+            styles_el.remove(style)
 
 
 def _font_table():

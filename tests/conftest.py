@@ -116,6 +116,16 @@ def report(office, department, other_department, coordinator):
 
 
 @pytest.fixture
+def complete_report(report, signer):
+    """The report with nothing missing: every section accepted, the 成文日期 set; it exports as final."""
+    for section in (report.our_section, report.their_section):
+        set_assignment_state(section.assignment, "accepted", signer)
+    report.issued_on = datetime.date(2025, 12, 5)
+    report.save()
+    return report
+
+
+@pytest.fixture
 def our_section(report):
     return report.our_section
 

@@ -14,6 +14,7 @@ from reports import docx_export, outline_edit
 from reports.document import signature_indents
 from reports.docx_export import STYLE_HEADINGS, STYLE_NAMES, export_docx
 from reports.models import Assignment, AssignmentState, Measure, MeasureLayout, Report, Section
+from reports.titles import title_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +125,52 @@ def test_body_and_headings_indent_their_first_line_by_two_characters(report):
     for text in ("今年以来", "一、强化组织领导", "（一）在提升政务服务效能方面", "一是推行一件事一次办"):
         indent = ind(paragraph(document, text).style)
         assert indent.get(qn("w:firstLineChars")) == "200"
-    assert ind(paragraph(document, "关于测试工作情况的报告").style).get(qn("w:firstLineChars")) is None
+    # The title says "no indent" itself: a style that left it out would inherit Normal's two characters.
+    title = ind(paragraph(document, "关于测试工作情况的报告").style)
+    assert (title.get(qn("w:firstLineChars")), title.get(qn("w:firstLine"))) == ("0", "0")
+
+
+LONG_TITLE = "关于2025年度优化营商环境工作落实情况的报告"
+
+
+def test_a_long_title_is_one_paragraph_broken_into_its_lines_of_sense(report):
+    report.title = LONG_TITLE
+    report.save()
+    document = read(report)
+    title = document.paragraphs[0]
+    lines = title_lines(LONG_TITLE)
+    assert len(lines) == 2
+    assert title.text.split("\n") == lines
+    assert len(title._p.findall(f".//{qn('w:br')}")) == 1
+    assert title.style.style_id == docx_export.STYLE_TITLE
+    assert title.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert document.paragraphs[1].text == ""
+
+
+def test_a_title_typed_in_lines_keeps_them(report):
+    report.title = "关于测试\n工作情况的报告"
+    report.save()
+    assert read(report).paragraphs[0].text == "关于测试\n工作情况的报告"
+
+
+def test_the_addressee_stands_one_blank_line_under_the_title_flush_left_with_a_full_width_colon(report):
+    report.addressee = "县委办公室:"
+    report.save()
+    document = read(report)
+    assert texts(document)[:4] == ["关于测试工作情况的报告", "", "县委办公室：", texts(document)[3]]
+    assert texts(document)[3].startswith("今年以来")
+    addressee = document.paragraphs[2]
+    assert addressee.style.name == "主送机关"
+    indent = ind(addressee.style)
+    assert (indent.get(qn("w:firstLineChars")), indent.get(qn("w:firstLine")), indent.get(qn("w:left"))) == (
+        "0",
+        "0",
+        "0",
+    )
+
+
+def test_without_an_addressee_the_preamble_follows_the_blank_line(report):
+    assert "主送机关" not in [p.style.name for p in read(report).paragraphs]
 
 
 def test_odd_and_even_footers_carry_page_fields_between_dashes(report):
@@ -132,13 +178,18 @@ def test_odd_and_even_footers_carry_page_fields_between_dashes(report):
     assert document.settings.odd_and_even_pages_header_footer is True
     section = document.sections[0]
     for footer, alignment, side in (
-        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "rightChars"),
-        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "leftChars"),
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right"),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left"),
     ):
         (p,) = footer.paragraphs
         assert p.text == "— 1 —"
         assert p.paragraph_format.alignment == alignment
-        assert p._p.pPr.find(qn("w:ind")).get(qn(f"w:{side}")) == "100"
+        # 一字: one character of the body, 16 pt = 320 twips, whatever the page number's own size.
+        indent = p._p.pPr.find(qn("w:ind"))
+        assert (indent.get(qn(f"w:{side}")), indent.get(qn(f"w:{side}Chars"))) == ("320", "0")
+        # Neither the paragraph nor its style takes the body's first-line indent.
+        for element in (indent, ind(p.style)):
+            assert (element.get(qn("w:firstLine")), element.get(qn("w:firstLineChars"))) == ("0", "0")
         field_chars = [el.get(qn("w:fldCharType")) for el in p._p.iter(qn("w:fldChar"))]
         assert field_chars == ["begin", "separate", "end"]
         assert [el.text.strip() for el in p._p.iter(qn("w:instrText"))] == ["PAGE"]
@@ -178,8 +229,7 @@ def test_draft_mode_marks_departments_unfinished_sections_and_placeholders(repor
     Section.objects.create(report=report, position=5, heading="空白章节")
     document = read(report, draft=True)
     lines = texts(document)
-    assert document.sections[0].header.paragraphs[0].text == "征求意见稿"
-    assert document.sections[0].even_page_header.paragraphs[0].text == "征求意见稿"
+    assert document.sections[0].first_page_header.paragraphs[0].text == "征求意见稿"
     assert "（一）在提升政务服务效能方面〔县发改局·起草中〕" in lines
     assert "（二）在强化要素保障方面〔县财政局·已采用〕" in lines
     pending = lines.index("（一）在提升政务服务效能方面〔县发改局·起草中〕") + 1
@@ -221,10 +271,18 @@ def test_issuer_stands_two_characters_from_the_right_and_the_date_two_characters
 
 
 def test_a_date_longer_than_the_issuer_stands_two_characters_from_the_right():
-    issuer_left, date_left = signature_indents("县委办", "2025年12月31日")
-    date_width = 4 * 0.5 + 1 + 2 * 0.5 + 1 + 2 * 0.5 + 1
-    assert date_left + date_width + 2 == 28
+    issuer_left, date_left = signature_indents("县委办", "2025年12月1日")
+    date_width = 4 * 0.5 + 1 + 2 * 0.5 + 1 + 1 * 0.5 + 1
+    # 右空二字 in Times New Roman, give or take the half character kept for wider digits.
+    assert 27.5 <= date_left + date_width + 2 <= 28
     assert date_left - issuer_left == 2
+
+
+def test_the_date_keeps_room_for_digits_set_in_a_wider_fallback_font():
+    # 2025年12月31日 at 0.8 of a character a digit: 8 digits and 3 characters are 9.4 characters.
+    issuer_left, date_left = signature_indents("县委办", "2025年12月31日")
+    assert date_left == 18 and issuer_left == 16
+    assert date_left * 16 + 9.4 * 16 <= 442.2
 
 
 def test_measure_leads_can_be_bold(report):
@@ -307,7 +365,7 @@ def test_export_report_command_writes_the_docx(report, tmp_path):
     target = tmp_path / "out.docx"
     call_command("export_report", str(report.pk), "--output", str(target), "--draft", stdout=io.StringIO())
     document = docx.Document(str(target))
-    assert document.sections[0].header.paragraphs[0].text == "征求意见稿"
+    assert document.sections[0].first_page_header.paragraphs[0].text == "征求意见稿"
     assert texts(document)[0] == "关于测试工作情况的报告"
 
 
@@ -326,3 +384,65 @@ def test_the_package_names_only_the_fonts_it_uses(report):
         assert f'w:name="{name}"' in font_table
     assert "ＭＳ" not in font_table
     assert "word/stylesWithEffects.xml" not in package.namelist()
+
+
+def test_punctuation_never_hangs_line_breaking_rules_are_on_and_widow_control_is_off(report):
+    styles = [s for s in read(report, draft=True).styles if s.type == 1]
+    assert {s.style_id for s in styles} == {"Normal", "Header", "Footer", *docx_export.STYLE_NAMES}
+    for style in styles:
+        ppr = style.element.pPr
+        values = {name: ppr.find(qn(f"w:{name}")).get(qn("w:val")) for name in ("overflowPunct", "kinsoku")}
+        assert values == {"overflowPunct": "0", "kinsoku": "1"}, style.name
+        # A fixed grid of 22 lines a page: widow control would leave pages a line short.
+        assert ppr.find(qn("w:widowControl")).get(qn("w:val")) == "0"
+
+
+def test_the_draft_mark_stands_on_the_first_page_only(report):
+    section = read(report, draft=True).sections[0]
+    assert section.different_first_page_header_footer is True
+    assert [p.text for p in section.first_page_header.paragraphs] == ["征求意见稿"]
+    assert section.header.is_linked_to_previous and section.even_page_header.is_linked_to_previous
+    # The first page keeps its page number.
+    assert [p.text for p in section.first_page_footer.paragraphs] == ["— 1 —"]
+    assert read(report).sections[0].different_first_page_header_footer is False
+
+
+def test_the_package_holds_no_template_leftovers(report):
+    import zipfile
+
+    names = zipfile.ZipFile(io.BytesIO(export_docx(report))).namelist()
+    for leftover in ("word/theme/theme1.xml", "word/numbering.xml", "docProps/thumbnail.jpeg", "customXml/item1.xml"):
+        assert leftover not in names
+    package = zipfile.ZipFile(io.BytesIO(export_docx(report)))
+    relationships = package.read("word/_rels/document.xml.rels").decode() + package.read("_rels/.rels").decode()
+    assert "theme" not in relationships and "numbering" not in relationships and "thumbnail" not in relationships
+    assert "Calibri" not in package.read("word/styles.xml").decode()
+
+
+def test_the_properties_name_huigao_the_title_and_the_lead_department(report):
+    import zipfile
+
+    app = zipfile.ZipFile(io.BytesIO(export_docx(report))).read("docProps/app.xml").decode()
+    assert "<Application>Huigao</Application>" in app and "Microsoft" not in app
+    properties = read(report).core_properties
+    assert properties.title == "关于测试工作情况的报告"
+    assert properties.author == "测试县委办公室"
+
+
+def test_only_the_styles_the_report_uses_are_in_the_package(report):
+    document = read(report)
+    ids = {style.style_id for style in document.styles}
+    # The report's paragraph styles and the defaults Word falls back to; no list or template styles.
+    assert ids == {"Normal", "Footer", *docx_export.STYLE_NAMES, "DefaultParagraphFont", "TableNormal", "NoList"}
+    used = {p.style.style_id for p in document.paragraphs}
+    assert used <= ids
+
+
+def test_the_package_without_a_theme_still_opens_in_libreoffice(report, tmp_path):
+    import shutil
+
+    if not shutil.which("soffice"):
+        pytest.skip("needs LibreOffice (.ci/run installs it)")
+    from tests.test_export_layout import to_pdf
+
+    assert to_pdf(export_docx(report, draft=True), tmp_path).stat().st_size > 0

@@ -1,5 +1,6 @@
 """The exported demo report laid out by LibreOffice: 22 lines of 28 characters on a full page."""
 
+import datetime
 import io
 import shutil
 import subprocess
@@ -89,3 +90,95 @@ def test_page_numbers_alternate_right_and_left(demo_report, tmp_path):
     assert number_lines[1].replace(" ", "") == "—2—"
     # Odd pages carry it on the right, even pages on the left.
     assert len(number_lines[0]) - len(number_lines[0].lstrip()) > len(number_lines[1]) - len(number_lines[1].lstrip())
+
+
+MM = 72 / 25.4
+TEXT_LEFT, TEXT_RIGHT = 28 * MM, (210 - 26) * MM  # the text area's edges, in points
+
+
+def bbox_lines(pdf, page):
+    """The text lines of one page as laid out: (text without spaces, x min, x max, y min), top to bottom."""
+    from lxml import etree
+
+    out = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-bbox-layout", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    root = etree.fromstring(out, parser=etree.XMLParser(recover=True))
+    lines = []
+    for line in root.iter("{*}line"):
+        text = "".join(word.text or "" for word in line.iter("{*}word")).replace(" ", "")
+        box = tuple(float(line.get(name)) for name in ("xMin", "xMax", "yMin"))
+        lines.append((text, *box))
+    return sorted(lines, key=lambda line: line[3])
+
+
+def test_a_long_title_is_laid_out_in_its_lines_of_sense_centred_in_the_text_area(demo_report, tmp_path):
+    from reports.titles import title_lines
+
+    demo_report.title = "关于2025年度优化营商环境工作落实情况的报告"
+    demo_report.addressee = "市委办公室"
+    demo_report.save()
+    expected = title_lines(demo_report.title)
+    assert len(expected) == 2
+    lines = bbox_lines(to_pdf(export_docx(demo_report), tmp_path), 1)
+    assert [line[0] for line in lines[:2]] == expected
+    centre = (TEXT_LEFT + TEXT_RIGHT) / 2
+    for _text, x_min, x_max, _y in lines[:2]:
+        # Centred: no first-line indent pushes the first line right.
+        assert abs((x_min + x_max) / 2 - centre) < 4
+    # The addressee: the next line, flush left at the text edge, ending in a full-width colon.
+    addressee = lines[2]
+    assert addressee[0] == "市委办公室："
+    assert abs(addressee[1] - TEXT_LEFT) < 2
+    # One blank line under the title: two of the body's 28.95 pt lines below the title's last.
+    assert 2 * 28.95 - 8 < addressee[3] - lines[1][3] < 2 * 28.95 + 8
+
+
+def page_number_line(pdf, page):
+    return next(line for line in bbox_lines(pdf, page) if line[0].startswith(PAGE_NUMBER))
+
+
+def test_page_numbers_stand_one_character_in_from_the_text_edge_on_odd_and_even_pages(demo_report, tmp_path):
+    pdf = to_pdf(export_docx(demo_report), tmp_path)
+    odd, even = page_number_line(pdf, 1), page_number_line(pdf, 2)
+    assert (odd[0], even[0]) == ("—1—", "—2—")
+    one_character = 16
+    # 右空一字 on odd pages, 左空一字 on even ones: not the body's two-character indent.
+    assert abs(odd[2] - (TEXT_RIGHT - one_character)) < 2
+    assert abs(even[1] - (TEXT_LEFT + one_character)) < 2
+
+
+@pytest.mark.parametrize(
+    "issuer, issued_on",
+    [
+        ("中共测试县委办公室", datetime.date(2019, 12, 5)),
+        ("测试县委办", datetime.date(2019, 12, 5)),
+        ("", datetime.date(2019, 12, 15)),
+        ("中共测试县委办公室测试县人民政府办公室", datetime.date(2019, 12, 25)),
+    ],
+)
+def test_the_date_of_issue_stays_on_one_line_two_characters_right_of_the_issuer(office, tmp_path, issuer, issued_on):
+    report = Report.objects.create(
+        title="关于测试的报告", preamble="正文。", issuer=issuer, issued_on=issued_on, lead_department=office
+    )
+    lines = bbox_lines(to_pdf(export_docx(report), tmp_path), 1)
+    date_text = f"{issued_on.year}年{issued_on.month}月{issued_on.day}日"
+    date = next(line for line in lines if line[0] == date_text)
+    assert date[2] <= TEXT_RIGHT
+    assert not any(line[0] == "日" for line in lines)
+    if issuer:
+        issuer_line = next(line for line in lines if line[0] == issuer)
+        assert abs(date[1] - issuer_line[1] - 2 * 16) < 1
+        # Directly under the issuer.
+        assert abs(date[3] - issuer_line[3] - 28.95) < 2
+
+
+def test_the_draft_mark_is_printed_on_the_first_page_only_and_every_page_keeps_its_number(demo_report, tmp_path):
+    pdf = to_pdf(export_docx(demo_report, draft=True), tmp_path)
+    pages = [bbox_lines(pdf, n) for n in (1, 2, 3)]
+    marks = [[line for line in page if line[0] == "征求意见稿"] for page in pages]
+    assert [len(found) for found in marks] == [1, 0, 0]
+    numbers = [next(line[0] for line in page if line[0].startswith(PAGE_NUMBER)) for page in pages]
+    assert numbers == ["—1—", "—2—", "—3—"]

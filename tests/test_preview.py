@@ -124,3 +124,25 @@ def test_bold_leads_keep_their_placeholders_highlighted_in_order(login, coordina
         '完成<mark class="placeholder">XX</mark>个，</p>'
     ) in page
     assert "<strong>二是深化一网通办。</strong>全程网办率达到90%。</p>" in page
+
+
+def test_a_long_title_shows_in_the_lines_of_sense_the_docx_has(login, coordinator, report):
+    from reports.titles import title_lines
+
+    Report.objects.filter(pk=report.pk).update(title="关于2025年度优化营商环境工作落实情况的报告")
+    page = preview(login(coordinator), report, mode="final")
+    first, second = title_lines("关于2025年度优化营商环境工作落实情况的报告")
+    assert f'<h1 class="doc-title">{first}<br>{second}</h1>' in page
+
+
+def test_a_placeholder_in_a_broken_title_is_marked_on_its_line(login, coordinator, report):
+    Report.objects.filter(pk=report.pk).update(title="关于X县\n工作情况的报告")
+    page = preview(login(coordinator), report)
+    assert '<h1 class="doc-title">关于<mark class="placeholder">X</mark>县<br>工作情况的报告</h1>' in page
+
+
+def test_the_addressee_shows_under_the_title_with_a_full_width_colon(login, coordinator, report):
+    Report.objects.filter(pk=report.pk).update(addressee="县委办公室")
+    page = preview(login(coordinator), report)
+    assert '<p class="doc-addressee" data-testid="preview-addressee">县委办公室：</p>' in page
+    assert page.index("关于测试工作情况的报告</h1>") < page.index("县委办公室：") < page.index("今年以来")

@@ -1,4 +1,5 @@
-"""In real Chromium: the export button downloads a valid DOCX named after the report."""
+"""In real Chromium: the export button downloads a valid DOCX named after the report,
+or shows what keeps it from being final."""
 
 import docx
 import pytest
@@ -7,8 +8,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_coordinator_clicks_export_and_gets_a_docx_named_after_the_report(
-    page, login_as, coordinator, report, tmp_path
+    page, login_as, coordinator, complete_report, tmp_path
 ):
+    report = complete_report
     login_as(coordinator)
     page.goto(report.get_absolute_url())
     with page.expect_download() as download_info:
@@ -34,12 +36,13 @@ def test_the_draft_export_from_the_preview_is_named_as_a_draft(page, login_as, c
     assert download.suggested_filename == "关于测试工作情况的报告（征求意见稿）.docx"
     target = tmp_path / "draft.docx"
     download.save_as(target)
-    assert docx.Document(str(target)).sections[0].header.paragraphs[0].text == "征求意见稿"
+    assert docx.Document(str(target)).sections[0].first_page_header.paragraphs[0].text == "征求意见稿"
     # The strict Content Security Policy reports any inline style or script as a console error.
     assert errors == []
 
 
-def test_the_board_exports_in_one_click_too(page, login_as, coordinator, report, tmp_path):
+def test_the_board_exports_in_one_click_too(page, login_as, coordinator, complete_report, tmp_path):
+    report = complete_report
     login_as(coordinator)
     page.goto(f"/reports/{report.pk}/board/")
     with page.expect_download() as download_info:
@@ -49,3 +52,16 @@ def test_the_board_exports_in_one_click_too(page, login_as, coordinator, report,
     target = tmp_path / "board.docx"
     download.save_as(target)
     assert docx.Document(str(target)).paragraphs[0].text == "关于测试工作情况的报告"
+
+
+def test_the_final_export_of_a_report_with_gaps_shows_what_to_fix(page, login_as, coordinator, report):
+    login_as(coordinator)
+    page.goto(f"/reports/{report.pk}/board/")
+    page.get_by_test_id("board-export").click()
+    page.get_by_test_id("export-refused").wait_for()
+    assert "成文日期为空" in page.get_by_test_id("export-problems").inner_text()
+    with page.expect_download() as download_info:
+        page.get_by_test_id("export-draft").click()
+    assert download_info.value.suggested_filename == "关于测试工作情况的报告（征求意见稿）.docx"
+    page.get_by_test_id("fix-link").last.click()
+    page.wait_for_url(f"**/reports/{report.pk}/edit/#id_issued_on")
