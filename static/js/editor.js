@@ -224,16 +224,39 @@
   if (!form || !results || !form.dataset.checkUrl) return;
   let timer = null;
   let sent = 0;
+  // Nothing on the page changes while a button is held (a measure being dragged): the check
+  // waits, or its findings wait, until it is let go.
+  let held = false;
+  let waiting = null;
+
+  function show(html) {
+    if (held) waiting = html;
+    else results.innerHTML = html;
+  }
 
   function check() {
+    if (held) {
+      waiting = waiting || "";
+      return;
+    }
     const ticket = ++sent;
     fetch(form.dataset.checkUrl, { method: "POST", body: new FormData(form), credentials: "same-origin" })
       .then((response) => response.text())
       .then((html) => {
-        if (ticket === sent) results.innerHTML = html;
+        if (ticket === sent) show(html);
       })
       .catch(() => {});
   }
+
+  document.addEventListener("pointerdown", () => {
+    held = true;
+  });
+  document.addEventListener("pointerup", () => {
+    held = false;
+    if (waiting === "") check();
+    else if (waiting !== null) results.innerHTML = waiting;
+    waiting = null;
+  });
 
   form.addEventListener("input", () => {
     clearTimeout(timer);
