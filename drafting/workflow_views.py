@@ -69,15 +69,51 @@ def gate_problems(section, permissions, measures, marks):
     return gate.section_problems(section, measures)
 
 
-def workflow_panel(request, section, problems):
+# The note field's label for each move that takes one; 会签 takes an optional one.
+def _comment_labels():
+    return {
+        TransitionAction.DISPUTE: _("Your objection (required): what is wrong with the change"),
+        TransitionAction.COSIGN: _("Comment (optional)"),
+    }
+
+
+def _cosignatures(assignment):
+    """The co-departments (会签) in order, each with whether and by whom it has co-signed."""
+    rows = []
+    for cosignature in assignment.cosignatures.select_related("department", "signed_by"):
+        who = cosignature.signed_by
+        rows.append(
+            {
+                "department": cosignature.department.display_name,
+                "signed": cosignature.signed,
+                "who": (who.get_full_name() or who.username) if who else "",
+                "at": timezone.localtime(cosignature.signed_at) if cosignature.signed_at else None,
+                "comment": cosignature.comment,
+            }
+        )
+    return rows
+
+
+def workflow_panel(request, section, problems, measures=None):
     """What the workflow panel shows (drafting/_workflow_panel.html): the state, the moves the
-    user may make, what blocks sign-off (`problems`, from gate_problems), the thread."""
+    user may make, what blocks sign-off (`problems`, from gate_problems), the co-departments and
+    who still has to co-sign, whether the text changed after sign-off, the thread.
+
+    `measures`: the section's measures when the page has them already."""
     permissions = section.permissions_for(request.user)
     assignment = permissions.assignment
     panel = {"section": section, "assignment": assignment, "next": request.get_full_path()}
     if assignment is None:
         return panel
     allowed = permissions.allowed_actions
+    if measures is None:
+        measures = list(section.measures.all())
+    thread = _thread(assignment)
+    changed = assignment.changed_since_sign_off(section, measures)
+    # The reason given with the latest change after sign-off (the editor's note).
+    change_reason = next((e.comment for e in reversed(thread) if e.action == TransitionAction.CHANGE), "")
+    cosignatures = _cosignatures(assignment)
+    labels = _comment_labels()
     signed = assignment.state in (AssignmentState.SIGNED_OFF, AssignmentState.ACCEPTED) and assignment.signed_off_by_id
     page = section_page_url(section, request.user) if problems else ""
     panel.update(
@@ -86,13 +122,24 @@ def workflow_panel(request, section, problems):
         overdue=assignment.is_overdue(),
         signer=(assignment.signed_off_by.get_full_name() or assignment.signed_off_by.username) if signed else "",
         actions=[
-            {"action": action, "label": str(RULES[action].label), "needs_comment": RULES[action].needs_comment}
+            {
+                "action": action,
+                "label": str(RULES[action].label),
+                "needs_comment": RULES[action].needs_comment,
+                "takes_comment": RULES[action].needs_comment or action == TransitionAction.COSIGN,
+                "comment_label": labels.get(action, _("Note (required): what needs to change")),
+            }
             for action in allowed
             if action != TransitionAction.COMMENT
         ],
         can_comment=TransitionAction.COMMENT in allowed,
         problems=[{"message": problem.message, "url": f"{page}#{problem.anchor}"} for problem in problems],
-        thread=_thread(assignment),
+        cosignatures=cosignatures,
+        cosign_waiting="、".join(row["department"] for row in cosignatures if not row["signed"]),
+        changed_after_sign_off=changed,
+        change_reason=change_reason,
+        awaits_confirmation=changed and permissions.awaits_confirmation,
+        thread=thread,
     )
     return panel
 
@@ -126,7 +173,7 @@ def section_review(request, pk):
             "measures": shown,
             "edit_url": section_page_url(section, request.user) if permissions.can_edit else None,
             "is_coordinator": permissions.coordinates,
-            "panel": workflow_panel(request, section, problems),
+            "panel": workflow_panel(request, section, problems, measures),
         },
     )
 
@@ -140,6 +187,9 @@ ACTIONS = {
     TransitionAction.ACCEPT: lambda a, user, comment: a.accept(user),
     TransitionAction.RETURN: lambda a, user, comment: a.return_to_department(user, comment),
     TransitionAction.COMMENT: lambda a, user, comment: a.comment(user, comment),
+    TransitionAction.COSIGN: lambda a, user, comment: a.cosign(user, comment),
+    TransitionAction.CONFIRM: lambda a, user, comment: a.confirm_change(user),
+    TransitionAction.DISPUTE: lambda a, user, comment: a.dispute_change(user, comment),
 }
 
 

@@ -54,7 +54,19 @@ KIND_BY_NAME_PREFIX = {
     "version": "version",
 }
 # Transition names a `<str:action>` argument is filled with (DESIGN.md's transition methods).
-ACTIONS = ["submit", "withdraw", "sign_off", "send_back", "accept", "return", "return_to_department", "comment"]
+ACTIONS = [
+    "submit",
+    "withdraw",
+    "sign_off",
+    "send_back",
+    "accept",
+    "return",
+    "return_to_department",
+    "comment",
+    "cosign",
+    "confirm",
+    "dispute",
+]
 # Every word a word argument is filled with, by kind: each URL is requested once per word.
 WORDS = {"action": ACTIONS, "direction": ["up", "down", "indent", "outdent"]}
 OBJECT_KINDS = {"report", "section", "measure", "assignment", "revision", "version"}
