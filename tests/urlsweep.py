@@ -38,6 +38,7 @@ KIND_BY_KWARG = {
     "revision_pk": "revision",
     "revision_id": "revision",
     "version_pk": "version",
+    "comment_pk": "comment",
     "version_id": "version",
     "action": "action",
     "direction": "direction",
@@ -69,7 +70,7 @@ ACTIONS = [
 ]
 # Every word a word argument is filled with, by kind: each URL is requested once per word.
 WORDS = {"action": ACTIONS, "direction": ["up", "down", "indent", "outdent"]}
-OBJECT_KINDS = {"report", "section", "measure", "assignment", "revision", "version"}
+OBJECT_KINDS = {"report", "section", "measure", "assignment", "revision", "version", "comment"}
 
 
 @dataclass
@@ -161,6 +162,7 @@ def bundle_for(section):
     versions = Version.objects.get_for_object(section)
     measure = section.measures.order_by("pk").first()
     assignment = getattr(section, "assignment", None) if section.has_assignment else None
+    comment = section.comments.order_by("pk").first()
     return {
         "report": section.report_id,
         "section": section.pk,
@@ -168,6 +170,7 @@ def bundle_for(section):
         "assignment": assignment.pk if assignment else 0,
         "revision": versions[0].revision_id if versions else 0,
         "version": versions[0].pk if versions else 0,
+        "comment": comment.pk if comment else 0,
     }
 
 
