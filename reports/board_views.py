@@ -210,20 +210,24 @@ def csv_cell(value):
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def report_board_csv(request, pk):
-    """The board as CSV: UTF-8 with a byte-order mark, so Excel shows the Chinese."""
-    report = access.get_report_for_coordinator(request, pk)
-    rows, _problems, departments, _proofreading = board_rows(report)
-    state, department_id = _filters(request, departments)
-    filename = "{}-{}-{}.csv".format(
-        filename_stem(report.title), _("progress"), timezone.localdate().strftime("%Y%m%d")
-    )
+def csv_download(report, what):
+    """A CSV download named for the report, `what` and today, and its writer: UTF-8 with a
+    byte-order mark, so Excel shows the Chinese."""
+    filename = "{}-{}-{}.csv".format(filename_stem(report.title), what, timezone.localdate().strftime("%Y%m%d"))
     response = HttpResponse(
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": content_disposition_header(True, filename)},
     )
     response.write("\ufeff")
-    writer = csv.writer(response)
+    return response, csv.writer(response)
+
+
+def report_board_csv(request, pk):
+    """The board as CSV."""
+    report = access.get_report_for_coordinator(request, pk)
+    rows, _problems, departments, _proofreading = board_rows(report)
+    state, department_id = _filters(request, departments)
+    response, writer = csv_download(report, _("progress"))
     writer.writerow(
         [
             _("Number"),

@@ -1,21 +1,15 @@
 """The coordinator's whole-report proofreading: every finding grouped by section with its rule,
 a CSV of the list, and the safe fixes of one section applied as one revision."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports import access, content, proofread
-from reports.board_views import csv_cell
-from reports.docx_export import filename_stem
+from reports.board_views import csv_cell, csv_download
 from reports.models import Section, measures_by_section
 from reports.view_helpers import show_refusal
 
@@ -108,18 +102,10 @@ def report_proofread(request, pk):
 
 
 def report_proofread_csv(request, pk):
-    """The list of findings as CSV: UTF-8 with a byte-order mark, so Excel shows the Chinese."""
+    """The list of findings as CSV, formula-like cells neutralised as on the board's."""
     report = access.get_report_for_coordinator(request, pk)
     _outline, result = _proofreading(report)
-    filename = "{}-{}-{}.csv".format(
-        filename_stem(report.title), _("proofreading"), timezone.localdate().strftime("%Y%m%d")
-    )
-    response = HttpResponse(
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": content_disposition_header(True, filename)},
-    )
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    response, writer = csv_download(report, _("proofreading"))
     writer.writerow([_("Rule"), _("Severity"), _("Where"), _("Text found"), _("Message"), _("Suggested fix")])
     severities = {key: str(label) for key, label in proofread.SEVERITY_LABELS.items()}
     for finding in result.findings:
