@@ -14,5 +14,11 @@ urlpatterns = [
     path("sections/<int:pk>/history/<int:version_pk>/restore/", views.section_restore, name="section-restore"),
     path("sections/<int:pk>/action/<slug:action>/", workflow_views.section_action, name="section-action"),
     path("sections/<int:pk>/review/", workflow_views.section_review, name="section-review"),
+    path("sections/<int:pk>/comments/", workflow_views.comment_add, name="section-comment-add"),
+    path(
+        "sections/<int:pk>/comments/<int:comment_pk>/resolve/",
+        workflow_views.comment_resolve,
+        name="section-comment-resolve",
+    ),
     path("settings/notifications/", workflow_views.notification_settings, name="notification-settings"),
 ]

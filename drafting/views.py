@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -379,6 +379,13 @@ def section_edit(request, pk):
     except PermissionDenied as refusal:
         # The section was submitted (or the report finalised) between the page and the save.
         return _forbidden(request, section, str(refusal), mine=_submitted_snapshot(section, form, formset))
+    except ValidationError as error:
+        if error.code != "reason_required":
+            raise
+        # A signed-off text changes only with its reason: the form keeps the user's text.
+        form.add_error("note", error)
+        messages.error(request, _("Nothing was saved: please correct the marked fields."))
+        return _editor(request, section, form, formset, status=400)
     messages.success(request, _("Saved. This is version %(version)d.") % {"version": saved.version})
     _warn_over_limit(request, section, saved)
     return redirect("drafting:section-edit", pk=section.pk)

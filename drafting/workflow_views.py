@@ -8,17 +8,20 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from drafting.forms import int_or
 from drafting.links import section_page_url
 from drafting.marks import marked
 from reports import gate
 from reports.access import get_section_for_viewer
-from reports.models import NotificationKind, NotificationPreference, measures_by_section
+from reports.models import Comment, Measure, NotificationKind, NotificationPreference, measures_by_section
 from reports.numbering import numbered_measures
+from reports.permissions import final_report_error
 from reports.states import RULES, AssignmentState, TransitionAction, state_labels
 from reports.view_helpers import local_next, show_refusal
 
@@ -69,15 +72,51 @@ def gate_problems(section, permissions, measures, marks):
     return gate.section_problems(section, measures)
 
 
-def workflow_panel(request, section, problems):
+# The note field's label for each move that takes one; 会签 takes an optional one.
+def _comment_labels():
+    return {
+        TransitionAction.DISPUTE: _("Your objection (required): what is wrong with the change"),
+        TransitionAction.COSIGN: _("Comment (optional)"),
+    }
+
+
+def _cosignatures(assignment):
+    """The co-departments (会签) in order, each with whether and by whom it has co-signed."""
+    rows = []
+    for cosignature in assignment.cosignatures.select_related("department", "signed_by"):
+        who = cosignature.signed_by
+        rows.append(
+            {
+                "department": cosignature.department.display_name,
+                "signed": cosignature.signed,
+                "who": (who.get_full_name() or who.username) if who else "",
+                "at": timezone.localtime(cosignature.signed_at) if cosignature.signed_at else None,
+                "comment": cosignature.comment,
+            }
+        )
+    return rows
+
+
+def workflow_panel(request, section, problems, measures=None):
     """What the workflow panel shows (drafting/_workflow_panel.html): the state, the moves the
-    user may make, what blocks sign-off (`problems`, from gate_problems), the thread."""
+    user may make, what blocks sign-off (`problems`, from gate_problems), the co-departments and
+    who still has to co-sign, whether the text changed after sign-off, the thread.
+
+    `measures`: the section's measures when the page has them already."""
     permissions = section.permissions_for(request.user)
     assignment = permissions.assignment
     panel = {"section": section, "assignment": assignment, "next": request.get_full_path()}
     if assignment is None:
         return panel
     allowed = permissions.allowed_actions
+    if measures is None:
+        measures = list(section.measures.all())
+    thread = _thread(assignment)
+    changed = assignment.changed_since_sign_off(section, measures)
+    # The reason given with the latest change after sign-off (the editor's note).
+    change_reason = next((e.comment for e in reversed(thread) if e.action == TransitionAction.CHANGE), "")
+    cosignatures = _cosignatures(assignment)
+    labels = _comment_labels()
     signed = assignment.state in (AssignmentState.SIGNED_OFF, AssignmentState.ACCEPTED) and assignment.signed_off_by_id
     page = section_page_url(section, request.user) if problems else ""
     panel.update(
@@ -86,15 +125,72 @@ def workflow_panel(request, section, problems):
         overdue=assignment.is_overdue(),
         signer=(assignment.signed_off_by.get_full_name() or assignment.signed_off_by.username) if signed else "",
         actions=[
-            {"action": action, "label": str(RULES[action].label), "needs_comment": RULES[action].needs_comment}
+            {
+                "action": action,
+                "label": str(RULES[action].label),
+                "needs_comment": RULES[action].needs_comment,
+                "takes_comment": RULES[action].needs_comment or action == TransitionAction.COSIGN,
+                "comment_label": labels.get(action, _("Note (required): what needs to change")),
+            }
             for action in allowed
             if action != TransitionAction.COMMENT
         ],
         can_comment=TransitionAction.COMMENT in allowed,
         problems=[{"message": problem.message, "url": f"{page}#{problem.anchor}"} for problem in problems],
-        thread=_thread(assignment),
+        cosignatures=cosignatures,
+        cosign_waiting="、".join(row["department"] for row in cosignatures if not row["signed"]),
+        changed_after_sign_off=changed,
+        change_reason=change_reason,
+        awaits_confirmation=changed and permissions.awaits_confirmation,
+        thread=thread,
     )
     return panel
+
+
+def _name(user):
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def comment_threads(section, user, measures):
+    """The section's comment threads, oldest first, each with its replies: one query.
+
+    `measures` are the numbered measures, for the ordinal a thread on a measure shows."""
+    permissions = section.permissions_for(user)
+    may_resolve_any = permissions.is_member or permissions.coordinates
+    ordinals = {m.pk: m.ordinal for m in measures}
+    threads, replies = [], {}
+    for comment in section.comments.select_related("author", "resolved_by"):
+        row = {
+            "pk": comment.pk,
+            "text": comment.text,
+            "quote": comment.quote,
+            "author": _name(comment.author),
+            "at": timezone.localtime(comment.created_at),
+            "measure": ordinals.get(comment.measure_id, ""),
+        }
+        if comment.parent_id is not None:
+            replies.setdefault(comment.parent_id, []).append(row)
+            continue
+        row.update(
+            resolved=comment.resolved_at is not None,
+            resolved_by=_name(comment.resolved_by),
+            resolved_at=timezone.localtime(comment.resolved_at) if comment.resolved_at else None,
+            can_resolve=comment.resolved_at is None and (may_resolve_any or comment.author_id == user.pk),
+        )
+        threads.append(row)
+    for thread in threads:
+        thread["replies"] = replies.get(thread["pk"], [])
+    return threads
+
+
+def _comments(request, section, measures):
+    """What the comments partial shows (drafting/_comments.html)."""
+    return {
+        "threads": comment_threads(section, request.user, measures),
+        "can_add": not section.report.is_final,
+        "add_url": reverse("drafting:section-comment-add", args=[section.pk]),
+        "measures": [{"pk": m.pk, "label": f"{m.ordinal}{m.lead}"} for m in measures],
+    }
 
 
 def section_review(request, pk):
@@ -126,7 +222,8 @@ def section_review(request, pk):
             "measures": shown,
             "edit_url": section_page_url(section, request.user) if permissions.can_edit else None,
             "is_coordinator": permissions.coordinates,
-            "panel": workflow_panel(request, section, problems),
+            "panel": workflow_panel(request, section, problems, measures),
+            "comments": _comments(request, section, measures),
         },
     )
 
@@ -140,6 +237,9 @@ ACTIONS = {
     TransitionAction.ACCEPT: lambda a, user, comment: a.accept(user),
     TransitionAction.RETURN: lambda a, user, comment: a.return_to_department(user, comment),
     TransitionAction.COMMENT: lambda a, user, comment: a.comment(user, comment),
+    TransitionAction.COSIGN: lambda a, user, comment: a.cosign(user, comment),
+    TransitionAction.CONFIRM: lambda a, user, comment: a.confirm_change(user),
+    TransitionAction.DISPUTE: lambda a, user, comment: a.dispute_change(user, comment),
 }
 
 
@@ -167,6 +267,53 @@ def section_action(request, pk, action):
             % {"action": RULES[action].label, "state": state_labels()[section.assignment.state]},
         )
     return redirect(_next_url(request, section))
+
+
+def _review_url(section, anchor="comments"):
+    return reverse("drafting:section-review", args=[section.pk]) + f"#{anchor}"
+
+
+@require_POST
+def comment_add(request, pk):
+    """A new comment (on the section, a measure, or words quoted from it) or a reply."""
+    section = get_section_for_viewer(request, pk)
+    measure_pk = int_or(request.POST.get("measure"), None)
+    parent_pk = int_or(request.POST.get("parent"), None)
+    # Looked up in this section only: another section's measure or comment is simply not there.
+    measure = Measure.objects.filter(section=section, pk=measure_pk).first() if measure_pk else None
+    parent = Comment.objects.filter(section=section, pk=parent_pk).first() if parent_pk else None
+    if (measure_pk and measure is None) or (parent_pk and parent is None):
+        messages.error(request, _("That measure or comment is not part of this section."))
+        return redirect(_review_url(section))
+    try:
+        comment = Comment.add(
+            section,
+            request.user,
+            request.POST.get("text", ""),
+            measure=measure,
+            quote=request.POST.get("quote", ""),
+            parent=parent,
+        )
+    except (PermissionDenied, ValidationError) as error:
+        show_refusal(request, error)
+        return redirect(_review_url(section))
+    messages.success(request, _("Your comment is added."))
+    return redirect(_review_url(section, f"comment-{comment.parent_id or comment.pk}"))
+
+
+@require_POST
+def comment_resolve(request, pk, comment_pk):
+    section = get_section_for_viewer(request, pk)
+    comment = get_object_or_404(Comment, pk=comment_pk, section=section)
+    try:
+        if section.report.is_final:
+            raise final_report_error()
+        comment.resolve(request.user)
+    except (PermissionDenied, ValidationError) as error:
+        show_refusal(request, error)
+    else:
+        messages.success(request, _("The comment is resolved."))
+    return redirect(_review_url(section, f"comment-{comment.parent_id or comment.pk}"))
 
 
 class NotificationSettingsForm(forms.Form):

@@ -18,10 +18,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import access, document, gate
+from reports import access, document, gate, proofread
 from reports.docx_export import filename_stem
-from reports.models import Assignment, AssignmentTransition, Section, measures_by_section
-from reports.states import REMINDABLE_STATES, RULES, AssignmentState, TransitionAction, state_labels
+from reports.models import Assignment, AssignmentTransition, CoSignature, Section, fingerprint, measures_by_section
+from reports.states import REMINDABLE_STATES, RULES, SIGNED_STATES, AssignmentState, TransitionAction, state_labels
 from reports.text import chinese_date
 from reports.view_helpers import local_next, show_refusal
 
@@ -30,8 +30,10 @@ DUE_SOON_DAYS = 3
 
 
 def board_rows(report):
-    """Every section of the report in reading order as a plain row (a dict), and the report's
-    problems (placeholders, empty measures): two queries, whatever the size.
+    """Every section of the report in reading order as a plain row (a dict), the report's
+    problems (placeholders, empty measures) and its proofreading (counts per row, the page
+    estimate): four queries (outline, measures, co-departments, the office's wording list),
+    whatever the size.
 
     Each text is scanned for placeholders once, by gate.report_problems; a section's
     placeholder count is its share of those problems less its empty measures (the only other
@@ -44,6 +46,8 @@ def board_rows(report):
         "updated_at",
         "assignment__deadline",
         "assignment__last_reminded_on",
+        "assignment__signed_hash",
+        "assignment__char_limit",
         last_transition_at=Subquery(
             AssignmentTransition.objects.filter(assignment__section=OuterRef("pk"))
             .order_by("-created_at")
@@ -55,6 +59,22 @@ def board_rows(report):
     )
     measures = measures_by_section(outline)
     problems = gate.report_problems(report, outline, measures)
+    proofreading = proofread.check_report(
+        report,
+        outline,
+        measures,
+        proofread.office_wording(),
+        report.page_limit,
+        char_limits={section.pk: section.values["assignment__char_limit"] for section in outline},
+    )
+    findings_in = proofreading.counts()
+    # 会签 progress: (co-signed, co-departments) per section, one query for the report.
+    cosigning = {}
+    for section_id, signed_at in CoSignature.objects.filter(assignment__section__report=report).values_list(
+        "assignment__section_id", "signed_at"
+    ):
+        done, total = cosigning.get(section_id, (0, 0))
+        cosigning[section_id] = (done + (signed_at is not None), total + 1)
     problems_in = {}
     for problem in problems:
         if problem.section is not None:
@@ -89,6 +109,8 @@ def board_rows(report):
             else "",
             "placeholders": problems_in.get(pk, 0) - empty,
             "empty_measures": empty,
+            "proof_errors": findings_in[pk][proofread.ERROR] if pk in findings_in else 0,
+            "proof_warnings": findings_in[pk][proofread.WARNING] if pk in findings_in else 0,
         }
         if row["assigned"]:
             state, deadline, department = section.state, v["assignment__deadline"], section.department
@@ -106,9 +128,17 @@ def board_rows(report):
                 return_url=reverse("drafting:section-action", args=[pk, "return"]) if state in return_states else "",
                 remind_url=reverse("reports:board-remind", args=[report.pk, pk]) if state in remind_states else "",
                 reminded_today=v["assignment__last_reminded_on"] == today,
+                # The signed text pinned by the sign-off, compared with the text now (签发后改动).
+                changed_after_sign_off=bool(
+                    state in SIGNED_STATES
+                    and v["assignment__signed_hash"]
+                    and fingerprint(section, section_measures) != v["assignment__signed_hash"]
+                ),
+                cosigned=cosigning.get(pk, (0, 0))[0],
+                cosign_total=cosigning.get(pk, (0, 0))[1],
             )
         rows.append(row)
-    return rows, problems, sorted(departments.values(), key=lambda d: (d.position, d.pk))
+    return rows, problems, sorted(departments.values(), key=lambda d: (d.position, d.pk)), proofreading
 
 
 def _filters(request, departments):
@@ -135,7 +165,7 @@ def _filtered(rows, state, department_id):
 
 def report_board(request, pk):
     report = access.get_report_for_coordinator(request, pk)
-    rows, problems, departments = board_rows(report)
+    rows, problems, departments, proofreading = board_rows(report)
     state, department_id = _filters(request, departments)
     assigned = [row for row in rows if row["assigned"]]
     per_state = dict.fromkeys(AssignmentState.values, 0)
@@ -162,6 +192,9 @@ def report_board(request, pk):
             "state": state,
             "department_id": department_id,
             "events": report.events.select_related("actor"),
+            "pages": proofreading.pages,
+            "page_limit": proofreading.page_limit,
+            "over_page_limit": proofreading.over_page_limit,
             "next": request.get_full_path(),
         },
     )
@@ -177,20 +210,24 @@ def csv_cell(value):
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def report_board_csv(request, pk):
-    """The board as CSV: UTF-8 with a byte-order mark, so Excel shows the Chinese."""
-    report = access.get_report_for_coordinator(request, pk)
-    rows, _problems, departments = board_rows(report)
-    state, department_id = _filters(request, departments)
-    filename = "{}-{}-{}.csv".format(
-        filename_stem(report.title), _("progress"), timezone.localdate().strftime("%Y%m%d")
-    )
+def csv_download(report, what):
+    """A CSV download named for the report, `what` and today, and its writer: UTF-8 with a
+    byte-order mark, so Excel shows the Chinese."""
+    filename = "{}-{}-{}.csv".format(filename_stem(report.title), what, timezone.localdate().strftime("%Y%m%d"))
     response = HttpResponse(
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": content_disposition_header(True, filename)},
     )
     response.write("\ufeff")
-    writer = csv.writer(response)
+    return response, csv.writer(response)
+
+
+def report_board_csv(request, pk):
+    """The board as CSV."""
+    report = access.get_report_for_coordinator(request, pk)
+    rows, _problems, departments, _proofreading = board_rows(report)
+    state, department_id = _filters(request, departments)
+    response, writer = csv_download(report, _("progress"))
     writer.writerow(
         [
             _("Number"),

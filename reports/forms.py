@@ -1,5 +1,6 @@
 """Forms of the coordinator's pages: they validate and normalise; views copy and save."""
 
+import re
 from collections import Counter
 
 from django import forms
@@ -136,6 +137,19 @@ class SectionAddForm(forms.Form):
         return cleaned
 
 
+class DepartmentsField(forms.ModelMultipleChoiceField):
+    """Departments by pk; a value that is no pk the database can hold is refused before the
+    query (SQLite raises OverflowError on an integer past 64 bits)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not re.fullmatch(r"[0-9]{1,18}", str(pk)):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 class SectionFrameForm(forms.Form):
     """Rename a section and assign it: department, deadline, length limit."""
 
@@ -150,12 +164,27 @@ class SectionFrameForm(forms.Form):
     char_limit = forms.IntegerField(
         label=_("Length limit (characters)"), required=False, min_value=1, max_value=1_000_000
     )
+    co_departments = DepartmentsField(
+        label=_("Co-departments (会签)"), queryset=Department.objects.all(), required=False
+    )
 
     def clean_heading(self):
         heading = one_line(self.cleaned_data["heading"])
         if not heading:
             raise ValidationError(_("The heading cannot be empty."), code="required")
         return heading
+
+    def clean(self):
+        data = super().clean()
+        department = data.get("department")
+        co_departments = list(data.get("co_departments") or [])
+        if co_departments and department is None:
+            raise ValidationError(
+                _("Choose the department that writes the section before its co-departments."), code="no_department"
+            )
+        # The department that writes the section does not co-sign its own text.
+        data["co_departments"] = [d for d in co_departments if d != department]
+        return data
 
 
 class ReorderForm(forms.Form):

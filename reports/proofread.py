@@ -360,8 +360,11 @@ def report_texts(report, outline, measures_of):
     yield Place("成文日期", "date"), report.issued_on_display
 
 
-def check_report(report, outline, measures_of, wording=(), page_limit=None):
-    """Every finding in the report, in reading order, and its page estimate."""
+def check_report(report, outline, measures_of, wording=(), page_limit=None, char_limits=None):
+    """Every finding in the report, in reading order, and its page estimate.
+
+    `char_limits` ({section pk: limit}) for an outline of rows without their assignments (the
+    board's); by default each section's assignment is asked."""
     findings = []
     years_digits, years_chinese, percent_words, percent_signs, about_cn, about_digits = [], [], [], [], [], []
     figures = defaultdict(list)
@@ -398,7 +401,10 @@ def check_report(report, outline, measures_of, wording=(), page_limit=None):
     )
     findings += _figures(figures)
     for section in outline:
-        limit = section.assignment.char_limit if section.has_assignment else None
+        if char_limits is not None:
+            limit = char_limits.get(section.pk)
+        else:
+            limit = section.assignment.char_limit if section.has_assignment else None
         if limit:
             chars = sum(
                 len(t.replace("\n", ""))
@@ -492,11 +498,16 @@ def _lines(text, place):
     return lines
 
 
+def office_wording():
+    """The office's wording list in use, as (wrong, right) pairs: one query."""
+    return list(WordingRule.objects.filter(enabled=True).values_list("wrong", "right"))
+
+
 def proofread(report, wording=None):
     """The whole report's proofreading: its outline and measures read once."""
     outline = report.outline()
     if wording is None:
-        wording = list(WordingRule.objects.filter(enabled=True).values_list("wrong", "right"))
+        wording = office_wording()
     return check_report(report, outline, measures_by_section(outline), wording, report.page_limit)
 
 

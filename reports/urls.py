@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from reports import board_views, import_views, operations, views
+from reports import board_views, import_views, operations, proofread_views, views
 
 app_urls = (
     [
@@ -25,6 +25,13 @@ app_urls = (
         path("<int:pk>/board/remind/<int:section_pk>/", board_views.board_remind, name="board-remind"),
         path("<int:pk>/finalise/", board_views.report_finalise, name="report-finalise"),
         path("<int:pk>/reopen/", board_views.report_reopen, name="report-reopen"),
+        path("<int:pk>/proofread/", proofread_views.report_proofread, name="report-proofread"),
+        path("<int:pk>/proofread/csv/", proofread_views.report_proofread_csv, name="report-proofread-csv"),
+        path(
+            "<int:pk>/proofread/fix/<int:section_pk>/",
+            proofread_views.section_apply_fixes,
+            name="report-proofread-fix",
+        ),
         path("import/", import_views.report_import, name="report-import"),
         path("<int:pk>/clone/", import_views.report_clone, name="report-clone"),
     ],

@@ -15,7 +15,7 @@ from reports import access, content, gate, outline_edit
 from reports.document import report_blocks
 from reports.docx_export import export_docx, export_filename
 from reports.forms import ReorderForm, ReportForm, SectionAddForm, SectionFrameForm
-from reports.models import Department, ReportAction, ReportEvent
+from reports.models import CoSignature, Department, ReportAction, ReportEvent
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -51,6 +51,14 @@ def report_detail(request, pk):
     outline = report.outline()
     context = {"report": report, "outline": outline, "is_coordinator": is_coordinator}
     if is_coordinator and not report.is_final:
+        # Each section's co-departments (会签) for its form, in one query for the whole outline.
+        co_departments = {}
+        for section_id, department_id in CoSignature.objects.filter(assignment__section__report=report).values_list(
+            "assignment__section_id", "department_id"
+        ):
+            co_departments.setdefault(section_id, set()).add(department_id)
+        for section in outline:
+            section.co_department_ids = co_departments.get(section.pk, set())
         context.update(
             editable=True,
             tree=_tree(outline),
@@ -96,7 +104,11 @@ def section_frame(request, pk):
                 content.save_content(
                     section, request.user, heading=data["heading"], note=_("Heading changed in the outline")
                 )
-            outline_edit.assign(section, data["department"], data["deadline"], data["char_limit"], request.user)
+            assignment = outline_edit.assign(
+                section, data["department"], data["deadline"], data["char_limit"], request.user
+            )
+            if assignment is not None:
+                assignment.set_co_departments(request.user, data["co_departments"])
         messages.success(request, _("The section was saved."))
     else:
         _form_errors(request, form)

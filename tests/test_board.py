@@ -1,5 +1,6 @@
 """The coordinator's board: every section with its department, state, deadline, overdue flag,
-last activity and placeholders; counts, progress, filters, accept/return, 催办, CSV."""
+last activity, placeholders, 签发后改动, 会签 progress and proofreading counts; the page estimate;
+counts, progress, filters, accept/return, 催办, CSV."""
 
 import csv
 import datetime
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.models import Assignment, AssignmentState, Measure, Report, Section
+from reports.models import Assignment, AssignmentState, Department, Measure, Report, Role, Section
 from tests.conftest import set_assignment_state
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
@@ -266,3 +267,73 @@ def test_headings_department_names_and_the_title_show_as_text(login, report, coo
     assert "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in page
     # Shown as typed, not rendered as a template.
     assert "{{ request.user.username }}" in page
+
+
+# Sign-off marks, 会签 progress and proofreading on the board ---------------------------------
+
+
+def board_row(page, section):
+    start = page.index(f'data-section="{section.pk}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_a_row_changed_after_sign_off_is_marked_and_only_that_row(login, report, coordinator, drafter, signer):
+    from reports import content
+
+    ours, theirs = report.our_section, report.their_section
+    assignment = ours.assignment
+    assignment.submit(drafter)
+    assignment.sign_off(signer)
+    assignment.accept(coordinator)
+    set_assignment_state(theirs.assignment, S.SIGNED_OFF, signer)
+    page = board(login(coordinator), report).content.decode()
+    assert 'data-testid="changed-after-sign-off"' not in page
+    measures = [content.MeasureText(m.pk, m.lead, m.body) for m in ours.measures.all()]
+    content.save_content(ours, coordinator, intro="牵头单位补充。", measures=measures, note="统一口径")
+    page = board(login(coordinator), report).content.decode()
+    assert "签发后改动" in board_row(page, ours)
+    assert 'data-testid="changed-after-sign-off"' not in board_row(page, theirs)
+
+
+def test_co_signing_progress_is_shown_per_row(login, report, coordinator, drafter, other_department):
+    from tests.conftest import make_user
+
+    third = Department.objects.create(name="县住建局", short_name="县住建局", position=9)
+    assignment = report.our_section.assignment
+    assignment.set_co_departments(coordinator, [other_department, third])
+    client = login(coordinator)
+    row = board_row(board(client, report).content.decode(), report.our_section)
+    assert "会签 0/2" in row
+    assert 'data-testid="cosign-progress"' not in board_row(
+        board(client, report).content.decode(), report.their_section
+    )
+    assignment.submit(drafter)
+    assignment.cosign(make_user("zhujian", third, Role.SIGNER), "同意")
+    row = board_row(board(client, report).content.decode(), report.our_section)
+    assert "会签 1/2" in row
+
+
+def test_proofreading_counts_per_row_and_the_page_estimate(login, report, coordinator):
+    ours, theirs = report.our_section, report.their_section
+    Measure.objects.filter(section=ours, position=1).update(body="全程网办率达到90%。。群众满意“度高。")
+    client = login(coordinator)
+    page = board(client, report).content.decode()
+    ours_row = board_row(page, ours)
+    counts = ours_row[ours_row.index('data-testid="proofreading-counts"') :]
+    assert "错误 1" in counts  # the unpaired quotation mark
+    assert "警告 1" in counts  # the doubled 。
+    theirs_row = board_row(page, theirs)
+    assert theirs_row[theirs_row.index('data-testid="proofreading-counts"') :].startswith(
+        'data-testid="proofreading-counts">0<'
+    )
+    estimate = page[page.index('data-testid="page-estimate"') :]
+    assert "全文约 1 页" in estimate and "text-danger" not in estimate[: estimate.index("</p>")]
+
+    # Over the office's page limit: the estimate turns red.
+    Report.objects.filter(pk=report.pk).update(page_limit=1)
+    Section.objects.filter(pk=report.first_section.pk).update(intro="县委专题研究部署。\n" * 200)
+    estimate = board(client, report).content.decode()
+    estimate = estimate[estimate.index('data-testid="page-estimate"') :]
+    estimate = estimate[: estimate.index("</p>")]
+    assert "text-danger" in estimate and "（限 1 页）" in estimate
+    assert "全文约 10 页" in estimate

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from reports.models import Assignment, Department, Measure, Report, Role, Section
+from reports.models import Assignment, Comment, Department, Measure, Report, Role, Section
 from tests import urlsweep
 from tests.conftest import make_user
 
@@ -41,6 +41,7 @@ def world(report, drafter, signer, coordinator, other_drafter, other_signer, oth
     Measure.objects.create(section=theirs, position=5, lead=f"{T}T-LEAD", body=f"{T}T-BODY")
     urlsweep.save_revision(theirs, other_drafter, "second draft")
     urlsweep.save_revision(ours, drafter, "ours")
+    Comment.add(theirs, other_drafter, f"{T}T-COMMENT")
 
     secret = Report.objects.create(
         title=f"关于{T}S-TITLE工作情况的报告",
@@ -57,6 +58,7 @@ def world(report, drafter, signer, coordinator, other_drafter, other_signer, oth
     urlsweep.save_revision(hidden, other_drafter, "first draft")
     hidden.intro = f"{T}S-INTRO"
     urlsweep.save_revision(hidden, other_drafter, "second draft")
+    Comment.add(hidden, other_drafter, f"{T}S-COMMENT")
 
     users = {
         "outsider": outsider,

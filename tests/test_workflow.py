@@ -26,9 +26,20 @@ A = TransitionAction
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 ROLES = ["anonymous", "other_drafter", "other_signer", "drafter", "signer", "coordinator", "superuser"]
-ACTIONS = [A.SUBMIT, A.WITHDRAW, A.SIGN_OFF, A.SEND_BACK, A.ACCEPT, A.RETURN, A.COMMENT]
-# The table test covers 会签 too; the action URL and the final-report test cover the buttons above.
-TABLE_ACTIONS = [*ACTIONS, A.COSIGN]
+# Every move the action URL offers: the table tests cover each, through the method and the URL.
+ACTIONS = [
+    A.SUBMIT,
+    A.WITHDRAW,
+    A.SIGN_OFF,
+    A.SEND_BACK,
+    A.ACCEPT,
+    A.RETURN,
+    A.COMMENT,
+    A.COSIGN,
+    A.CONFIRM,
+    A.DISPUTE,
+]
+TABLE_ACTIONS = ACTIONS
 STATES = list(S)
 
 # Who may make each move, from which states, and where it leads (None: the state stays).
@@ -42,6 +53,9 @@ WHO = {
     A.COMMENT: {"drafter", "signer", "coordinator", "superuser"},
     # 会签: the signer of a co-department (the 财政局 co-signs the 发改局's section here).
     A.COSIGN: {"other_signer"},
+    # A change after sign-off goes back to the department's signer.
+    A.CONFIRM: {"signer"},
+    A.DISPUTE: {"signer"},
 }
 FROM = {
     A.SUBMIT: {S.DRAFT, S.RETURNED},
@@ -52,6 +66,8 @@ FROM = {
     A.RETURN: {S.SIGNED_OFF, S.ACCEPTED},
     A.COMMENT: set(S),
     A.COSIGN: {S.SUBMITTED},
+    A.CONFIRM: {S.SIGNED_OFF, S.ACCEPTED},
+    A.DISPUTE: {S.SIGNED_OFF, S.ACCEPTED},
 }
 TO = {
     A.SUBMIT: S.SUBMITTED,
@@ -62,6 +78,8 @@ TO = {
     A.RETURN: S.RETURNED,
     A.COMMENT: None,
     A.COSIGN: None,
+    A.CONFIRM: None,
+    A.DISPUTE: None,
 }
 
 
@@ -78,6 +96,10 @@ def call(assignment, user, action, comment="请补充数据来源。"):
         return assignment.comment(user, comment)
     if action == A.COSIGN:
         return assignment.cosign(user, comment)
+    if action == A.DISPUTE:
+        return assignment.dispute_change(user, comment)
+    if action == A.CONFIRM:
+        return assignment.confirm_change(user)
     method = {A.SUBMIT: "submit", A.WITHDRAW: "withdraw", A.SIGN_OFF: "sign_off", A.ACCEPT: "accept"}[action]
     return getattr(assignment, method)(user)
 
@@ -90,6 +112,19 @@ def put_in_state(assignment, state, signer=None):
     )
     assignment.refresh_from_db()
     return assignment
+
+
+def prepare(assignment, action, co_department):
+    """What a move needs besides its state: a co-department to co-sign, a change to confirm."""
+    if action == A.COSIGN:
+        CoSignature.objects.create(assignment=assignment, department=co_department)
+    if action in (A.CONFIRM, A.DISPUTE):
+        report = assignment.section.report
+        report.reconfirm_changes = True
+        report.save()
+        # Signed a text other than the current one: the text changed after sign-off.
+        Assignment.objects.filter(pk=assignment.pk).update(signed_hash="0" * 64, confirmed_hash="0" * 64)
+        assignment.refresh_from_db()
 
 
 def user_for(request, role):
@@ -115,8 +150,7 @@ def test_every_role_action_and_state_is_allowed_or_refused_as_the_table_says(
     request, report, drafter, signer, other_department, role, action, state
 ):
     assignment = put_in_state(report.our_section.assignment, state, signer)
-    if action == A.COSIGN:
-        CoSignature.objects.create(assignment=assignment, department=other_department)
+    prepare(assignment, action, other_department)
     user = user_for(request, role)
     before = snapshot(assignment)
     may = role in WHO[action]
@@ -143,10 +177,11 @@ def test_every_role_action_and_state_is_allowed_or_refused_as_the_table_says(
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("role", ROLES)
 def test_the_action_url_follows_the_same_table_and_never_fails(
-    request, client, report, drafter, signer, role, action, state
+    request, client, report, drafter, signer, other_department, role, action, state
 ):
     section = report.our_section
     assignment = put_in_state(section.assignment, state, signer)
+    prepare(assignment, action, other_department)
     before = snapshot(assignment)
     if role != "anonymous":
         client.force_login(user_for(request, role))
@@ -156,7 +191,7 @@ def test_the_action_url_follows_the_same_table_and_never_fails(
 
     if role == "anonymous":
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    elif role in ("other_drafter", "other_signer"):
+    elif role in ("other_drafter", "other_signer") and action != A.COSIGN:
         assert response.status_code == 404  # not theirs: they do not even learn it exists
     else:
         assert response.status_code == 302

@@ -38,6 +38,7 @@ KIND_BY_KWARG = {
     "revision_pk": "revision",
     "revision_id": "revision",
     "version_pk": "version",
+    "comment_pk": "comment",
     "version_id": "version",
     "action": "action",
     "direction": "direction",
@@ -54,10 +55,22 @@ KIND_BY_NAME_PREFIX = {
     "version": "version",
 }
 # Transition names a `<str:action>` argument is filled with (DESIGN.md's transition methods).
-ACTIONS = ["submit", "withdraw", "sign_off", "send_back", "accept", "return", "return_to_department", "comment"]
+ACTIONS = [
+    "submit",
+    "withdraw",
+    "sign_off",
+    "send_back",
+    "accept",
+    "return",
+    "return_to_department",
+    "comment",
+    "cosign",
+    "confirm",
+    "dispute",
+]
 # Every word a word argument is filled with, by kind: each URL is requested once per word.
 WORDS = {"action": ACTIONS, "direction": ["up", "down", "indent", "outdent"]}
-OBJECT_KINDS = {"report", "section", "measure", "assignment", "revision", "version"}
+OBJECT_KINDS = {"report", "section", "measure", "assignment", "revision", "version", "comment"}
 
 
 @dataclass
@@ -149,6 +162,7 @@ def bundle_for(section):
     versions = Version.objects.get_for_object(section)
     measure = section.measures.order_by("pk").first()
     assignment = getattr(section, "assignment", None) if section.has_assignment else None
+    comment = section.comments.order_by("pk").first()
     return {
         "report": section.report_id,
         "section": section.pk,
@@ -156,6 +170,7 @@ def bundle_for(section):
         "assignment": assignment.pk if assignment else 0,
         "revision": versions[0].revision_id if versions else 0,
         "version": versions[0].pk if versions else 0,
+        "comment": comment.pk if comment else 0,
     }
 
 
