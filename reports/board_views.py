@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST
 from reports import access, document, gate, proofread
 from reports.docx_export import filename_stem
 from reports.models import Assignment, AssignmentTransition, CoSignature, Section, fingerprint, measures_by_section
-from reports.states import REMINDABLE_STATES, RULES, SIGNED_STATES, AssignmentState, TransitionAction, state_labels
+from reports.permissions import SectionPermissions
+from reports.states import SIGNED_STATES, AssignmentState, TransitionAction, state_labels
 from reports.text import chinese_date
 from reports.view_helpers import local_next, show_refusal
 
@@ -82,12 +83,9 @@ def board_rows(report):
 
     labels = state_labels()
     # The board opens for the report's coordinators only (access.get_report_for_coordinator), so
-    # what SectionPermissions would allow on each row depends on nothing but the row's state and
-    # whether the report is final: the coordinator's moves from RULES, and reminders, once a page.
-    final = report.is_final
-    accept_states = () if final else RULES[TransitionAction.ACCEPT].sources
-    return_states = () if final else RULES[TransitionAction.RETURN].sources
-    remind_states = () if final else REMINDABLE_STATES
+    # what the permissions object allows on each row depends on nothing but the row's state and
+    # whether the report is final: it is asked once per state, not once per row.
+    moves = {state: SectionPermissions.coordinator_actions(state, report.is_final) for state in AssignmentState.values}
     rows = []
     for section in outline:
         v = section.values
@@ -124,9 +122,13 @@ def board_rows(report):
                 deadline_label=chinese_date(deadline) if deadline else "",
                 overdue=v["overdue"],
                 due_soon=v["due_soon"],
-                accept_url=reverse("drafting:section-action", args=[pk, "accept"]) if state in accept_states else "",
-                return_url=reverse("drafting:section-action", args=[pk, "return"]) if state in return_states else "",
-                remind_url=reverse("reports:board-remind", args=[report.pk, pk]) if state in remind_states else "",
+                accept_url=reverse("drafting:section-action", args=[pk, "accept"])
+                if TransitionAction.ACCEPT in moves[state][0]
+                else "",
+                return_url=reverse("drafting:section-action", args=[pk, "return"])
+                if TransitionAction.RETURN in moves[state][0]
+                else "",
+                remind_url=reverse("reports:board-remind", args=[report.pk, pk]) if moves[state][1] else "",
                 reminded_today=v["assignment__last_reminded_on"] == today,
                 # The signed text pinned by the sign-off, compared with the text now (签发后改动).
                 changed_after_sign_off=bool(
