@@ -5,10 +5,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from reports import board_views, import_views, operations, views
+from reports import board_views, import_views, list_views, operations, views
 
 app_urls = (
     [
+        path("", list_views.report_list, name="report-list"),
+        path("<int:pk>/archive/", list_views.report_archive, name="report-archive"),
+        path("<int:pk>/unarchive/", list_views.report_unarchive, name="report-unarchive"),
         path("<int:pk>/", views.report_detail, name="report-detail"),
         path("new/", views.report_create, name="report-create"),
         path("<int:pk>/edit/", views.report_edit, name="report-edit"),
