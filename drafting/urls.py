@@ -1,6 +1,6 @@
 from django.urls import path
 
-from drafting import views, workflow_views
+from drafting import inbox_views, views, workflow_views
 
 app_name = "drafting"
 
@@ -13,5 +13,8 @@ urlpatterns = [
     path("sections/<int:pk>/history/<int:version_pk>/restore/", views.section_restore, name="section-restore"),
     path("sections/<int:pk>/action/<slug:action>/", workflow_views.section_action, name="section-action"),
     path("sections/<int:pk>/review/", workflow_views.section_review, name="section-review"),
+    path("inbox/", inbox_views.inbox, name="inbox"),
+    path("inbox/open/", inbox_views.inbox_open, name="inbox-open"),
+    path("inbox/read-all/", inbox_views.inbox_read_all, name="inbox-read-all"),
     path("settings/notifications/", workflow_views.notification_settings, name="notification-settings"),
 ]

@@ -1043,6 +1043,7 @@ class NotificationKind(models.TextChoices):
     ASSIGNED = "assigned", _("A section is assigned to my department")
     SUBMITTED = "submitted", _("A section awaits my sign-off")
     SIGNED_OFF = "signed_off", _("A department signed off a section of my report")
+    ACCEPTED = "accepted", _("The coordinating office accepted a section of my department")
     SENT_BACK = "sent_back", _("A section is sent back or returned")
     FINALISED = "finalised", _("A report is finalised or reopened")
     REMINDER = "reminder", _("Deadline reminders (催办)")

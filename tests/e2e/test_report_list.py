@@ -1,6 +1,8 @@
 """The list of reports in real Chromium, at desktop and at phone width: find a final report
 again, archive it, filter for it."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -13,6 +15,8 @@ def open_list_from_the_navigation(page):
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
+        # Bootstrap animates the menu open: a click during the animation can miss its links.
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"^(?!.*collapsing).*\bshow\b"))
     page.get_by_test_id("nav-reports").click()
     expect(page.get_by_role("heading", name="报告", exact=True)).to_be_visible()
 
