@@ -1,7 +1,6 @@
 """The inbox: a notification for every event that e-mails, for the same people and with the same
 preferences; newest first, unread marked, opened and marked read; the unread count in the navigation."""
 
-import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,15 +14,6 @@ from tests.conftest import set_assignment_state
 S = AssignmentState
 INBOX = reverse("drafting:inbox")
 OPEN = reverse("drafting:inbox-open")
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    def _commit(move, *args):
-        with django_capture_on_commit_callbacks(execute=True):
-            return move(*args)
-
-    return _commit
 
 
 def inbox_of(user):

@@ -20,17 +20,6 @@ pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 S = AssignmentState
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a move and the e-mails its commit sends."""
-
-    def _commit(move, *args):
-        with django_capture_on_commit_callbacks(execute=True):
-            return move(*args)
-
-    return _commit
-
-
 def recipients():
     return sorted(address for message in mail.outbox for address in message.to)
 

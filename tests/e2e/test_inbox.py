@@ -1,22 +1,13 @@
 """The inbox in real Chromium, at desktop and at phone width: the unread count in the
 navigation, the notification of a submission, opened to its section and then read."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from drafting.models import Notification
+from tests.e2e.conftest import open_menu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def open_menu(page):
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
-        # Bootstrap animates the menu open: a click during the animation can miss its links.
-        expect(page.locator("#main-nav")).to_have_class(re.compile(r"^(?!.*collapsing).*\bshow\b"))
 
 
 @pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])

@@ -4,25 +4,11 @@ page scrolls sideways (tables scroll inside their box) and dates keep to one lin
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import on_one_line
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 375, "height": 800}
-
-
-def text_height(locator):
-    """The height of the cell's text itself (a table cell is as tall as its row)."""
-    return locator.evaluate(
-        "cell => { const r = document.createRange(); r.selectNodeContents(cell); return r.getBoundingClientRect().height; }"
-    )
-
-
-def line_height(locator):
-    return locator.evaluate("cell => parseFloat(getComputedStyle(cell).lineHeight) || 24")
-
-
-def on_one_line(locator):
-    expect(locator).to_be_visible()
-    return text_height(locator) < 1.5 * line_height(locator)
 
 
 def sideways_overflow(page):

@@ -1,35 +1,19 @@
 """The list of reports in real Chromium, at desktop and at phone width: find a final report
 again, archive it, filter for it."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from reports.models import Report
+from tests.e2e.conftest import on_one_line, open_menu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def open_list_from_the_navigation(page):
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
-        # Bootstrap animates the menu open: a click during the animation can miss its links.
-        expect(page.locator("#main-nav")).to_have_class(re.compile(r"^(?!.*collapsing).*\bshow\b"))
+    open_menu(page)
     page.get_by_test_id("nav-reports").click()
     expect(page.get_by_role("heading", name="报告", exact=True)).to_be_visible()
-
-
-def text_height(locator):
-    """The height of the text itself (a table cell is as tall as its row)."""
-    return locator.evaluate(
-        "cell => { const r = document.createRange(); r.selectNodeContents(cell); return r.getBoundingClientRect().height; }"
-    )
-
-
-def line_height(locator):
-    return locator.evaluate("cell => parseFloat(getComputedStyle(cell).lineHeight) || 24")
 
 
 @pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])
@@ -67,6 +51,6 @@ def test_at_phone_width_the_list_scrolls_inside_its_table_and_dates_stay_on_one_
     page.goto("/reports/")
     deadline = page.get_by_test_id("report-row").first.get_by_test_id("deadline")
     expect(deadline).to_be_visible()
-    assert text_height(deadline) < 1.5 * line_height(deadline)
+    assert on_one_line(deadline)
     # The page itself does not scroll sideways: the table does, inside its box.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
