@@ -207,6 +207,8 @@ def measure_initial(measures):
 
 
 class PasteForm(forms.Form):
+    REPLACE, APPEND = "replace", "append"
+
     text = forms.CharField(
         label=_("Text copied from Word"),
         max_length=MAX_PASTE,
@@ -219,9 +221,28 @@ class PasteForm(forms.Form):
         required=False,
         initial=True,
     )
+    mode = forms.ChoiceField(
+        label=_("The pasted measures"),
+        choices=[(REPLACE, _("replace the current measures")), (APPEND, _("come after the current measures"))],
+        initial=REPLACE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, existing=0, **kwargs):
+        """`existing`: how many measures the section holds now (appending must stay within the limit)."""
+        super().__init__(*args, **kwargs)
+        self.existing = existing
 
     def clean_text(self):
         return text_block(self.cleaned_data["text"])
+
+    def clean_mode(self):
+        return self.cleaned_data["mode"] or self.REPLACE
+
+    @property
+    def appends(self):
+        return self.cleaned_data.get("mode") == self.APPEND
 
     def clean(self):
         cleaned = super().clean()
@@ -232,7 +253,8 @@ class PasteForm(forms.Form):
                     _("No 一是 was found at the start of a sentence, so the text cannot be split into measures."),
                     code="no_measures",
                 )
-            if len(self.split.measures) > MAX_MEASURES:
+            kept = self.existing if cleaned.get("mode") == self.APPEND else 0
+            if kept + len(self.split.measures) > MAX_MEASURES:
                 raise ValidationError(
                     _("A section holds at most %(max)d measures."), code="too_many", params={"max": MAX_MEASURES}
                 )

@@ -1,13 +1,17 @@
-"""E-mail notifications, queued when the workflow's signals arrive (after the move committed).
+"""E-mail and inbox notifications, written when the workflow's signals arrive (after the move committed).
 
 The messages are written here, in the request, and sent by a background task
 (reports.tasks.send_mail): a save never waits for the mail server, and a failed send is retried.
 
 Who hears of what (DESIGN.md, issue 4): a new assignment goes to the department's members, a
-submission to its signers, a sign-off to the report's coordinators, a send-back or return to
-the department's drafters, finalising and reopening to everyone on the report, reminders to
-the department's members. Nobody is told of their own move, and each user can turn each kind
+submission to its signers, a sign-off to the report's coordinators, an acceptance to the
+department's members, a send-back or return to the department's drafters, finalising and
+reopening to everyone on the report, reminders to the department's members. Nobody is told of their own move, and each user can turn each kind
 off (reports.NotificationPreference, edited on drafting:notification-settings).
+
+Each e-mail has its twin in the recipient's inbox (drafting.Notification), written in the same
+step for the same people, so the two never disagree; a user without an e-mail address still
+finds it in the inbox.
 """
 
 import logging
@@ -20,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from drafting.links import absolute_url, section_page_url
+from drafting.models import Notification
 from reports.models import NotificationKind, NotificationPreference, ReportAction, Role, TransitionAction
 from reports.tasks import send_mail
 
@@ -27,7 +32,7 @@ logger = logging.getLogger("huigao.notifications")
 
 
 def _users():
-    return get_user_model().objects.filter(is_active=True).exclude(email="")
+    return get_user_model().objects.filter(is_active=True)
 
 
 def department_members(department, role=None):
@@ -48,15 +53,21 @@ def report_people(report):
     )
 
 
-def send(kind, users, subject, body, actor=None):
-    """Queue one e-mail per recipient (nobody sees the others' addresses); returns how many."""
+def send(kind, users, subject, body, actor=None, url=""):
+    """Write the inbox notifications and queue one e-mail per recipient (nobody sees the others'
+    addresses, the e-mail ends with the link); returns how many e-mails."""
     users = users.exclude(pk__in=NotificationPreference.disabled_for(kind))
     if actor is not None and actor.is_authenticated:
         users = users.exclude(pk=actor.pk)
-    addresses = sorted(set(users.values_list("email", flat=True)))
+    recipients = dict(users.values_list("pk", "email"))
+    Notification.objects.bulk_create(
+        Notification(recipient_id=pk, kind=kind, title=subject, body=body.strip(), url=url) for pk in sorted(recipients)
+    )
+    addresses = sorted({address for address in recipients.values() if address})
     if not addresses:
         return 0
-    messages = [{"to": address, "subject": subject, "body": body} for address in addresses]
+    mail_body = _body(body.rstrip("\n"), "", absolute_url(url)) if url else body
+    messages = [{"to": address, "subject": subject, "body": mail_body} for address in addresses]
     try:
         send_mail.enqueue(str(kind), messages)
     except Exception:
@@ -90,6 +101,7 @@ def on_transition(sender, assignment, transition, actor, **kwargs):
             TransitionAction.ASSIGN: (NotificationKind.ASSIGNED, department_members(department)),
             TransitionAction.SUBMIT: (NotificationKind.SUBMITTED, department_members(department, Role.SIGNER)),
             TransitionAction.SIGN_OFF: (NotificationKind.SIGNED_OFF, report_coordinators(report)),
+            TransitionAction.ACCEPT: (NotificationKind.ACCEPTED, department_members(department)),
             TransitionAction.SEND_BACK: (NotificationKind.SENT_BACK, department_members(department, Role.DRAFTER)),
             TransitionAction.RETURN: (NotificationKind.SENT_BACK, department_members(department, Role.DRAFTER)),
         }
@@ -97,6 +109,7 @@ def on_transition(sender, assignment, transition, actor, **kwargs):
             TransitionAction.ASSIGN: _("[Huigao] New section for %(department)s: %(section)s"),
             TransitionAction.SUBMIT: _("[Huigao] Awaiting your sign-off: %(section)s"),
             TransitionAction.SIGN_OFF: _("[Huigao] Signed off by %(department)s: %(section)s"),
+            TransitionAction.ACCEPT: _("[Huigao] Accepted by the coordinating office: %(section)s"),
             TransitionAction.SEND_BACK: _("[Huigao] Sent back by your signer: %(section)s"),
             TransitionAction.RETURN: _("[Huigao] Returned by the coordinating office: %(section)s"),
         }
@@ -117,10 +130,8 @@ def on_transition(sender, assignment, transition, actor, **kwargs):
             if transition.comment and transition.action != TransitionAction.ASSIGN
             else None,
             deadline,
-            "",
-            absolute_url(section_page_url(section)),
         )
-        send(kind, users, subjects[transition.action] % names, body, actor)
+        send(kind, users, subjects[transition.action] % names, body, actor, section_page_url(section))
 
 
 def on_reminder(sender, assignment, actor, **kwargs):
@@ -139,10 +150,15 @@ def on_reminder(sender, assignment, actor, **kwargs):
             if assignment.deadline
             else None,
             _("Reminder sent by %(who)s.") % {"who": _who(actor)},
-            "",
-            absolute_url(section_page_url(section)),
         )
-        send(NotificationKind.REMINDER, department_members(assignment.department), subject, body, actor)
+        send(
+            NotificationKind.REMINDER,
+            department_members(assignment.department),
+            subject,
+            body,
+            actor,
+            section_page_url(section),
+        )
 
 
 def on_report_lifecycle(sender, report, event, actor, **kwargs):
@@ -155,7 +171,5 @@ def on_report_lifecycle(sender, report, event, actor, **kwargs):
             report.title,
             f"{_who(actor)} · {event.get_action_display()}",
             (_("Reason: %(reason)s") % {"reason": event.comment}) if event.comment else None,
-            "",
-            absolute_url(report.get_absolute_url()),
         )
-        send(NotificationKind.FINALISED, report_people(report), subject, body, actor)
+        send(NotificationKind.FINALISED, report_people(report), subject, body, actor, report.get_absolute_url())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from drafting import proofread_views, views, workflow_views
+from drafting import inbox_views, proofread_views, views, workflow_views
 
 app_name = "drafting"
 
@@ -20,5 +20,8 @@ urlpatterns = [
         workflow_views.comment_resolve,
         name="section-comment-resolve",
     ),
+    path("inbox/", inbox_views.inbox, name="inbox"),
+    path("inbox/open/", inbox_views.inbox_open, name="inbox-open"),
+    path("inbox/read-all/", inbox_views.inbox_read_all, name="inbox-read-all"),
     path("settings/notifications/", workflow_views.notification_settings, name="notification-settings"),
 ]

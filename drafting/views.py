@@ -425,14 +425,19 @@ def section_paste(request, pk):
     permissions = section.permissions_for(request.user)
     if not permissions.can_edit:
         return _forbidden(request, section, permissions.edit_refusal)
-    form = PasteForm(request.POST)
-    context = {"section": section, "report": section.report, "form": form}
+    current = content.snapshot(section).measures
+    form = PasteForm(request.POST, existing=len(current))
+    context = {"section": section, "report": section.report, "form": form, "current_count": len(current)}
     if not form.is_valid():
         return render(request, "drafting/section_paste.html", context, status=400)
-    measures = form.measure_texts()
+    pasted = form.measure_texts()
+    # Appended measures are numbered on from the current ones; the version check below refuses
+    # the save if the current ones changed since the page was shown.
+    first = len(current) + 1 if form.appends else 1
+    measures = [*current, *pasted] if form.appends else pasted
     context["split"] = form.split
-    context["numbered"] = [(numbering.measure_ordinal(n), m) for n, m in enumerate(measures, start=1)]
-    context["current_count"] = section.measures.count()
+    context["appends"] = form.appends
+    context["numbered"] = [(numbering.measure_ordinal(n), m) for n, m in enumerate(pasted, start=first)]
     if "confirm" not in request.POST:
         return render(request, "drafting/section_paste.html", context)
     use_intro = form.cleaned_data["replace_intro"] and form.split.intro
@@ -443,7 +448,7 @@ def section_paste(request, pk):
             expected_version=form.cleaned_data["version"],
             intro=form.split.intro if use_intro else None,
             measures=measures,
-            note=_("Measures replaced by pasted text"),
+            note=_("Measures appended from pasted text") if form.appends else _("Measures replaced by pasted text"),
         )
     except PermissionDenied as refusal:
         return _forbidden(
@@ -455,15 +460,15 @@ def section_paste(request, pk):
     except content.VersionConflict as conflict:
         data = request.POST.copy()
         data["version"] = str(conflict.section.version)
-        context["form"] = form = PasteForm(data)
+        context["form"] = form = PasteForm(data, existing=conflict.section.measures.count())
         form.is_valid()
         context["stale"] = conflict.section
         return render(request, "drafting/section_paste.html", context, status=409)
-    messages.success(
-        request,
-        _("The measures were replaced: %(count)d measures, version %(version)d.")
-        % {"count": len(measures), "version": saved.version},
-    )
+    if form.appends:
+        message = _("%(count)d measures were appended, version %(version)d.")
+    else:
+        message = _("The measures were replaced: %(count)d measures, version %(version)d.")
+    messages.success(request, message % {"count": len(pasted), "version": saved.version})
     return redirect("drafting:section-edit", pk=section.pk)
 
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from reports.models import (
@@ -13,6 +14,10 @@ from reports.models import (
     Section,
     WordingRule,
 )
+
+admin.site.site_header = _("Huigao administration")
+admin.site.site_title = _("Huigao administration")
+admin.site.index_title = _("Administration")
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,8 +1,18 @@
+from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+class LoginProtectionConfig(AxesConfig):
+    """django-axes, named in Chinese in the admin (settings name it instead of "axes")."""
+
+    # Two app configs live here: Django takes the one marked default for "reports".
+    default = False
+    verbose_name = _("Login protection")
+
+
 class ReportsConfig(AppConfig):
+    default = True
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Reports")

@@ -223,3 +223,19 @@ class ReorderForm(forms.Form):
                     _("Sections go at most %(max)d levels deep."), code="too_deep", params={"max": MAX_LEVEL}
                 )
         return pairs
+
+
+class ReportListForm(forms.Form):
+    """The report list's filter: a state and a few words of the title."""
+
+    STATES = [
+        ("", _("All states")),
+        ("open", _("Drafting")),
+        ("final", _("Final")),
+        ("archived", _("Archived")),
+    ]
+    state = forms.ChoiceField(label=_("State"), choices=STATES, required=False)
+    q = forms.CharField(label=_("Title contains"), max_length=100, required=False)
+
+    def clean_q(self):
+        return one_line(self.cleaned_data["q"])

@@ -102,6 +102,13 @@ class ReportQuerySet(models.QuerySet):
     def open(self):
         return self.filter(is_final=False)
 
+    def final(self):
+        """Final and still in use: not archived."""
+        return self.filter(is_final=True, archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
 
 class Report(models.Model):
     title = models.CharField(_("title"), max_length=200)
@@ -144,6 +151,8 @@ class Report(models.Model):
         help_text=_("A section with an unresolved comment cannot be accepted."),
     )
     is_final = models.BooleanField(_("final"), default=False)
+    # Only a final report is archived: it leaves the list of reports in use but stays reachable.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -225,17 +234,58 @@ class Report(models.Model):
             if not locked.is_final:
                 raise ValidationError(gettext("The report is not final."), code="not_final")
             locked.is_final = False
-            locked.save(update_fields=["is_final", "updated_at"])
+            # A reopened report is in use again, so it leaves the archive too.
+            locked.archived_at = None
+            locked.save(update_fields=["is_final", "archived_at", "updated_at"])
             event = ReportEvent.objects.create(report=locked, actor=user, action=ReportAction.REOPEN, comment=reason)
             _send_on_commit(signals.report_lifecycle, sender=Report, report=locked, event=event, actor=user)
         self.is_final = False
+        self.archived_at = None
         return event
 
-    def _check_coordinator(self, user):
+    def archive(self, user):
+        """Put a final report away: it leaves the reports in use, and stays readable and exportable."""
+        self._check_coordinator(user, gettext("Only the coordinators of this report may archive it."))
+        with transaction.atomic():
+            locked = Report.objects.select_for_update().get(pk=self.pk)
+            if not locked.is_final:
+                raise ValidationError(gettext("Only a final report can be archived."), code="not_final")
+            if locked.archived_at is not None:
+                raise ValidationError(gettext("The report is already archived."), code="archived")
+            locked.archived_at = timezone.now()
+            locked.save(update_fields=["archived_at", "updated_at"])
+            event = ReportEvent.objects.create(report=locked, actor=user, action=ReportAction.ARCHIVE)
+        self.archived_at = locked.archived_at
+        return event
+
+    def unarchive(self, user):
+        """Bring an archived report back among the reports in use (still final)."""
+        self._check_coordinator(user, gettext("Only the coordinators of this report may archive it."))
+        with transaction.atomic():
+            locked = Report.objects.select_for_update().get(pk=self.pk)
+            if locked.archived_at is None:
+                raise ValidationError(gettext("The report is not archived."), code="not_archived")
+            locked.archived_at = None
+            locked.save(update_fields=["archived_at", "updated_at"])
+            event = ReportEvent.objects.create(report=locked, actor=user, action=ReportAction.UNARCHIVE)
+        self.archived_at = None
+        return event
+
+    @property
+    def state_label(self):
+        if self.archived_at is not None:
+            return gettext("Archived")
+        if self.is_final:
+            return gettext("Final")
+        return gettext("Drafting")
+
+    def _check_coordinator(self, user, message=None):
         if not user.is_authenticated:
             raise PermissionDenied(gettext("Please log in first."))
         if not self.is_coordinator(user):
-            raise PermissionDenied(gettext("Only the coordinators of this report may finalise or reopen it."))
+            raise PermissionDenied(
+                message or gettext("Only the coordinators of this report may finalise or reopen it.")
+            )
 
     def outline(self, measures=False):
         """Every section in reading order, numbered, with assignments: a constant number of queries."""
@@ -958,6 +1008,8 @@ class ReportAction(models.TextChoices):
     CLONE = "clone", _("Cloned")
     FINALISE = "finalise", _("Finalised")
     REOPEN = "reopen", _("Reopened")
+    ARCHIVE = "archive", _("Archived")
+    UNARCHIVE = "unarchive", _("Taken out of the archive")
     EXPORT = "export", _("Exported")
     DELETE_SECTION = "delete_section", _("Section deleted")
 
@@ -998,6 +1050,7 @@ class NotificationKind(models.TextChoices):
     ASSIGNED = "assigned", _("A section is assigned to my department")
     SUBMITTED = "submitted", _("A section awaits my sign-off")
     SIGNED_OFF = "signed_off", _("A department signed off a section of my report")
+    ACCEPTED = "accepted", _("The coordinating office accepted a section of my department")
     SENT_BACK = "sent_back", _("A section is sent back or returned")
     FINALISED = "finalised", _("A report is finalised or reopened")
     REMINDER = "reminder", _("Deadline reminders (催办)")

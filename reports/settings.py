@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "reports.language.ChineseUnlessChosenMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "drafting.context_processors.unread_notifications",
             ],
         },
     },
@@ -174,6 +176,11 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The language chosen in the user menu is kept for a year, not only for the browser session.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Without DEBUG, HTTPS is assumed: plain HTTP is redirected and browsers are told (HSTS) to
 # use nothing else for a year. A site served over plain HTTP turns both off explicitly.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -236,7 +243,8 @@ HUIGAO_FONTS = {
 }
 
 # --- Login protection ------------------------------------------------------------------------
-INSTALLED_APPS += ["axes"]
+# Axes under a Chinese name in the admin (its own app config has none).
+INSTALLED_APPS += ["reports.apps.LoginProtectionConfig"]
 # Axes must see every request after authentication to turn a lockout into its response.
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [

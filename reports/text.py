@@ -61,6 +61,17 @@ def chinese_date(value):
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def short_date(value):
+    """6月9日 within the current year, 2025年6月9日 otherwise (lists show many dates, mostly this year's)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    if value.year == timezone.localdate().year:
+        return f"{value.month}月{value.day}日"
+    return chinese_date(value)
+
+
 # Half-width punctuation with Chinese on one side is a typing slip: ， ： ； （ ） ！ ？
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "!": "！", "?": "？"}
 CJK_AND_PUNCTUATION = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff“”‘’《》（）【】、，。；：！？"

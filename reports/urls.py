@@ -5,10 +5,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from reports import board_views, import_views, operations, proofread_views, views
+from reports import board_views, import_views, list_views, operations, proofread_views, views
 
 app_urls = (
     [
+        path("", list_views.report_list, name="report-list"),
+        path("<int:pk>/archive/", list_views.report_archive, name="report-archive"),
+        path("<int:pk>/unarchive/", list_views.report_unarchive, name="report-unarchive"),
         path("<int:pk>/", views.report_detail, name="report-detail"),
         path("new/", views.report_create, name="report-create"),
         path("<int:pk>/edit/", views.report_edit, name="report-edit"),
@@ -44,6 +47,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", login_not_required(views.healthz), name="healthz"),
     path("health/", login_not_required(operations.health), name="health"),
 ]

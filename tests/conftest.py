@@ -168,6 +168,17 @@ def set_assignment_state(assignment, state, signer=None):
     return assignment
 
 
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run a move and what its commit sends (e-mails, inbox notifications)."""
+
+    def _commit(move, *args):
+        with django_capture_on_commit_callbacks(execute=True):
+            return move(*args)
+
+    return _commit
+
+
 # --- the section editor's form data, shared by the editor, paste and revision tests ----------
 
 

@@ -20,17 +20,6 @@ pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 S = AssignmentState
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a move and the e-mails its commit sends."""
-
-    def _commit(move, *args):
-        with django_capture_on_commit_callbacks(execute=True):
-            return move(*args)
-
-    return _commit
-
-
 def recipients():
     return sorted(address for message in mail.outbox for address in message.to)
 
@@ -144,7 +133,7 @@ def test_the_settings_page_turns_each_kind_off_and_on(login, drafter):
     response = client.post(url, {"assigned": "on", "reminder": "on"}, follow=True)
     assert "通知设置已保存。" in response.content.decode()
     disabled = set(NotificationPreference.objects.filter(user=drafter, enabled=False).values_list("kind", flat=True))
-    assert disabled == {"submitted", "signed_off", "sent_back", "finalised"}
+    assert disabled == {"submitted", "signed_off", "accepted", "sent_back", "finalised"}
     client.post(url, {kind.value: "on" for kind in NotificationKind})
     assert not NotificationPreference.objects.filter(user=drafter, enabled=False).exists()
 

@@ -1,9 +1,11 @@
 """Real Chromium (Debian's package) driven by Playwright against pytest-django's live server."""
 
 import os
+import re
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 
@@ -54,3 +56,25 @@ def login_as(page):
         return page
 
     return _login
+
+
+def open_menu(page):
+    """Open the navigation where it is collapsed (phone width); nothing on a wide screen."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        # Bootstrap animates the menu open: a click during the animation can miss its links.
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"^(?!.*collapsing).*\bshow\b"))
+
+
+def text_height(locator):
+    """The height of the element's text itself (a table cell is as tall as its row)."""
+    return locator.evaluate(
+        "cell => { const r = document.createRange(); r.selectNodeContents(cell); return r.getBoundingClientRect().height; }"
+    )
+
+
+def on_one_line(locator):
+    expect(locator).to_be_visible()
+    line = locator.evaluate("cell => parseFloat(getComputedStyle(cell).lineHeight) || 24")
+    return text_height(locator) < 1.5 * line
