@@ -21,6 +21,10 @@ def drag_to_top(page, handle):
     SortableJS swaps items on animation frames: a gesture faster than a frame can end
     before the swap, so the pointer rests over the target before it is released.
     """
+    # A window tall enough for both ends of the drag, as on an office monitor: three cards are
+    # taller than the default 720 px, and a drag to a point off screen goes nowhere.
+    page.set_viewport_size({"width": 1280, "height": 1600})
+    page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
     handle.scroll_into_view_if_needed()
     start = handle.bounding_box()
     top = page.locator("#measures [data-measure]").first.bounding_box()
