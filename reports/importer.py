@@ -294,21 +294,6 @@ def _noise_patterns():
     return [re.compile(pattern) for pattern in settings.HUIGAO_NOISE_PATTERNS]
 
 
-def remove_noise(paragraphs):
-    """Paragraphs without the settings' in-line noise patterns, and a Removal for every match.
-
-    Patterns apply to one paragraph at a time, in the settings' order; a paragraph left
-    empty is dropped.
-    """
-    patterns = _noise_patterns()
-    kept, removed = [], []
-    for number, paragraph in enumerate(paragraphs, start=1):
-        paragraph, found = _remove_pieces(paragraph, patterns, number)
-        removed.extend(found)
-        kept.append(paragraph)
-    return kept, removed
-
-
 def _remove_pieces(text, patterns, number):
     removed = []
     for pattern in patterns:
