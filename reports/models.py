@@ -806,11 +806,10 @@ class Assignment(models.Model):
 
     def awaits_confirmation(self, section, measures):
         """A change after sign-off the signer has not confirmed yet, where the report asks for it."""
-        return bool(
-            section.report.reconfirm_changes
-            and self.changed_since_sign_off(section, measures)
-            and fingerprint(section, measures) != self.confirmed_hash
-        )
+        if not (section.report.reconfirm_changes and self.state in SIGNED_STATES and self.signed_hash):
+            return False
+        current = fingerprint(section, measures)  # hashed once for both comparisons
+        return current != self.signed_hash and current != self.confirmed_hash
 
     def _record(self, user, action, from_state, comment=""):
         """Log the move and announce it once the transaction commits."""
