@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from drafting.forms import MAX_MEASURES, MEASURE_PREFIX, int_or
-from reports import numbering, proofread
+from reports import numbering, proofread, proofreading
 from reports.access import get_section_for_viewer
 from reports.models import WordingRule
 
@@ -43,9 +43,9 @@ def section_check(request, pk):
     texts = _texts(section, request.POST, permissions.can_edit_heading)
     if sum(len(text) for _place, text in texts) > MAX_CHECKED_CHARACTERS:
         return render(request, "drafting/_check_results.html", {"too_long": True}, status=413)
-    wording = list(WordingRule.objects.filter(enabled=True).values_list("wrong", "right"))
+    wording = WordingRule.objects.in_use()
     findings = [finding for place, text in texts for finding in proofread.check_text(text, place, wording)]
-    pages = proofread.report_pages(section.report, replacing=section.pk, texts=[text for _place, text in texts])
+    pages = proofreading.report_pages(section.report, replacing=section.pk, texts=[text for _place, text in texts])
     labels = proofread.SEVERITY_LABELS
     rows = [
         {

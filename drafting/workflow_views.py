@@ -17,9 +17,16 @@ from django.views.decorators.http import require_POST
 from drafting.forms import int_or
 from drafting.links import section_page_url
 from drafting.marks import marked
-from reports import gate
+from reports import gate, proofread
 from reports.access import get_section_for_viewer
-from reports.models import Comment, Measure, NotificationKind, NotificationPreference, measures_by_section
+from reports.models import (
+    Comment,
+    Measure,
+    NotificationKind,
+    NotificationPreference,
+    WordingRule,
+    measures_by_section,
+)
 from reports.numbering import numbered_measures
 from reports.permissions import final_report_error
 from reports.states import RULES, AssignmentState, TransitionAction, state_labels
@@ -59,17 +66,20 @@ def _thread(assignment):
 
 
 def gate_problems(section, permissions, measures, marks):
-    """What blocks sign-off, listed while the department writes or signs.
+    """What blocks sign-off, and what the proofreading asks the signer to look at, listed while
+    the department writes or signs.
 
     `marks` are the page's texts (heading, intro, measures), already split at their placeholders
-    (drafting.marks): the gate's own scan, which words each problem, runs only when there is one to word.
+    (drafting.marks): the gate's own scan, which words each placeholder, runs only when there is
+    one to word. The proofreading reads every text of the section once.
     """
     if not permissions.shows_gate:
         return []
+    problems = []
     placeholders = any(text.pairs for text in marks)
-    if not placeholders and all(m.lead.strip() or m.body.strip() for m in measures):
-        return []
-    return gate.section_problems(section, measures)
+    if placeholders or not all(m.lead.strip() or m.body.strip() for m in measures):
+        problems = gate.section_problems(section, measures)
+    return problems + gate.proofreading_problems(section, measures, WordingRule.objects.in_use())
 
 
 # The note field's label for each move that takes one; 会签 takes an optional one.
@@ -119,6 +129,7 @@ def workflow_panel(request, section, problems, measures=None):
     labels = _comment_labels()
     signed = assignment.state in (AssignmentState.SIGNED_OFF, AssignmentState.ACCEPTED) and assignment.signed_off_by_id
     page = section_page_url(section, request.user) if problems else ""
+    severities = proofread.SEVERITY_LABELS
     panel.update(
         state_label=state_labels()[assignment.state],
         department=assignment.department.display_name,
@@ -136,7 +147,11 @@ def workflow_panel(request, section, problems, measures=None):
             if action != TransitionAction.COMMENT
         ],
         can_comment=TransitionAction.COMMENT in allowed,
-        problems=[{"message": problem.message, "url": f"{page}#{problem.anchor}"} for problem in problems],
+        problems=[_problem_row(page, problem) for problem in problems if problem.blocking and problem.severity is None],
+        proofreading_blockers=[
+            _problem_row(page, problem) for problem in problems if problem.blocking and problem.severity is not None
+        ],
+        warnings=[_problem_row(page, problem, severities) for problem in problems if not problem.blocking],
         cosignatures=cosignatures,
         cosign_waiting="、".join(row["department"] for row in cosignatures if not row["signed"]),
         changed_after_sign_off=changed,
@@ -145,6 +160,13 @@ def workflow_panel(request, section, problems, measures=None):
         thread=thread,
     )
     return panel
+
+
+def _problem_row(page, problem, severities=None):
+    row = {"message": problem.message, "url": f"{page}#{problem.anchor}"}
+    if severities is not None:
+        row.update(severity=problem.severity, severity_label=severities[problem.severity])
+    return row
 
 
 def _name(user):

@@ -20,7 +20,15 @@ from django.views.decorators.http import require_POST
 
 from reports import access, document, gate, proofread
 from reports.docx_export import filename_stem
-from reports.models import Assignment, AssignmentTransition, CoSignature, Section, fingerprint, measures_by_section
+from reports.models import (
+    Assignment,
+    AssignmentTransition,
+    CoSignature,
+    Section,
+    WordingRule,
+    fingerprint,
+    measures_by_section,
+)
 from reports.permissions import SectionPermissions
 from reports.states import SIGNED_STATES, AssignmentState, TransitionAction, state_labels
 from reports.text import chinese_date
@@ -64,7 +72,7 @@ def board_rows(report):
         report,
         outline,
         measures,
-        proofread.office_wording(),
+        WordingRule.objects.in_use(),
         report.page_limit,
         char_limits={section.pk: section.values["assignment__char_limit"] for section in outline},
     )

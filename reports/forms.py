@@ -57,6 +57,7 @@ class ReportForm(forms.ModelForm):
             "deadline",
             "measure_layout",
             "bold_measure_leads",
+            "proofreading_blocks_sign_off",
         ]
         widgets = {
             "preamble": forms.Textarea(attrs={"rows": 4}),

@@ -1,15 +1,20 @@
 """The sign-off gate: what must be filled in before a section is signed off or a report is final.
 
 Placeholders (X月X日, ×××) and empty measures block sign-off; on top of those, sections not yet
-accepted block finalising. Each problem says where it stands (an HTML id on the section's page),
-so the pages can link to it. Plain functions over sections and measures: no model is imported.
+accepted block finalising. The proofreading (reports.proofread) adds its findings: errors block
+too where the report is set so (Report.proofreading_blocks_sign_off), and are listed as warnings
+otherwise; warnings are listed and never block. Each problem says where it stands (an HTML id on
+the section's page), so the pages can link to it. Plain functions over sections and measures: no
+model is imported (the models import this module), so callers pass the office's wording list.
 """
 
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from reports import proofread
 from reports.numbering import numbered_measures
 from reports.placeholders import find_placeholders
 from reports.states import AssignmentState, state_labels
@@ -20,11 +25,14 @@ MAX_LISTED_PROBLEMS = 20
 
 @dataclass(frozen=True)
 class Problem:
-    """Something that blocks sign-off or finalising, and where it stands (an HTML id)."""
+    """Something that blocks sign-off or finalising (or, `blocking` false, that the signer should
+    look at first), and where it stands (an HTML id)."""
 
     message: str
     section: object
     anchor: str
+    blocking: bool = True
+    severity: str | None = None  # a proofreading finding's (error, warning); None for the gate's own
 
 
 def _placeholder_problems(where, text, section, anchor):
@@ -76,10 +84,119 @@ def report_problems(report, outline=None, measures=None):
     return problems
 
 
-def final_problems(report, outline=None):
+# Where a proofreading finding's text stands on the section's page or the report's form.
+_REPORT_ANCHORS = {"date": "report-issued_on"}
+
+
+def _anchor(field):
+    if field in ("heading", "intro"):
+        return f"section-{field}"
+    if field.startswith("measure-"):
+        return "measure-" + field.split("-")[1]
+    return _REPORT_ANCHORS.get(field, f"report-{field}")
+
+
+def _proofreading_problem(finding, section, blocks_errors):
+    message = _("%(where)s: %(message)s (%(code)s)") % {
+        "where": finding.where,
+        "message": finding.message,
+        "code": finding.code,
+    }
+    blocking = blocks_errors and finding.severity == proofread.ERROR
+    return Problem(message, section, _anchor(finding.field), blocking, finding.severity)
+
+
+# Placeholders are the gate's own problems already (section_problems words them, and they block
+# whatever the setting); hints are advice for the editor and the proofreading page, not for the
+# signer's decision.
+def _gated(findings):
+    return [f for f in findings if f.code != "S004" and f.severity != proofread.HINT]
+
+
+def _section_names(part):
+    if part == "heading":
+        return _("Heading")
+    if part == "intro":
+        return _("Intro text")
+    return _("Measure “%(ordinal)s”") % {"ordinal": part}
+
+
+def proofreading_problems(section, measures=None, wording=()):
+    """The proofreading's errors and warnings in the section's own text, errors first, each
+    blocking only if it is an error and the report is set so.
+
+    The rules that compare the section with the rest of the report (the same figure quoted with
+    two values, one report mixing number forms) stay on the report's proofreading page and the
+    board: they are warnings, because which of two figures is right is not this department's
+    to know (the other may be the slip, in another department's section, and blocking both would
+    leave each waiting for the other), and because reading the whole report on every section
+    page would make the page's cost grow with the report."""
+    if measures is None:
+        measures = section.measures.all()
+    char_limit = section.assignment.char_limit if section.has_assignment else None
+    findings = _gated(proofread.check_section(section, measures, wording, char_limit, _section_names))
+    blocks_errors = section.report.proofreading_blocks_sign_off
+    problems = [_proofreading_problem(finding, section, blocks_errors) for finding in findings]
+    return sorted(problems, key=lambda problem: problem.severity != proofread.ERROR)
+
+
+def sign_off_refusal(section, measures, wording=()):
+    """Why the section may not be signed off (one ValidationError listing each problem), or None."""
+    missing = section_problems(section, measures)
+    errors = [problem for problem in proofreading_problems(section, measures, wording) if problem.blocking]
+    if not missing and not errors:
+        return None
+    if not errors:
+        header = _("Sign-off refused: fill in the placeholders and empty measures first.")
+        code = "placeholders"
+    else:
+        count = {"count": len(errors)}
+        code = "proofreading"
+        if missing:
+            header = (
+                ngettext(
+                    "Sign-off refused: fill in the placeholders and empty measures, and correct the %(count)d "
+                    "proofreading error (this report does not sign off with proofreading errors), first.",
+                    "Sign-off refused: fill in the placeholders and empty measures, and correct the %(count)d "
+                    "proofreading errors (this report does not sign off with proofreading errors), first.",
+                    len(errors),
+                )
+                % count
+            )
+        else:
+            header = (
+                ngettext(
+                    "Sign-off refused: the proofreading found %(count)d error, and this report does not sign "
+                    "off with proofreading errors. Correct it first.",
+                    "Sign-off refused: the proofreading found %(count)d errors, and this report does not sign "
+                    "off with proofreading errors. Correct them first.",
+                    len(errors),
+                )
+                % count
+            )
+    return refusal(header, [problem.message for problem in missing + errors], code=code)
+
+
+def final_proofreading_problems(report, outline, wording=()):
+    """The proofreading errors anywhere in the report, where the report is set not to go out with
+    them (placeholders are listed by report_problems already)."""
+    if not report.proofreading_blocks_sign_off:
+        return []
+    measures_of = {section.pk: list(section.measures.all()) for section in outline}
+    findings = proofread.check_report(report, outline, measures_of, wording).findings
+    sections = {section.pk: section for section in outline}
+    return [
+        _proofreading_problem(finding, sections.get(finding.section_id), True)
+        for finding in _gated(findings)
+        if finding.severity == proofread.ERROR
+    ]
+
+
+def final_problems(report, outline=None, wording=()):
     """Everything that keeps the report from being final, in reading order: sections not yet
-    accepted, placeholders and empty measures anywhere, an empty issuer or 成文日期. The final
-    export and 报告定稿 both refuse while any remains; the draft export marks them instead."""
+    accepted, placeholders and empty measures anywhere, an empty issuer or 成文日期, and the
+    proofreading's errors where the report is set so. The final export and 报告定稿 both refuse
+    while any remains; the draft export marks them instead."""
     if outline is None:
         outline = report.outline(measures=True)
     labels = state_labels()
@@ -99,6 +216,7 @@ def final_problems(report, outline=None):
             }
             problems.append(Problem(message, section, "workflow-panel"))
     problems += report_problems(report, outline)
+    problems += final_proofreading_problems(report, outline, wording)
     if not report.issuer.strip():
         problems.append(Problem(_("The issuer (署名) is empty."), None, "report-issuer"))
     if report.issued_on is None:
@@ -109,9 +227,9 @@ def final_problems(report, outline=None):
     return problems
 
 
-def finalise_problems(report):
+def finalise_problems(report, wording=()):
     """Why the report cannot be final yet, as messages."""
-    return [problem.message for problem in final_problems(report)]
+    return [problem.message for problem in final_problems(report, wording=wording)]
 
 
 def refusal(header, messages, code):

@@ -150,6 +150,14 @@ class Report(models.Model):
         default=False,
         help_text=_("A section with an unresolved comment cannot be accepted."),
     )
+    proofreading_blocks_sign_off = models.BooleanField(
+        _("proofreading errors block sign-off"),
+        default=False,
+        help_text=_(
+            "Errors the proofreading finds (such as an unpaired quotation mark or bracket) must be "
+            "corrected before a section is signed off or the report is final. Warnings never block."
+        ),
+    )
     is_final = models.BooleanField(_("final"), default=False)
     # Only a final report is archived: it leaves the list of reports in use but stays reachable.
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
@@ -208,7 +216,7 @@ class Report(models.Model):
                 raise ValidationError(gettext("The report is already final."), code="final")
             # Hold every assignment of the report still while checking them.
             list(Assignment.objects.select_for_update(of=("self",)).filter(section__report=locked).values_list("pk"))
-            messages = gate.finalise_problems(locked)
+            messages = gate.finalise_problems(locked, WordingRule.objects.in_use())
             if messages:
                 raise gate.refusal(gettext("The report cannot be finalised yet:"), messages, code="not_ready")
             locked.is_final = True
@@ -741,13 +749,9 @@ class Assignment(models.Model):
         return transition
 
     def _check_sign_off(self, measures):
-        problems = gate.section_problems(self.section, measures)
-        if problems:
-            raise gate.refusal(
-                gettext("Sign-off refused: fill in the placeholders and empty measures first."),
-                [p.message for p in problems],
-                code="placeholders",
-            )
+        error = gate.sign_off_refusal(self.section, measures, WordingRule.objects.in_use())
+        if error is not None:
+            raise error
         waiting = [c.department.display_name for c in self.cosignatures.select_related("department") if not c.signed]
         if waiting:
             raise ValidationError(
@@ -1027,6 +1031,12 @@ class ReportEvent(LogEntry):
         return f"{self.get_action_display()} · {self.report}"
 
 
+class WordingRuleQuerySet(models.QuerySet):
+    def in_use(self):
+        """The rules in use as (wrong, right) pairs, the form the proofreading rules take."""
+        return list(self.filter(enabled=True).values_list("wrong", "right"))
+
+
 class WordingRule(models.Model):
     """A wording the office standardises (full names of meetings and documents, 规范表述):
     proofreading flags every exact occurrence of `wrong` and offers `right`."""
@@ -1035,6 +1045,8 @@ class WordingRule(models.Model):
     right = models.CharField(_("right form"), max_length=100)
     note = models.CharField(_("note"), max_length=200, blank=True)
     enabled = models.BooleanField(_("in use"), default=True)
+
+    objects = WordingRuleQuerySet.as_manager()
 
     class Meta:
         ordering = ["wrong"]

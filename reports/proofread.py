@@ -6,6 +6,9 @@ is safe, the replacement. `check_report` walks the report's texts once (title, a
 preamble, every heading, intro and measure, closing, issuer, date) and adds the rules that
 compare texts with each other (mixed number forms, the same figure with two values); it is
 linear in the report's size. `apply_fix` changes only the span a finding names.
+
+The rules read text, never the database: the sign-off gate (reports.gate), which the models
+import, uses them, and reports.proofreading reads what they check from the database.
 """
 
 import math
@@ -16,7 +19,6 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import Measure, Section, WordingRule, measures_by_section
 from reports.numbering import chinese_numeral, numbered_measures
 from reports.placeholders import find_placeholders
 from reports.text import FULL_WIDTH, HALF_WIDTH_IN_CHINESE
@@ -343,21 +345,53 @@ def report_texts(report, outline, measures_of):
     yield Place("主送机关", "addressee"), report.addressee
     yield Place("导语", "preamble"), report.preamble
     for section in outline:
-        where = f"{section.label}{section.heading}"
-        yield Place(where, "heading", section.pk, section.level, True), section.heading
-        yield Place(where, "intro", section.pk, section.level), section.intro
-        for measure in numbered_measures(measures_of.get(section.pk, ())):
-            yield (
-                Place(f"{where} · {measure.ordinal}", f"measure-{measure.pk}", section.pk, section.level),
-                measure.lead,
-            )
-            yield (
-                Place(f"{where} · {measure.ordinal}", f"measure-{measure.pk}-body", section.pk, section.level),
-                measure.body,
-            )
+        yield from section_texts(section, measures_of.get(section.pk, ()))
     yield Place("结束语", "closing"), report.closing
     yield Place("署名", "issuer"), report.issuer
     yield Place("成文日期", "date"), report.issued_on_display
+
+
+def section_texts(section, measures, names=None):
+    """(Place, text) for a section's heading, intro and measures (lead, then body), in reading order.
+
+    `names(part)` names each place, `part` being "heading", "intro" or a measure's ordinal; by
+    default the section's label and heading, as the whole report's proofreading lists them."""
+    if names is None:
+        where = f"{section.label}{section.heading}"
+
+        def names(part):
+            return where if part in ("heading", "intro") else f"{where} · {part}"
+
+    yield Place(names("heading"), "heading", section.pk, section.level, True), section.heading
+    yield Place(names("intro"), "intro", section.pk, section.level), section.intro
+    for measure in numbered_measures(measures):
+        where = names(measure.ordinal)
+        yield Place(where, f"measure-{measure.pk}", section.pk, section.level), measure.lead
+        yield Place(where, f"measure-{measure.pk}-body", section.pk, section.level), measure.body
+
+
+def check_section(section, measures, wording=(), char_limit=None, names=None):
+    """The findings of the rules that look at one section's own text: each text alone, the
+    numbering ladder of its intro and its length limit. The rules that compare texts across the
+    report (mixed number forms, one figure with two values) need the whole report: check_report."""
+    findings = []
+    for place, text in section_texts(section, measures, names):
+        if text:
+            findings += check_text(text, place, wording)
+            findings += _ladder(text, place)
+    findings += _over_limit(section, measures, char_limit, names)
+    return findings
+
+
+def _over_limit(section, measures, limit, names=None):
+    if not limit:
+        return []
+    chars = sum(len(t.replace("\n", "")) for t in [section.intro, *(m.lead + m.body for m in measures)])
+    if chars <= limit:
+        return []
+    where = names("intro") if names else f"{section.label}{section.heading}"
+    message = _("%(chars)d characters, over the limit of %(limit)d.") % {"chars": chars, "limit": limit}
+    return [Finding("S003", where, "intro", 0, 0, "", message, None, section.pk)]
 
 
 def check_report(report, outline, measures_of, wording=(), page_limit=None, char_limits=None):
@@ -374,7 +408,7 @@ def check_report(report, outline, measures_of, wording=(), page_limit=None, char
             continue
         findings += check_text(text, place, wording)
         findings += _ladder(text, place)
-        lines += _lines(text, place)
+        lines += lines_taken(text, place)
         # Each pattern is searched only in texts holding the character it needs.
         for needed, pattern, bucket in (
             ("年", YEAR_DIGITS, years_digits),
@@ -405,26 +439,7 @@ def check_report(report, outline, measures_of, wording=(), page_limit=None, char
             limit = char_limits.get(section.pk)
         else:
             limit = section.assignment.char_limit if section.has_assignment else None
-        if limit:
-            chars = sum(
-                len(t.replace("\n", ""))
-                for t in [section.intro, *(m.lead + m.body for m in measures_of.get(section.pk, ()))]
-            )
-            if chars > limit:
-                place = Place(f"{section.label}{section.heading}", "intro", section.pk)
-                findings.append(
-                    Finding(
-                        "S003",
-                        place.where,
-                        place.field,
-                        0,
-                        0,
-                        "",
-                        _("%(chars)d characters, over the limit of %(limit)d.") % {"chars": chars, "limit": limit},
-                        None,
-                        section.pk,
-                    )
-                )
+        findings += _over_limit(section, measures_of.get(section.pk, ()), limit)
     return Proofreading(findings, max(1, math.ceil((lines + 2) / 22)), page_limit)
 
 
@@ -488,7 +503,7 @@ def _figures(figures):
     return found
 
 
-def _lines(text, place):
+def lines_taken(text, place):
     """Lines the text takes at 28 characters a line (the first line indented two)."""
     lines = 0
     for paragraph in text.split("\n"):
@@ -496,32 +511,3 @@ def _lines(text, place):
         width = len(paragraph) - half / 2 + (0 if place.field == "title" else 2)
         lines += max(1, math.ceil(width / (20 if place.field == "title" else 28)))
     return lines
-
-
-def office_wording():
-    """The office's wording list in use, as (wrong, right) pairs: one query."""
-    return list(WordingRule.objects.filter(enabled=True).values_list("wrong", "right"))
-
-
-def proofread(report, wording=None):
-    """The whole report's proofreading: its outline and measures read once."""
-    outline = report.outline()
-    if wording is None:
-        wording = office_wording()
-    return check_report(report, outline, measures_by_section(outline), wording, report.page_limit)
-
-
-def report_pages(report, replacing=None, texts=()):
-    """The report's page estimate at 22 × 28, with one section's texts as `texts` (the editor's
-    unsaved ones) instead of the stored ones: two queries of bare text, no model instances."""
-    lines = sum(_lines(t, Place("", f)) for f, t in (("title", report.title), ("preamble", report.preamble),
-                                                      ("closing", report.closing), ("issuer", report.issuer)) if t)  # fmt: skip
-    rows = Section.objects.filter(report=report).exclude(pk=replacing).values_list("heading", "intro")
-    lines += sum(
-        _lines(heading, Place("", "heading")) + (_lines(intro, Place("", "intro")) if intro else 0)
-        for heading, intro in rows
-    )
-    measures = Measure.objects.filter(section__report=report).exclude(section_id=replacing).values_list("lead", "body")
-    lines += sum(_lines(lead + body, Place("", "measure")) for lead, body in measures)
-    lines += sum(_lines(text, Place("", "intro")) for text in texts if text)
-    return max(1, math.ceil((lines + 2) / 22))

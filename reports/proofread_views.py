@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from reports import access, content, proofread
 from reports.board_views import csv_cell, csv_download
-from reports.models import Section, measures_by_section
+from reports.models import Section, WordingRule, measures_by_section
 from reports.view_helpers import show_refusal
 
 
@@ -18,7 +18,7 @@ def _proofreading(report):
     """The outline (sections with their assignments) and its proofreading: a constant number of queries."""
     outline = report.outline()
     measures = measures_by_section(outline)
-    result = proofread.check_report(report, outline, measures, proofread.office_wording(), report.page_limit)
+    result = proofread.check_report(report, outline, measures, WordingRule.objects.in_use(), report.page_limit)
     return outline, result
 
 

@@ -15,7 +15,7 @@ from reports import access, content, gate, outline_edit
 from reports.document import report_blocks
 from reports.docx_export import export_docx, export_filename
 from reports.forms import ReorderForm, ReportForm, SectionAddForm, SectionFrameForm
-from reports.models import CoSignature, Department, ReportAction, ReportEvent
+from reports.models import CoSignature, Department, ReportAction, ReportEvent, WordingRule
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -180,7 +180,7 @@ def report_export(request, pk):
     draft = request.GET.get("draft") in ("1", "true", "yes")
     if not draft:
         # Final means final: nothing goes out while a section, a placeholder or the signature is missing.
-        problems = gate.final_problems(report)
+        problems = gate.final_problems(report, wording=WordingRule.objects.in_use())
         if problems:
             context = {"report": report, "problems": refusal_rows(report, problems)}
             return render(request, "reports/export_refused.html", context, status=409)

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reports.models import Measure, Report, Section, WordingRule
-from reports.proofread import Place, apply_fix, apply_fixes, check_text, proofread
+from reports.proofread import Place, apply_fix, apply_fixes, check_text
+from reports.proofreading import proofread
 
 BODY = Place("一、测试", "intro", 1, 1)
 HEADING = Place("一、测试", "heading", 1, 1, is_heading=True)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 
 from reports import gate
 from reports.docx_export import export_docx
-from reports.models import Report
+from reports.models import Report, WordingRule
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if not draft:
             # Final means final: nothing goes out while a section, a placeholder or the signature is missing.
             with translation.override(settings.LANGUAGE_CODE):
-                problems = gate.final_problems(report)
+                problems = gate.final_problems(report, wording=WordingRule.objects.in_use())
                 if problems:
                     lines = [gettext("The report cannot be exported as final yet:")]
                     lines += [f"- {problem.message}" for problem in problems]

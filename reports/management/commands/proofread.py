@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from reports.models import Report
-from reports.proofread import proofread
+from reports.proofreading import proofread
 
 
 class Command(BaseCommand):
