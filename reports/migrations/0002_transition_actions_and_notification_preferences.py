@@ -6,6 +6,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # The name it had before it was named for what it changes: a database that applied it
+    # under that name has this one applied.
+    replaces = [('reports', '0002_issue4_workflow')]
 
     dependencies = [
         ('reports', '0001_initial'),

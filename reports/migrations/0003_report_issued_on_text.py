@@ -4,9 +4,12 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # The name it had before it was named for what it changes: a database that applied it
+    # under that name has this one applied.
+    replaces = [('reports', '0003_issue6_import')]
 
     dependencies = [
-        ('reports', '0002_issue4_workflow'),
+        ('reports', '0002_transition_actions_and_notification_preferences'),
     ]
 
     operations = [
