@@ -5,8 +5,8 @@
 Runs against a throwaway SQLite database (a temporary DATABASE_URL), builds the reports from
 reports/demo_content.py, times export_docx() in-process (database queries included) and
 `pandoc -f markdown -t docx` on the same content written as Markdown, best of --repeat runs.
-Targets (issue 5): at 100× the export takes at most half of pandoc's time, and 100× costs at
-most 12 times what 10× costs.
+Targets: at 100× the export takes at most half of pandoc's time, and 100× costs at most 12
+times what 10× costs, so that the export stays linear in the report's size.
 """
 
 import argparse

@@ -3,11 +3,12 @@
 The messages are written here, in the request, and sent by a background task
 (reports.tasks.send_mail): a save never waits for the mail server, and a failed send is retried.
 
-Who hears of what (DESIGN.md, issue 4): a new assignment goes to the department's members, a
-submission to its signers, a sign-off to the report's coordinators, an acceptance to the
-department's members, a send-back or return to the department's drafters, finalising and
-reopening to everyone on the report, reminders to the department's members. Nobody is told of their own move, and each user can turn each kind
-off (reports.NotificationPreference, edited on drafting:notification-settings).
+Who hears of what: whoever has the next step, or whose work the move concerns. A new
+assignment goes to the department's members, a submission to its signers, a sign-off to the
+report's coordinators, an acceptance to the department's members, a send-back or return to the
+department's drafters, finalising and reopening to everyone on the report, reminders to the
+department's members. Nobody is told of their own move, and each user can turn each kind off
+(reports.NotificationPreference, edited on drafting:notification-settings).
 
 Each e-mail has its twin in the recipient's inbox (drafting.Notification), written in the same
 step for the same people, so the two never disagree; a user without an e-mail address still
