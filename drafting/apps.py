@@ -8,8 +8,8 @@ class DraftingConfig(AppConfig):
     verbose_name = _("Department drafting")
 
     def ready(self):
-        from drafting import notifications
-        from reports import signals
+        from drafting import comparison_docx, notifications
+        from reports import docx_export, signals
         from reports.models import Assignment, Report
 
         signals.assignment_transitioned.connect(
@@ -18,6 +18,7 @@ class DraftingConfig(AppConfig):
         signals.assignment_reminded.connect(
             notifications.on_reminder, sender=Assignment, dispatch_uid="drafting.notify.reminder"
         )
+        docx_export.EXPORTERS["comparison"] = comparison_docx.exporter
         signals.report_lifecycle.connect(
             notifications.on_report_lifecycle, sender=Report, dispatch_uid="drafting.notify.report"
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from drafting import inbox_views, proofread_views, views, workflow_views
+from drafting import comparison_views, inbox_views, proofread_views, views, workflow_views
 
 app_name = "drafting"
 
@@ -12,6 +12,13 @@ urlpatterns = [
     path("sections/<int:pk>/history/", views.section_history, name="section-history"),
     path("sections/<int:pk>/history/compare/", views.section_compare, name="section-compare"),
     path("sections/<int:pk>/history/<int:version_pk>/restore/", views.section_restore, name="section-restore"),
+    path("sections/<int:pk>/comparison/", comparison_views.section_comparison_page, name="section-comparison"),
+    path("reports/<int:pk>/comparison/", comparison_views.report_comparison_page, name="report-comparison"),
+    path(
+        "reports/<int:pk>/comparison/docx/",
+        comparison_views.report_comparison_export,
+        name="report-comparison-export",
+    ),
     path("sections/<int:pk>/action/<slug:action>/", workflow_views.section_action, name="section-action"),
     path("sections/<int:pk>/review/", workflow_views.section_review, name="section-review"),
     path("sections/<int:pk>/comments/", workflow_views.comment_add, name="section-comment-add"),

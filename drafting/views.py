@@ -24,8 +24,9 @@ from drafting.forms import (
     int_or,
     measure_initial,
 )
+from drafting.last_period import last_period
 from drafting.marks import Marked, marked
-from drafting.workflow_views import gate_problems, workflow_panel
+from drafting.workflow_views import gate_problems, open_threads_by_measure, workflow_panel
 from reports import content, numbering
 from reports.access import get_section_for_viewer
 from reports.models import Assignment, Department, Measure, Membership, Report, Section, measures_by_section
@@ -280,6 +281,25 @@ def _card_texts(formset, measures):
         form.card = ShownMeasure.of(None, ordinal, form["lead"].value(), form["body"].value())
 
 
+def _card_extras(formset, threads, previous):
+    """Each card's open comments and last period's counterpart (by the measure it edits)."""
+    for form in formset.forms:
+        pk = int_or(form["id"].value(), None)
+        form.comments = threads.get(pk, []) if pk else []
+        form.previous = previous.counterpart(pk, form.card.text) if previous and not form.deleted else None
+
+
+def _read_only_rows(texts, threads, previous):
+    return [
+        {
+            "measure": text,
+            "comments": threads.get(text.pk, []),
+            "previous": previous.counterpart(text.pk, text.text) if previous else None,
+        }
+        for text in texts
+    ]
+
+
 def _editor(request, section, form=None, formset=None, status=200, **context):
     measures = numbered_measures(measures_by_section([section]).get(section.pk, []))
     texts = [ShownMeasure.of(m.pk, m.ordinal, m.lead, m.body) for m in measures]
@@ -296,8 +316,12 @@ def _editor(request, section, form=None, formset=None, status=200, **context):
             heading_editable=heading_editable,
         )
         formset = MeasureFormSet(initial=measure_initial(measures), prefix=MEASURE_PREFIX)
+    page_url = reverse("drafting:section-edit", args=[section.pk])
+    threads = open_threads_by_measure(section, request.user, measures, page_url)
+    previous = last_period(section)
     if formset is not None:
         _card_texts(formset, texts)
+        _card_extras(formset, threads, previous)
     char_limit = section.assignment.char_limit if section.has_assignment else None
     marks = [marked(section.heading), intro, *(text.marked for text in texts)]
     problems = gate_problems(section, permissions, measures, marks)
@@ -321,6 +345,10 @@ def _editor(request, section, form=None, formset=None, status=200, **context):
         "over_limit": bool(char_limit and chars > char_limit),
         "read_only_reason": None if can_edit else permissions.edit_refusal,
         "panel": workflow_panel(request, section, problems),
+        # Open comments beside their measures, and last period's text on request.
+        "editor_threads": [thread for group in threads.values() for thread in group],
+        "read_only_measures": None if can_edit else _read_only_rows(texts, threads, previous),
+        "last_period": previous,
         **context,
     }
     return render(request, "drafting/section_edit.html", context, status=status)

@@ -189,6 +189,7 @@ def comment_threads(section, user, measures):
             "author": _name(comment.author),
             "at": timezone.localtime(comment.created_at),
             "measure": ordinals.get(comment.measure_id, ""),
+            "measure_pk": comment.measure_id,
         }
         if comment.parent_id is not None:
             replies.setdefault(comment.parent_id, []).append(row)
@@ -203,6 +204,25 @@ def comment_threads(section, user, measures):
     for thread in threads:
         thread["replies"] = replies.get(thread["pk"], [])
     return threads
+
+
+def open_threads_by_measure(section, user, measures, page_url):
+    """Each measure's open comment threads for the editor's cards, {measure pk: [thread, …]}, with
+    the review page's thread link and what the inline reply and resolve forms need."""
+    writable = not section.report.is_final
+    by_measure = {}
+    for thread in comment_threads(section, user, measures):
+        if thread["resolved"] or thread["measure_pk"] is None:
+            continue
+        thread.update(
+            url=_review_url(section, f"comment-{thread['pk']}"),
+            at_text=thread["at"].strftime("%Y-%m-%d %H:%M"),
+            can_reply=writable,
+            can_resolve=writable and thread["can_resolve"],
+            next=f"{page_url}#measure-{thread['measure_pk']}",
+        )
+        by_measure.setdefault(thread["measure_pk"], []).append(thread)
+    return by_measure
 
 
 def _comments(request, section, measures):
@@ -306,7 +326,7 @@ def comment_add(request, pk):
     parent = Comment.objects.filter(section=section, pk=parent_pk).first() if parent_pk else None
     if (measure_pk and measure is None) or (parent_pk and parent is None):
         messages.error(request, _("That measure or comment is not part of this section."))
-        return redirect(_review_url(section))
+        return redirect(local_next(request, _review_url(section)))
     try:
         comment = Comment.add(
             section,
@@ -318,9 +338,10 @@ def comment_add(request, pk):
         )
     except (PermissionDenied, ValidationError) as error:
         show_refusal(request, error)
-        return redirect(_review_url(section))
+        return redirect(local_next(request, _review_url(section)))
     messages.success(request, _("Your comment is added."))
-    return redirect(_review_url(section, f"comment-{comment.parent_id or comment.pk}"))
+    # The editor's inline reply comes back to the editor, at the measure.
+    return redirect(local_next(request, _review_url(section, f"comment-{comment.parent_id or comment.pk}")))
 
 
 @require_POST
@@ -335,7 +356,7 @@ def comment_resolve(request, pk, comment_pk):
         show_refusal(request, error)
     else:
         messages.success(request, _("The comment is resolved."))
-    return redirect(_review_url(section, f"comment-{comment.parent_id or comment.pk}"))
+    return redirect(local_next(request, _review_url(section, f"comment-{comment.parent_id or comment.pk}")))
 
 
 class NotificationSettingsForm(forms.Form):

@@ -86,19 +86,30 @@ def revisions(section):
 
 def snapshot_of_version(version):
     """The section's text as a revision recorded it (the section and its followed measures)."""
-    section_fields = version.field_dict
+    return snapshots_of_versions([version])[version.pk]
+
+
+def snapshots_of_versions(versions):
+    """{version pk: Snapshot} for section versions of any sections: one query for all their measures."""
     measure_type = ContentType.objects.get_for_model(Measure)
-    rows = []
-    for measure_version in version.revision.version_set.filter(content_type=measure_type):
+    found = {}
+    measure_versions = Version.objects.filter(
+        content_type=measure_type, revision_id__in={version.revision_id for version in versions}
+    ).select_related("content_type")
+    for measure_version in measure_versions:
         fields = measure_version.field_dict
-        if str(fields["section_id"]) == version.object_id:
-            rows.append((fields["position"], fields["id"], fields["lead"], fields["body"]))
-    rows.sort()
-    return Snapshot(
-        section_fields["heading"],
-        section_fields["intro"],
-        tuple(MeasureText(pk, lead, body) for _position, pk, lead, body in rows),
-    )
+        row = (fields["position"], fields["id"], fields["lead"], fields["body"])
+        found.setdefault((measure_version.revision_id, str(fields["section_id"])), []).append(row)
+    snapshots = {}
+    for version in versions:
+        section_fields = version.field_dict
+        rows = sorted(found.get((version.revision_id, version.object_id), []))
+        snapshots[version.pk] = Snapshot(
+            section_fields["heading"],
+            section_fields["intro"],
+            tuple(MeasureText(pk, lead, body) for _position, pk, lead, body in rows),
+        )
+    return snapshots
 
 
 def _record_initial_revision(section):

@@ -74,6 +74,12 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 THEME_ATTRS = [qn(f"w:{name}") for name in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")]
 
 
+# Documents other apps make from a report, by name (drafting registers the 修改对照稿 as
+# "comparison" when it is ready): `reports` never imports `drafting`, and export_report offers them.
+# Each is called as exporter(report, inline=bool) and returns (DOCX bytes, file name).
+EXPORTERS = {}
+
+
 def fonts():
     return settings.HUIGAO_FONTS
 
@@ -102,12 +108,7 @@ def filename_stem(title):
 def build_document(report, draft=False):
     """A python-docx Document of the whole report; two queries for the sections and measures."""
     with translation.override("zh-hans"):
-        document = docx.Document()
-        _set_up_page(document)
-        _set_up_styles(document)
-        _set_up_footers(document, draft)
-        _set_properties(document, report)
-        _tidy_package(document, draft)
+        document = new_document(report, draft)
         body = document.element.body
         sect_pr = body[-1]
         builder = _BodyBuilder(draft)
@@ -116,6 +117,31 @@ def build_document(report, draft=False):
         for p in builder.paragraphs:
             sect_pr.addprevious(p)
     return document
+
+
+def new_document(report, draft=False):
+    """An empty document with the 公文 page, styles, page numbers and properties: the report's
+    export and the other documents made from a report (the 修改对照稿) start from it."""
+    document = docx.Document()
+    _set_up_page(document)
+    _set_up_styles(document)
+    _set_up_footers(document, draft)
+    _set_properties(document, report)
+    _tidy_package(document, draft)
+    return document
+
+
+def add_paragraph_style(document, style_id, name, *, size=BODY_SIZE, jc="both", first_line_chars=200, exact=True):
+    """One more named paragraph style in the body font (after new_document, which drops unused ones).
+
+    exact=False: single line spacing instead of the body's exact 28.95 pt, for text in table cells."""
+    _set_style(
+        document.styles.element,
+        style_id,
+        name,
+        _ppr(jc=jc, first_line_chars=first_line_chars, line=LINE_TWIPS if exact else None),
+        _rpr(fonts()["body"], size),
+    )
 
 
 class _BodyBuilder:

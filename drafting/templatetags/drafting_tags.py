@@ -18,7 +18,10 @@ def measure_cards(context, forms):
     escapes every value itself, so its output is marked safe for the page it goes into."""
     words = {
         name: context[f"word_{name}"]
-        for name in ("drag", "characters", "placeholders", "move_up", "up", "move_down", "down", "delete")
+        for name in (
+            *("drag", "characters", "placeholders", "move_up", "up", "move_down", "down", "delete"),
+            *("open_comments", "reply", "resolve", "thread", "last_period", "same", "new", "new_title"),
+        )
     }
     template = engines["jinja2"].get_template("drafting/measure_cards.html")
     return mark_safe(template.render({"forms": forms, "words": words}))

@@ -169,11 +169,18 @@
     }
   });
 
-  form.addEventListener("input", function () {
+  // A card's reply box belongs to its own comment form (form="…"): typing there is not an edit.
+  function ours(event) {
+    return event.target.form === form;
+  }
+
+  form.addEventListener("input", function (event) {
+    if (!ours(event)) return;
     markDirty();
     recount();
   });
   form.addEventListener("change", function (event) {
+    if (!ours(event)) return;
     if (event.target.matches("[data-delete]")) renumber();
     markDirty();
   });
@@ -258,7 +265,8 @@
     waiting = null;
   });
 
-  form.addEventListener("input", () => {
+  form.addEventListener("input", (event) => {
+    if (event.target.form !== form) return;
     clearTimeout(timer);
     timer = setTimeout(check, 600);
   });

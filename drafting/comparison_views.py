@@ -1,0 +1,86 @@
+"""The 修改对照稿 pages: one section's, the whole report's, and the report's DOCX."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from drafting.comparison import CHANGED, LOST, UNCHANGED, UNSIGNED, report_comparison, section_comparison
+from drafting.comparison_docx import INLINE, LAYOUTS, TABLE, comparison_filename, export_comparison
+from reports.access import get_report_for_coordinator, get_section_for_viewer
+from reports.models import ReportAction, ReportEvent
+from reports.views import DOCX_TYPE, content_disposition
+
+
+def _layout(request):
+    """The office's choice: a table (原文 / 修改后 / 修改理由) unless it asks for inline marks."""
+    layout = request.GET.get("layout")
+    return layout if layout in LAYOUTS else TABLE
+
+
+def _layout_links(url, layout):
+    return [
+        {"layout": TABLE, "url": f"{url}?layout={TABLE}", "current": layout == TABLE},
+        {"layout": INLINE, "url": f"{url}?layout={INLINE}", "current": layout == INLINE},
+    ]
+
+
+def _rows(items):
+    """Each section with the link its heading carries (its review page)."""
+    for item in items:
+        item.review_url = reverse("drafting:section-review", args=[item.pk])
+    return items
+
+
+def section_comparison_page(request, pk):
+    section = get_section_for_viewer(request, pk)
+    layout = _layout(request)
+    item = section_comparison(section)
+    url = reverse("drafting:section-comparison", args=[section.pk])
+    return render(
+        request,
+        "drafting/comparison.html",
+        {
+            "section": section,
+            "report": section.report,
+            "items": _rows([item]),
+            "layout": layout,
+            "layouts": _layout_links(url, layout),
+            "statuses": {"changed": CHANGED, "unchanged": UNCHANGED, "unsigned": UNSIGNED, "lost": LOST},
+        },
+    )
+
+
+def report_comparison_page(request, pk):
+    report = get_report_for_coordinator(request, pk)
+    layout = _layout(request)
+    items, counts = report_comparison(report)
+    url = reverse("drafting:report-comparison", args=[report.pk])
+    return render(
+        request,
+        "drafting/comparison.html",
+        {
+            "report": report,
+            "items": _rows(items),
+            "counts": {
+                "changed": counts[CHANGED],
+                "unchanged": counts[UNCHANGED],
+                "unsigned": counts[UNSIGNED] + counts[LOST],
+            },
+            "layout": layout,
+            "layouts": _layout_links(url, layout),
+            "docx_url": reverse("drafting:report-comparison-export", args=[report.pk]) + f"?layout={layout}",
+            "statuses": {"changed": CHANGED, "unchanged": UNCHANGED, "unsigned": UNSIGNED, "lost": LOST},
+        },
+    )
+
+
+def report_comparison_export(request, pk):
+    report = get_report_for_coordinator(request, pk)
+    layout = _layout(request)
+    content = export_comparison(report, layout)
+    ReportEvent.objects.create(report=report, actor=request.user, action=ReportAction.EXPORT, comment="comparison")
+    response = HttpResponse(content, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = content_disposition(
+        comparison_filename(report), f"report-{report.pk}-comparison.docx"
+    )
+    return response

@@ -1,0 +1,304 @@
+"""The 修改对照稿: what each department signed against the text now, measure by measure, with the
+editor's reason for each change; as a page (one section, the whole report) and as a DOCX."""
+
+import io
+import shutil
+import subprocess
+
+import docx
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from docx.oxml.ns import qn
+
+from drafting.comparison import ADDED, CHANGED, REMOVED, UNCHANGED, UNSIGNED, merge_sides, section_comparison
+from drafting.comparison_docx import INLINE, export_comparison
+from reports import content
+from reports.models import Assignment, Measure, Section
+from tests.test_export_layout import page_count, page_lines, to_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def texts(section):
+    return [content.MeasureText(m.pk, m.lead, m.body) for m in section.measures.order_by("position", "pk")]
+
+
+def sign_and_accept(section, drafter, signer, coordinator):
+    assignment = Assignment.objects.get(section=section)
+    assignment.submit(drafter)
+    assignment.sign_off(signer)
+    assignment.accept(coordinator)
+    return assignment
+
+
+@pytest.fixture
+def changed(report, our_section, drafter, signer, coordinator):
+    """（一） signed with 一是/二是, then changed by the office in two saves with two reasons:
+    一是's figure and the intro (数据更新), then 二是 deleted and a new measure added (合并同类举措)."""
+    sign_and_accept(our_section, drafter, signer, coordinator)
+    first, second = texts(our_section)
+    content.save_content(
+        our_section,
+        coordinator,
+        intro="全县政务服务提速增效。",
+        measures=[content.MeasureText(first.pk, first.lead, "梳理形成办事清单15项。"), second],
+        note="数据更新",
+    )
+    first, _second = texts(our_section)
+    content.save_content(
+        our_section,
+        coordinator,
+        measures=[first, content.MeasureText(None, "推进帮办代办", "设立帮办窗口3个。")],
+        note="合并同类举措",
+    )
+    our_section.refresh_from_db()
+    return our_section
+
+
+def by_status(item):
+    return {(row.kind, row.status): row for row in item.rows}
+
+
+def test_each_change_after_sign_off_is_a_row_with_the_reason_of_the_save_that_made_it(changed):
+    item = section_comparison(Section.objects.select_related("assignment__department").get(pk=changed.pk))
+    assert item.status == CHANGED
+    rows = by_status(item)
+    assert set(rows) == {("intro", CHANGED), ("measure", CHANGED), ("measure", ADDED), ("measure", REMOVED)}
+    assert rows["intro", CHANGED].reasons == ["数据更新"]
+    edited = rows["measure", CHANGED]
+    assert (edited.old_label, edited.new_label, edited.reasons) == ("一是", "一是", ["数据更新"])
+    # Marked word by word, not the whole measure: 12 became 15, 办事 was added.
+    assert "".join(text for text, marked in edited.old if not marked).startswith("推行一件事一次办。梳理形成")
+    assert ("办事", True) in edited.new
+    assert any(marked and "2" in text for text, marked in edited.old)
+    assert rows["measure", REMOVED].old_label == "二是"
+    assert rows["measure", REMOVED].reasons == ["合并同类举措"]
+    assert rows["measure", ADDED].new_label == "二是"
+    assert rows["measure", ADDED].reasons == ["合并同类举措"]
+
+
+def test_a_moved_measure_is_compared_with_itself_not_with_the_one_now_in_its_place(
+    our_section, drafter, signer, coordinator
+):
+    sign_and_accept(our_section, drafter, signer, coordinator)
+    first, second = texts(our_section)
+    moved = content.MeasureText(second.pk, second.lead, "全程网办率达到95%。")
+    content.save_content(our_section, coordinator, measures=[moved, first], note="调整顺序并更新数据")
+    item = section_comparison(Section.objects.select_related("assignment__department").get(pk=our_section.pk))
+    assert item.reordered and item.order_reasons == ["调整顺序并更新数据"]
+    [row] = item.rows
+    assert (row.status, row.old_label, row.new_label) == (CHANGED, "二是", "一是")
+    assert "".join(text for text, _marked in row.old) == "深化一网通办。全程网办率达到90%。"
+
+
+def test_merged_sides_read_as_the_old_text_and_as_the_new_text():
+    old = [("推行一件事一次办。梳理形成清单1", False), ("2", True), ("项。", False)]
+    new = [("推行一件事一次办。梳理形成", False), ("办事", True), ("清单1", False), ("5", True), ("项。", False)]
+    merged = merge_sides(old, new)
+    assert "".join(t for t, kind in merged if kind != "inserted") == "推行一件事一次办。梳理形成清单12项。"
+    assert "".join(t for t, kind in merged if kind != "deleted") == "推行一件事一次办。梳理形成办事清单15项。"
+    assert ("2", "deleted") in merged and ("5", "inserted") in merged
+
+
+def comparison_url(section):
+    return reverse("drafting:section-comparison", args=[section.pk])
+
+
+def report_comparison_url(report, **query):
+    url = reverse("drafting:report-comparison", args=[report.pk])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def test_the_section_page_shows_the_signed_and_revised_text_and_the_reasons(changed, login, drafter):
+    page = login(drafter).get(comparison_url(changed)).content.decode()
+    assert "原文" in page and "修改后" in page and "修改理由" in page
+    assert "<ins>办事</ins>" in page
+    assert "数据更新" in page and "合并同类举措" in page
+    assert "（新增）" in page and "（删除）" in page
+    assert "张签发" in page  # who signed
+
+
+def test_the_inline_layout_strikes_deletions_and_underlines_insertions_with_the_reason(changed, login, coordinator):
+    page = login(coordinator).get(comparison_url(changed) + "?layout=inline").content.decode()
+    assert "<del>2</del><ins>5</ins>" in page
+    assert "<del>二是</del><del>深化一网通办。全程网办率达到90%。</del>" in page
+    assert "修改理由：合并同类举措" in page
+    assert 'data-testid="comparison-table"' not in page
+
+
+def test_the_report_page_says_which_sections_were_never_signed_and_which_did_not_change(
+    changed, report, login, coordinator, other_drafter, other_signer
+):
+    their = Assignment.objects.get(section=report.their_section)
+    their.submit(other_drafter)
+    their.sign_off(other_signer)
+    response = login(coordinator).get(report_comparison_url(report))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "1 节签发后有改动，1 节无改动，2 节未签发。" in page
+    sections = page.split('data-testid="comparison-section"')[1:]
+    statuses = [part.split('data-status="')[1].split('"')[0] for part in sections]
+    assert statuses == [UNSIGNED, UNSIGNED, CHANGED, UNCHANGED]
+    assert "未签发" in sections[0] and "无改动" in sections[3]
+
+
+def test_the_board_the_report_and_the_review_page_link_to_the_comparison(report, our_section, login, coordinator):
+    client = login(coordinator)
+    url = report_comparison_url(report)
+    assert url in client.get(reverse("reports:report-board", args=[report.pk])).content.decode()
+    assert url in client.get(reverse("reports:report-detail", args=[report.pk])).content.decode()
+    review = client.get(reverse("drafting:section-review", args=[our_section.pk])).content.decode()
+    assert comparison_url(our_section) in review
+
+
+def test_another_department_cannot_see_a_sections_comparison(changed, login, other_drafter):
+    assert login(other_drafter).get(comparison_url(changed)).status_code == 404
+
+
+def test_only_the_coordinators_see_the_whole_reports_comparison_and_its_docx(
+    changed, report, client, drafter, other_coordinator
+):
+    export = reverse("drafting:report-comparison-export", args=[report.pk])
+    client.force_login(drafter)  # a department of this report: may see it, may not do this
+    assert client.get(report_comparison_url(report)).status_code == 403
+    assert client.get(export).status_code == 403
+    client.force_login(other_coordinator)  # no part in this report
+    assert client.get(report_comparison_url(report)).status_code == 404
+    assert client.get(export).status_code == 404
+
+
+def test_user_text_on_the_comparison_page_is_escaped(our_section, drafter, signer, coordinator, login):
+    sign_and_accept(our_section, drafter, signer, coordinator)
+    first, second = texts(our_section)
+    evil = content.MeasureText(first.pk, first.lead, "<script>alert(1)</script>清单12项。")
+    content.save_content(our_section, coordinator, measures=[evil, second], note="<b>理由</b>")
+    for layout in ("table", "inline"):
+        page = login(coordinator).get(comparison_url(our_section) + f"?layout={layout}").content.decode()
+        assert "<script>alert(1)" not in page and "<b>理由</b>" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;b&gt;理由&lt;/b&gt;" in page
+
+
+def test_the_report_comparison_reads_a_constant_number_of_queries(report, coordinator, drafter, signer, login):
+    """Two changed sections or five: the same queries (the history of all is read at once)."""
+    client = login(coordinator)
+
+    def add_changed_section(n):
+        section = Section.objects.create(
+            report=report, parent=report.our_section.parent, position=10 + n, heading=f"新增{n}"
+        )
+        Measure.objects.create(section=section, position=0, lead="举措", body="原文。")
+        Assignment.objects.create(section=section, department=report.our_section.assignment.department)
+        sign_and_accept(section, drafter, signer, coordinator)
+        [measure] = texts(section)
+        content.save_content(
+            section, coordinator, measures=[content.MeasureText(measure.pk, "举措", "改文。")], note=f"理由{n}"
+        )
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(report_comparison_url(report)).status_code == 200
+        return len(queries)
+
+    for n in range(2):
+        add_changed_section(n)
+    few = count()
+    for n in range(2, 5):
+        add_changed_section(n)
+    assert count() == few
+
+
+# ---------------------------------------------------------------- the DOCX
+
+
+def cell_runs(cell, tag):
+    return [
+        "".join(t.text for t in r.iter(qn("w:t")))
+        for r in cell._tc.iter(qn("w:r"))
+        if r.find(f"{qn('w:rPr')}/{qn(tag)}") is not None
+    ]
+
+
+def test_the_docx_table_has_the_signed_text_struck_the_revision_underlined_and_the_reasons(changed, report):
+    document = docx.Document(io.BytesIO(export_comparison(report)))
+    [table] = document.tables
+    assert [c.text for c in table.rows[0].cells] == ["原文", "修改后", "修改理由"]
+    rows = {row.cells[1].text: row for row in table.rows[1:]}
+    edited = rows["一是推行一件事一次办。梳理形成办事清单15项。"]
+    assert edited.cells[0].text == "一是推行一件事一次办。梳理形成清单12项。"
+    assert "2" in cell_runs(edited.cells[0], "w:strike")
+    assert "办事" in cell_runs(edited.cells[1], "w:u") and "5" in cell_runs(edited.cells[1], "w:u")
+    assert edited.cells[2].text == "数据更新"
+    removed = next(row for row in table.rows if row.cells[1].text == "（删除）")
+    assert removed.cells[0].text == "二是深化一网通办。全程网办率达到90%。" and removed.cells[2].text == "合并同类举措"
+    added = next(row for row in table.rows if row.cells[0].text == "（新增）")
+    assert cell_runs(added.cells[1], "w:u") == ["推进帮办代办。设立帮办窗口3个。"]
+    body = [p.text for p in document.paragraphs]
+    assert body[0] == "关于测试工作情况的报告\n修改对照稿"
+    assert any("未签发" in line for line in body)
+
+
+def test_the_inline_docx_strikes_and_underlines_within_the_text_and_gives_each_reason(changed, report):
+    document = docx.Document(io.BytesIO(export_comparison(report, INLINE)))
+    assert not document.tables
+    paragraphs = document.paragraphs
+    edited = next(p for p in paragraphs if p.text.startswith("一是推行一件事一次办"))
+    struck = [r.text for r in edited.runs if r._r.find(f"{qn('w:rPr')}/{qn('w:strike')}") is not None]
+    underlined = [r.text for r in edited.runs if r._r.find(f"{qn('w:rPr')}/{qn('w:u')}") is not None]
+    assert struck == ["2"] and underlined == ["办事", "5"]
+    assert any(p.text == "（修改理由：数据更新）" for p in paragraphs)
+
+
+def test_export_report_comparison_writes_the_docx_and_inline_needs_comparison(changed, report, tmp_path):
+    target = tmp_path / "对照稿.docx"
+    out = io.StringIO()
+    call_command("export_report", report.pk, "--comparison", "--output", str(target), stdout=out)
+    assert "comparison" in out.getvalue()
+    assert [c.text for c in docx.Document(str(target)).tables[0].rows[0].cells] == ["原文", "修改后", "修改理由"]
+    call_command("export_report", report.pk, "--comparison", "--inline", "--output", str(target), stdout=io.StringIO())
+    assert not docx.Document(str(target)).tables
+    with pytest.raises(CommandError, match="--comparison"):
+        call_command("export_report", report.pk, "--inline", "--output", str(tmp_path / "x.docx"))
+
+
+def test_the_docx_download_is_the_comparison_in_the_chosen_layout(changed, report, login, coordinator):
+    response = login(coordinator).get(reverse("drafting:report-comparison-export", args=[report.pk]) + "?layout=inline")
+    assert response.status_code == 200
+    assert "修改对照稿" in response["Content-Disposition"] or "%E4%BF%AE%E6%94%B9" in response["Content-Disposition"]
+    assert not docx.Document(io.BytesIO(response.content)).tables
+
+
+def column_text(pdf, left_pt, width_pt):
+    """The first page's text within one column of the page (A4 is 595 × 842 pt), spaces dropped."""
+    out = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-x", str(round(left_pt)), "-y", "0", "-W", str(round(width_pt))]
+        + ["-H", "842", "-layout", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return "".join(out.split())
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext")), reason="needs LibreOffice and poppler-utils"
+)
+def test_libreoffice_lays_out_the_comparison_as_three_columns_original_revised_reason(changed, report, tmp_path):
+    pdf = to_pdf(export_comparison(report), tmp_path)
+    assert page_count(pdf) == 1
+    lines = page_lines(pdf, 1)
+    assert lines[:2] == ["关于测试工作情况的报告", "修改对照稿"]
+    header = next(line for line in lines if line.startswith("原文"))
+    assert header == "原文修改后修改理由"
+    # The text area starts 28 mm from the left edge; the columns are 170, 170 and 102 pt wide.
+    left = 28 / 25.4 * 72
+    original, revised, reasons = (
+        column_text(pdf, left + start, width) for start, width in ((0, 170), (170, 170), (340, 102))
+    )
+    assert "原文一是推行一件事一次办。梳理形成清单12项。（新增）二是深化一网通办。全程网办率达到90%。" in original
+    assert "修改后全县政务服务提速增效。一是推行一件事一次办。梳理形成办事清单15项。" in revised
+    assert "二是推进帮办代办。设立帮办窗口3个。（删除）" in revised
+    assert "修改理由数据更新数据更新合并同类举措合并同类举措" in reasons
+    assert "未签发" in "".join(lines)
