@@ -30,7 +30,7 @@ from reports import content, numbering
 from reports.access import get_section_for_viewer
 from reports.models import Assignment, Department, Measure, Membership, Report, Section, measures_by_section
 from reports.numbering import numbered_measures
-from reports.permissions import SectionPermissions, next_action_labels
+from reports.permissions import SectionPermissions, can_read_whole_report, next_action_labels
 from reports.splitting import join_measure
 from reports.states import state_labels
 from reports.text import char_count
@@ -81,6 +81,9 @@ class DashboardGroup:
     report: Report
     coordinates: bool
     rows: list = field(default_factory=list)
+    # The whole report's preview, for a department the office lets read it (coordinators reach
+    # it from the report's page).
+    preview_url: str | None = None
 
 
 def _outline_rows(reports, parents):
@@ -232,7 +235,10 @@ def dashboard(request):
         )
         group = groups.get(report_pk)
         if group is None:
-            group = groups[report_pk] = DashboardGroup(report, coordinates)
+            preview_url = None
+            if not coordinates and can_read_whole_report(report, user, coordinates):
+                preview_url = reverse("reports:report-preview", args=[report_pk])
+            group = groups[report_pk] = DashboardGroup(report, coordinates, preview_url=preview_url)
         group.rows.append((order, row))
     for pk in coordinated:
         groups.setdefault(pk, DashboardGroup(reports[pk], True))
@@ -320,6 +326,9 @@ def _editor(request, section, form=None, formset=None, status=200, **context):
         "char_limit": char_limit,
         "over_limit": bool(char_limit and chars > char_limit),
         "read_only_reason": None if can_edit else permissions.edit_refusal,
+        "whole_report_url": reverse("reports:report-preview", args=[section.report_id])
+        if can_read_whole_report(section.report, request.user, permissions.coordinates)
+        else None,
         "panel": workflow_panel(request, section, problems),
         **context,
     }

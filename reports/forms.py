@@ -57,6 +57,7 @@ class ReportForm(forms.ModelForm):
             "deadline",
             "measure_layout",
             "bold_measure_leads",
+            "departments_see_whole_report",
         ]
         widgets = {
             "preamble": forms.Textarea(attrs={"rows": 4}),

@@ -150,6 +150,11 @@ class Report(models.Model):
         default=False,
         help_text=_("A section with an unresolved comment cannot be accepted."),
     )
+    departments_see_whole_report = models.BooleanField(
+        _("departments may read the whole report"),
+        default=False,
+        help_text=_("The departments that write its sections may read the other sections too, in the preview."),
+    )
     is_final = models.BooleanField(_("final"), default=False)
     # Only a final report is archived: it leaves the list of reports in use but stays reachable.
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
@@ -447,6 +452,9 @@ class Measure(models.Model):
         related_name="+",
         verbose_name=_("last period's measure"),
     )
+    # The figures a clone carried over from last period that the department has not checked yet,
+    # as reports.carried.number_keys: a figure edited away leaves the list on the next save.
+    carried_numbers = models.JSONField(_("figures to check"), default=list, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
