@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,8 +26,9 @@ from drafting.forms import (
 )
 from drafting.marks import Marked, marked
 from drafting.workflow_views import gate_problems, workflow_panel
-from reports import content, numbering
+from reports import carried, content, numbering
 from reports.access import get_section_for_viewer
+from reports.carried import marked_numbers
 from reports.models import Assignment, Department, Measure, Membership, Report, Section, measures_by_section
 from reports.numbering import numbered_measures
 from reports.permissions import SectionPermissions, can_read_whole_report, next_action_labels
@@ -262,9 +263,9 @@ class ShownMeasure:
     chars: int
 
     @classmethod
-    def of(cls, pk, ordinal, lead, body):
+    def of(cls, pk, ordinal, lead, body, carried=()):
         text = join_measure(lead or "", body or "")
-        return cls(pk, ordinal, text, marked(text), char_count(text))
+        return cls(pk, ordinal, text, marked(text, carried), char_count(text))
 
 
 def _card_texts(formset, measures):
@@ -288,7 +289,7 @@ def _card_texts(formset, measures):
 
 def _editor(request, section, form=None, formset=None, status=200, **context):
     measures = numbered_measures(measures_by_section([section]).get(section.pk, []))
-    texts = [ShownMeasure.of(m.pk, m.ordinal, m.lead, m.body) for m in measures]
+    texts = [ShownMeasure.of(m.pk, m.ordinal, m.lead, m.body, m.carried_numbers) for m in measures]
     intro = marked(section.intro)
     # content.counts' sums, from the texts split above rather than a second scan of each.
     chars = char_count(section.intro) + sum(char_count(m.lead) + char_count(m.body) for m in measures)
@@ -326,6 +327,8 @@ def _editor(request, section, form=None, formset=None, status=200, **context):
         "char_limit": char_limit,
         "over_limit": bool(char_limit and chars > char_limit),
         "read_only_reason": None if can_edit else permissions.edit_refusal,
+        "carried_rows": _carried_rows(measures, texts) if permissions.shows_gate else [],
+        "can_confirm_figures": can_edit,
         "whole_report_url": reverse("reports:report-preview", args=[section.report_id])
         if can_read_whole_report(section.report, request.user, permissions.coordinates)
         else None,
@@ -333,6 +336,44 @@ def _editor(request, section, form=None, formset=None, status=200, **context):
         **context,
     }
     return render(request, "drafting/section_edit.html", context, status=status)
+
+
+def _carried_rows(measures, texts):
+    """The measures with figures carried from last period still to check, each figure once with
+    the words before it, for the editor's 已核对 list."""
+    rows = []
+    for measure, text in zip(measures, texts, strict=True):
+        figures = marked_numbers(text.text, measure.carried_numbers)
+        if figures:
+            rows.append(
+                {
+                    "ordinal": measure.ordinal,
+                    "anchor": f"measure-{measure.pk}",
+                    "url": reverse("drafting:measure-confirm-figures", args=[measure.pk]),
+                    "figures": [
+                        {"text": f.text, "key": f.key, "before": text.text[max(0, f.start - 8) : f.start]}
+                        for f in figures
+                    ],
+                }
+            )
+    return rows
+
+
+@require_POST
+def measure_confirm_figures(request, pk):
+    """已核对: one carried figure (its key posted) or all of a measure's are confirmed as current."""
+    measure = get_object_or_404(Measure.objects.only("pk", "section_id"), pk=pk)
+    section = get_section_for_viewer(request, measure.section_id)
+    key = request.POST.get("key") or None
+    try:
+        carried.confirm(measure, request.user, key=key[:200] if key else None)
+    except PermissionDenied as refusal:
+        return _forbidden(request, section, str(refusal))
+    if key:
+        messages.success(request, _("The figure was confirmed as current."))
+    else:
+        messages.success(request, _("The figures of this measure were confirmed as current."))
+    return redirect(reverse("drafting:section-edit", args=[section.pk]) + "#carried-figures")
 
 
 def _submitted_snapshot(section, form, formset):

@@ -469,10 +469,11 @@ class MeasureRow:
     """A measure's text without a model instance: pages that read every measure of a large report
     (board, preview, export) spend most of their time building Measure instances otherwise."""
 
-    __slots__ = ("pk", "section_id", "position", "lead", "body", "ordinal")
+    __slots__ = ("pk", "section_id", "position", "lead", "body", "carried_numbers", "ordinal")
 
-    def __init__(self, pk, section_id, position, lead, body):
+    def __init__(self, pk, section_id, position, lead, body, carried_numbers):
         self.pk, self.section_id, self.position, self.lead, self.body = pk, section_id, position, lead, body
+        self.carried_numbers = carried_numbers
 
 
 def measures_by_section(sections):
@@ -481,7 +482,7 @@ def measures_by_section(sections):
     section_ids = [section.pk for section in sections]
     if section_ids:
         rows = Measure.objects.filter(section_id__in=section_ids)
-        for row in rows.values_list("pk", "section_id", "position", "lead", "body"):
+        for row in rows.values_list("pk", "section_id", "position", "lead", "body", "carried_numbers"):
             by_section.setdefault(row[1], []).append(MeasureRow(*row))
     return by_section
 

@@ -122,9 +122,11 @@ def results(user, q, reports):
     found = []
     for report_id in ids:
         if counts.get(report_id):
-            found += sections.filter(report_id=report_id).order_by("pk").values(
-                "pk", "report_id", "heading", "intro", "own"
-            )[:HITS_PER_REPORT]
+            found += (
+                sections.filter(report_id=report_id)
+                .order_by("pk")
+                .values("pk", "report_id", "heading", "intro", "own")[:HITS_PER_REPORT]
+            )
     places = places_of(
         Section.objects.filter(report_id__in={row["report_id"] for row in found})
         .order_by()

@@ -141,7 +141,7 @@ def test_on_postgresql_a_three_character_search_can_use_the_trigram_index(db):
         else:
             # SQLite: a plain scan with LIKE, which matches case-insensitively for ASCII only;
             # Chinese has no case.
-            assert 'LIKE' in str(query.query)
+            assert "LIKE" in str(query.query)
 
 
 def _searched():

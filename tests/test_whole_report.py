@@ -34,9 +34,7 @@ def test_a_department_reads_every_section_read_only_once_the_office_allows_it(lo
     assert login(drafter).get(reverse("reports:report-export", args=[report.pk])).status_code == 403
 
 
-def test_someone_with_no_part_in_the_report_gets_not_found_even_when_it_is_open(
-    login, other_coordinator, report
-):
+def test_someone_with_no_part_in_the_report_gets_not_found_even_when_it_is_open(login, other_coordinator, report):
     open_to_departments(report)
     assert login(other_coordinator).get(preview_url(report)).status_code == 404
 
