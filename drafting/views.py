@@ -261,11 +261,12 @@ class ShownMeasure:
     text: str
     marked: Marked
     chars: int
+    carried: tuple = ()  # the keys of its figures carried from last period (reports.carried)
 
     @classmethod
     def of(cls, pk, ordinal, lead, body, carried=()):
         text = join_measure(lead or "", body or "")
-        return cls(pk, ordinal, text, marked(text, carried), char_count(text))
+        return cls(pk, ordinal, text, marked(text, carried), char_count(text), tuple(carried))
 
 
 def _card_texts(formset, measures):
