@@ -1,14 +1,21 @@
-"""Character-level differences between two texts of a section, bounded in time and size.
+"""Word-level differences between two texts of a section, bounded in time and size.
 
-Chinese has no spaces between words, so the unit shown is the character. Texts are aligned
-clause by clause first (a clause ends at Chinese punctuation or a line end), then characters
-are compared only inside the clauses that changed: a rewritten clause reads as a rewrite
-instead of a few kept characters scattered through strike-through, and the character pass
+Chinese has no spaces between words. Texts are aligned clause by clause first (a clause ends at
+Chinese punctuation or a line end), then only the clauses that changed are compared word by
+word, a word being a figure with its decimals and percent sign (12.5%), a Latin word, or one
+character (`tokens`). The semantic clean-up then drops any kept word standing between two
+changes, and a kept piece shorter than two characters between two changes joins them: a
+rewritten clause reads as a rewrite instead of a few kept characters scattered through
+strike-through, a changed figure is marked whole (12.5 → 13.2, not a kept 1), and the word pass
 never sees more than one changed stretch at a time.
 
+A dictionary segmenter (jieba) was measured against this rule on rewritten measures: it loads
+for over a second per process and kept no more of the shared words, while marking changed
+figures inside longer spans; the rule needs no dictionary.
+
 Every comparison has a deadline (diff-match-patch's Diff_Timeout), stretches too long to
-compare character by character are shown as changed whole, and texts past MAX_DIFF_CHARS
-only lose their common beginning and end: no request does unbounded work, whatever is posted.
+compare word by word are shown as changed whole, and texts past MAX_DIFF_CHARS only lose
+their common beginning and end: no request does unbounded work, whatever is posted.
 """
 
 import re
@@ -27,6 +34,11 @@ MAX_DIFF_CHARS = 200_000
 MAX_BLOCK_CHARS = 5_000
 CLAUSE_ENDS = "。；！？，、\n"
 _CLAUSE = re.compile(f"[^{CLAUSE_ENDS}]*[{CLAUSE_ENDS}]|[^{CLAUSE_ENDS}]+")
+# Inside a changed clause the unit is a word: a number with its decimals and percent sign
+# (12.5%, 3,000), a Latin word, a run of white space, or else one character. A kept stretch
+# shorter than this many characters between two changes is shown as part of the change.
+MIN_KEPT_CHARS = 2
+_WORD = re.compile(r"[0-9０-９]+(?:[.,．][0-9０-９]+)*[%％‰]?|[A-Za-zＡ-Ｚａ-ｚ]+|\s+|.", re.S)
 
 
 class _BoundedMatcher(diff_match_patch):
@@ -45,6 +57,11 @@ class _BoundedMatcher(diff_match_patch):
 _MATCHER = _BoundedMatcher()
 _MATCHER.Diff_Timeout = DIFF_SECONDS
 EQUAL, DELETE, INSERT = diff_match_patch.DIFF_EQUAL, diff_match_patch.DIFF_DELETE, diff_match_patch.DIFF_INSERT
+
+
+def tokens(text):
+    """The words of a changed stretch; joined back they are the text."""
+    return _WORD.findall(text)
 
 
 def clauses(text):
@@ -105,19 +122,71 @@ def _coarse(sides, old, new):
     sides.equal(old[len(old) - suffix :])
 
 
-def _stretch(sides, old, new, deadline):
-    """One run of changed clauses, compared character by character when that is affordable."""
-    prefix = _MATCHER.diff_commonPrefix(old, new)
-    suffix = _MATCHER.diff_commonSuffix(old[prefix:], new[prefix:])
-    middle_old, middle_new = old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
+def _stretch(old, new, deadline):
+    """One run of changed clauses as (op, text) diffs, word by word when that is affordable."""
+    codes, table = {}, []
+    encoded_old, encoded_new = _encode(tokens(old), codes, table), _encode(tokens(new), codes, table)
+    prefix = _MATCHER.diff_commonPrefix(encoded_old, encoded_new)
+    suffix = _MATCHER.diff_commonSuffix(encoded_old[prefix:], encoded_new[prefix:])
+    middle_old = encoded_old[prefix : len(encoded_old) - suffix]
+    middle_new = encoded_new[prefix : len(encoded_new) - suffix]
+    # A word is at least a character, so a word count bounds the work as a character count does.
     too_long = max(len(middle_old), len(middle_new)) > MAX_BLOCK_CHARS
     if too_long or time.time() > deadline or not (middle_old and middle_new):
-        _coarse(sides, old, new)
-        return
-    diffs = _MATCHER.diff_main(old, new, False, deadline)
-    # Equalities no longer than the edits around them (one 的 kept in a rewritten clause) go.
-    _MATCHER.diff_cleanupSemantic(diffs)
-    sides.apply(diffs)
+        diffs = [
+            (EQUAL, encoded_old[:prefix]),
+            (DELETE, middle_old),
+            (INSERT, middle_new),
+            (EQUAL, encoded_old[len(encoded_old) - suffix :]),
+        ]
+    else:
+        diffs = _MATCHER.diff_main(encoded_old, encoded_new, False, deadline)
+        # Equalities no longer than the edits around them (one word kept in a rewritten clause) go.
+        _MATCHER.diff_cleanupSemantic(diffs)
+    return [(op, "".join(table[ord(code)] for code in text)) for op, text in diffs if text]
+
+
+def _encode(words, codes, table):
+    """Each distinct word as one character, so diff-match-patch compares words."""
+    out = []
+    for word in words:
+        code = codes.get(word)
+        if code is None:
+            code = codes[word] = chr(len(table))
+            table.append(word)
+        out.append(code)
+    return "".join(out)
+
+
+def _fold_short_equalities(diffs):
+    """A kept stretch shorter than MIN_KEPT_CHARS between two changes joins the change on both
+    sides: a lone 县 or ， kept in mid-rewrite reads as noise, not as text that stayed.
+
+    Within a changed stretch the semantic clean-up already drops every kept word between two
+    changes; what is left are the short clauses kept between two stretches (a lone “，”).
+    White space stays kept: a line break is the text's shape, not a word.
+    """
+    merged = []
+    for op, text in diffs:
+        if merged and merged[-1][0] == op == EQUAL:
+            merged[-1] = (EQUAL, merged[-1][1] + text)
+        elif text:
+            merged.append((op, text))
+    folded, removed, inserted = [], [], []
+    for index, (op, text) in enumerate(merged):
+        short = len(text) < MIN_KEPT_CHARS and not text.isspace()
+        if op == EQUAL and short and 0 < index < len(merged) - 1:
+            removed.append(text)
+            inserted.append(text)
+        elif op == DELETE:
+            removed.append(text)
+        elif op == INSERT:
+            inserted.append(text)
+        else:
+            folded += [(DELETE, "".join(removed)), (INSERT, "".join(inserted)), (op, text)]
+            removed, inserted = [], []
+    folded += [(DELETE, "".join(removed)), (INSERT, "".join(inserted))]
+    return [(op, text) for op, text in folded if text]
 
 
 def _clause_diffs(old, new, deadline):
@@ -176,7 +245,7 @@ def char_sides(old, new, deadline=None):
     if max(len(old), len(new)) > MAX_DIFF_CHARS:
         _coarse(sides, old, new)
         return sides.result()
-    removed, inserted = [], []
+    diffs, removed, inserted = [], [], []
     for op, text in [*_clause_diffs(old, new, deadline), (EQUAL, "")]:
         if op == DELETE:
             removed.append(text)
@@ -184,9 +253,10 @@ def char_sides(old, new, deadline=None):
             inserted.append(text)
         else:
             if removed or inserted:
-                _stretch(sides, "".join(removed), "".join(inserted), deadline)
+                diffs += _stretch("".join(removed), "".join(inserted), deadline)
                 removed, inserted = [], []
-            sides.equal(text)
+            diffs.append((EQUAL, text))
+    sides.apply(_fold_short_equalities(diffs))
     return sides.result()
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("sections/<int:pk>/", views.section_edit, name="section-edit"),
     path("sections/<int:pk>/paste/", views.section_paste, name="section-paste"),
+    path("measures/<int:pk>/confirm-figures/", views.measure_confirm_figures, name="measure-confirm-figures"),
     path("sections/<int:pk>/check/", proofread_views.section_check, name="section-check"),
     path("sections/<int:pk>/history/", views.section_history, name="section-history"),
     path("sections/<int:pk>/history/compare/", views.section_compare, name="section-compare"),

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,11 +27,12 @@ from drafting.forms import (
 from drafting.last_period import last_period
 from drafting.marks import Marked, marked
 from drafting.workflow_views import gate_problems, open_threads_by_measure, workflow_panel
-from reports import content, numbering
+from reports import carried, content, numbering
 from reports.access import get_section_for_viewer
+from reports.carried import marked_numbers
 from reports.models import Assignment, Department, Measure, Membership, Report, Section, measures_by_section
 from reports.numbering import numbered_measures
-from reports.permissions import SectionPermissions, next_action_labels
+from reports.permissions import SectionPermissions, can_read_whole_report, next_action_labels
 from reports.splitting import join_measure
 from reports.states import state_labels
 from reports.text import char_count
@@ -82,6 +83,9 @@ class DashboardGroup:
     report: Report
     coordinates: bool
     rows: list = field(default_factory=list)
+    # The whole report's preview, for a department the office lets read it (coordinators reach
+    # it from the report's page).
+    preview_url: str | None = None
 
 
 def _outline_rows(reports, parents):
@@ -233,7 +237,10 @@ def dashboard(request):
         )
         group = groups.get(report_pk)
         if group is None:
-            group = groups[report_pk] = DashboardGroup(report, coordinates)
+            preview_url = None
+            if not coordinates and can_read_whole_report(report, user, coordinates):
+                preview_url = reverse("reports:report-preview", args=[report_pk])
+            group = groups[report_pk] = DashboardGroup(report, coordinates, preview_url=preview_url)
         group.rows.append((order, row))
     for pk in coordinated:
         groups.setdefault(pk, DashboardGroup(reports[pk], True))
@@ -255,11 +262,12 @@ class ShownMeasure:
     text: str
     marked: Marked
     chars: int
+    carried: tuple = ()  # the keys of its figures carried from last period (reports.carried)
 
     @classmethod
-    def of(cls, pk, ordinal, lead, body):
+    def of(cls, pk, ordinal, lead, body, carried=()):
         text = join_measure(lead or "", body or "")
-        return cls(pk, ordinal, text, marked(text), char_count(text))
+        return cls(pk, ordinal, text, marked(text, carried), char_count(text), tuple(carried))
 
 
 def _card_texts(formset, measures):
@@ -302,7 +310,7 @@ def _read_only_rows(texts, threads, previous):
 
 def _editor(request, section, form=None, formset=None, status=200, **context):
     measures = numbered_measures(measures_by_section([section]).get(section.pk, []))
-    texts = [ShownMeasure.of(m.pk, m.ordinal, m.lead, m.body) for m in measures]
+    texts = [ShownMeasure.of(m.pk, m.ordinal, m.lead, m.body, m.carried_numbers) for m in measures]
     intro = marked(section.intro)
     # content.counts' sums, from the texts split above rather than a second scan of each.
     chars = char_count(section.intro) + sum(char_count(m.lead) + char_count(m.body) for m in measures)
@@ -344,6 +352,11 @@ def _editor(request, section, form=None, formset=None, status=200, **context):
         "char_limit": char_limit,
         "over_limit": bool(char_limit and chars > char_limit),
         "read_only_reason": None if can_edit else permissions.edit_refusal,
+        "carried_rows": _carried_rows(measures, texts) if permissions.shows_gate else [],
+        "can_confirm_figures": can_edit,
+        "whole_report_url": reverse("reports:report-preview", args=[section.report_id])
+        if can_read_whole_report(section.report, request.user, permissions.coordinates)
+        else None,
         "panel": workflow_panel(request, section, problems),
         # Open comments beside their measures, and last period's text on request.
         "editor_threads": [thread for group in threads.values() for thread in group],
@@ -352,6 +365,44 @@ def _editor(request, section, form=None, formset=None, status=200, **context):
         **context,
     }
     return render(request, "drafting/section_edit.html", context, status=status)
+
+
+def _carried_rows(measures, texts):
+    """The measures with figures carried from last period still to check, each figure once with
+    the words before it, for the editor's 已核对 list."""
+    rows = []
+    for measure, text in zip(measures, texts, strict=True):
+        figures = marked_numbers(text.text, measure.carried_numbers)
+        if figures:
+            rows.append(
+                {
+                    "ordinal": measure.ordinal,
+                    "anchor": f"measure-{measure.pk}",
+                    "url": reverse("drafting:measure-confirm-figures", args=[measure.pk]),
+                    "figures": [
+                        {"text": f.text, "key": f.key, "before": text.text[max(0, f.start - 8) : f.start]}
+                        for f in figures
+                    ],
+                }
+            )
+    return rows
+
+
+@require_POST
+def measure_confirm_figures(request, pk):
+    """已核对: one carried figure (its key posted) or all of a measure's are confirmed as current."""
+    measure = get_object_or_404(Measure.objects.only("pk", "section_id"), pk=pk)
+    section = get_section_for_viewer(request, measure.section_id)
+    key = request.POST.get("key") or None
+    try:
+        carried.confirm(measure, request.user, key=key[:200] if key else None)
+    except PermissionDenied as refusal:
+        return _forbidden(request, section, str(refusal))
+    if key:
+        messages.success(request, _("The figure was confirmed as current."))
+    else:
+        messages.success(request, _("The figures of this measure were confirmed as current."))
+    return redirect(reverse("drafting:section-edit", args=[section.pk]) + "#carried-figures")
 
 
 def _submitted_snapshot(section, form, formset):

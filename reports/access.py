@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from reports.models import Report, Section
+from reports.permissions import can_read_whole_report, whole_report_refusal
 
 
 def get_report_for_viewer(request, pk):
@@ -29,6 +30,15 @@ def get_report_for_coordinator(request, pk, write=False, message=None):
         raise PermissionDenied(message or _("Only the coordinators of this report may do this."))
     if write and report.is_final:
         raise PermissionDenied(_("The report is final and cannot be changed; reopen it first."))
+    return report
+
+
+def get_report_for_reader(request, pk):
+    """A report the user may read whole (the preview): 404 if they may not see it, 403 if they
+    may see only their own sections of it."""
+    report = get_report_for_viewer(request, pk)
+    if not can_read_whole_report(report, request.user):
+        raise PermissionDenied(whole_report_refusal())
     return report
 
 

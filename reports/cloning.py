@@ -6,7 +6,7 @@ import re
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from reports import content
+from reports import carried, content
 from reports.models import Assignment, Report, ReportAction, ReportEvent
 from reports.numbering import numbered_measures
 
@@ -16,11 +16,12 @@ def next_period_title(title):
     return re.sub(r"(?<!\d)(19|20)(\d{2})(?=年)", lambda m: str(int(m.group()) + 1), title)
 
 
-def clone_report(source, user, *, title, shift_days=0, copy_content=True):
+def clone_report(source, user, *, title, shift_days=0, copy_content=True, mark_figures=False):
     """Copy source into a new report led by the same department, every section in draft.
 
     copy_content: the intro texts and measures come along as a starting draft; otherwise
     the new report has the same headings with empty sections for this period's text.
+    mark_figures: every figure in the copied measures waits to be checked (reports.carried).
     Assignment deadlines (and the report's own) move by shift_days. A constant number of
     queries, whatever the report's size.
     """
@@ -51,6 +52,8 @@ def clone_report(source, user, *, title, shift_days=0, copy_content=True):
             if (old := node.source).has_assignment
         ]
         Assignment.objects.bulk_create(assignments)
+        if copy_content and mark_figures:
+            carried.mark_report(report)
         ReportEvent.objects.create(
             report=report,
             actor=user,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
+from reports.carried import kept_keys
 from reports.models import Assignment, Measure, Section
 from reports.placeholders import count_placeholders
 from reports.splitting import join_measure
@@ -204,8 +205,12 @@ def _write_measures(locked, measures):
         measure = existing.pop(item.pk, None) if item.pk else None
         if measure is None:
             measure = Measure(section=locked)
-        if measure.pk is None or (measure.position, measure.lead, measure.body) != (position, item.lead, item.body):
+        # A carried figure (reports.carried) edited away is no longer waiting to be checked.
+        carried = kept_keys(measure.carried_numbers, item.lead, item.body)
+        old = (measure.position, measure.lead, measure.body, measure.carried_numbers)
+        if measure.pk is None or old != (position, item.lead, item.body, carried):
             measure.position, measure.lead, measure.body = position, item.lead, item.body
+            measure.carried_numbers = carried
             measure.save()
     for measure in existing.values():
         measure.delete()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.models import Department, Report, Section
 from reports.numbering import MAX_LEVEL, MAX_NUMBER
+from reports.search import MAX_QUERY_CHARS
 from reports.text import one_line, text_block
 
 MAX_TEXT = 50_000
@@ -58,6 +59,7 @@ class ReportForm(forms.ModelForm):
             "measure_layout",
             "bold_measure_leads",
             "proofreading_blocks_sign_off",
+            "departments_see_whole_report",
         ]
         widgets = {
             "preamble": forms.Textarea(attrs={"rows": 4}),
@@ -240,3 +242,22 @@ class ReportListForm(forms.Form):
 
     def clean_q(self):
         return one_line(self.cleaned_data["q"])
+
+
+class SearchForm(forms.Form):
+    """Words to find in the titles, headings and measures the user may read."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=MAX_QUERY_CHARS,
+        error_messages={
+            "required": _("Type a word or phrase to search for."),
+            "max_length": _("Search for at most %(limit_value)d characters."),
+        },
+    )
+
+    def clean_q(self):
+        q = one_line(self.cleaned_data["q"])
+        if not q:
+            raise ValidationError(_("Type a word or phrase to search for."), code="required")
+        return q

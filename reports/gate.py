@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from reports import proofread
+from reports.carried import marked_numbers, measure_text
 from reports.numbering import numbered_measures
 from reports.placeholders import find_placeholders
 from reports.states import AssignmentState, state_labels
@@ -63,6 +64,13 @@ def section_problems(section, measures=None, prefix=""):
             continue
         problems += _placeholder_problems(where, measure.lead, section, anchor)
         problems += _placeholder_problems(where, measure.body, section, anchor)
+        text = measure_text(measure.lead, measure.body)
+        for number in marked_numbers(text, measure.carried_numbers):
+            message = _("%(where)s: figure “%(figure)s” carried from last period, not checked yet (已核对)") % {
+                "where": where,
+                "figure": number.text,
+            }
+            problems.append(Problem(message, section, anchor))
     return problems
 
 

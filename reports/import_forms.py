@@ -146,6 +146,15 @@ class CloneForm(forms.Form):
         initial=CONTENT_DRAFT,
         widget=forms.RadioSelect,
     )
+    mark_figures = forms.BooleanField(
+        label=_("Mark every figure carried over as to be checked"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Numbers, percentages and amounts copied from last period are marked like placeholders "
+            "until the department changes them or confirms them (已核对); sign-off waits for them."
+        ),
+    )
 
     def __init__(self, *args, source, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("title", next_period_title(source.title))

@@ -85,6 +85,7 @@ def report_clone(request, pk):
             title=form.cleaned_data["title"],
             shift_days=form.cleaned_data["shift_days"],
             copy_content=form.cleaned_data["content"] == CloneForm.CONTENT_DRAFT,
+            mark_figures=form.cleaned_data["mark_figures"],
         )
         messages.success(
             request, _("New report “%(title)s” created from the previous period's.") % {"title": report.title}

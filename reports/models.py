@@ -158,6 +158,11 @@ class Report(models.Model):
             "corrected before a section is signed off or the report is final. Warnings never block."
         ),
     )
+    departments_see_whole_report = models.BooleanField(
+        _("departments may read the whole report"),
+        default=False,
+        help_text=_("The departments that write its sections may read the other sections too, in the preview."),
+    )
     is_final = models.BooleanField(_("final"), default=False)
     # Only a final report is archived: it leaves the list of reports in use but stays reachable.
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
@@ -455,6 +460,9 @@ class Measure(models.Model):
         related_name="+",
         verbose_name=_("last period's measure"),
     )
+    # The figures a clone carried over from last period that the department has not checked yet,
+    # as reports.carried.number_keys: a figure edited away leaves the list on the next save.
+    carried_numbers = models.JSONField(_("figures to check"), default=list, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -469,10 +477,11 @@ class MeasureRow:
     """A measure's text without a model instance: pages that read every measure of a large report
     (board, preview, export) spend most of their time building Measure instances otherwise."""
 
-    __slots__ = ("pk", "section_id", "position", "lead", "body", "ordinal")
+    __slots__ = ("pk", "section_id", "position", "lead", "body", "carried_numbers", "ordinal")
 
-    def __init__(self, pk, section_id, position, lead, body):
+    def __init__(self, pk, section_id, position, lead, body, carried_numbers):
         self.pk, self.section_id, self.position, self.lead, self.body = pk, section_id, position, lead, body
+        self.carried_numbers = carried_numbers
 
 
 def measures_by_section(sections):
@@ -481,7 +490,7 @@ def measures_by_section(sections):
     section_ids = [section.pk for section in sections]
     if section_ids:
         rows = Measure.objects.filter(section_id__in=section_ids)
-        for row in rows.values_list("pk", "section_id", "position", "lead", "body"):
+        for row in rows.values_list("pk", "section_id", "position", "lead", "body", "carried_numbers"):
             by_section.setdefault(row[1], []).append(MeasureRow(*row))
     return by_section
 

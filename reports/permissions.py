@@ -37,6 +37,21 @@ def final_report_error():
     return ValidationError(_("The report is final and read-only. A coordinator must reopen it first."), code="final")
 
 
+def can_read_whole_report(report, user, coordinates=None):
+    """Whether the user may read every section of a report they take part in (its preview):
+    its coordinators always, the departments writing its sections when the office allows it.
+    `coordinates`: whether the user coordinates it, when the page knows already."""
+    if not user.is_authenticated:
+        return False
+    if coordinates is None:
+        coordinates = report.is_coordinator(user)
+    return coordinates or report.departments_see_whole_report
+
+
+def whole_report_refusal():
+    return _("The coordinating office has not opened the whole report to the departments.")
+
+
 class ListedAssignment(NamedTuple):
     """What SectionPermissions.listed knows of a section's assignment."""
 

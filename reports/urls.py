@@ -5,11 +5,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from reports import board_views, import_views, list_views, operations, proofread_views, views
+from reports import board_views, import_views, list_views, operations, proofread_views, search_views, views
 
 app_urls = (
     [
         path("", list_views.report_list, name="report-list"),
+        path("search/", search_views.search_page, name="search"),
         path("<int:pk>/archive/", list_views.report_archive, name="report-archive"),
         path("<int:pk>/unarchive/", list_views.report_unarchive, name="report-unarchive"),
         path("<int:pk>/", views.report_detail, name="report-detail"),

@@ -16,6 +16,7 @@ from reports.document import report_blocks
 from reports.docx_export import export_docx, export_filename
 from reports.forms import ReorderForm, ReportForm, SectionAddForm, SectionFrameForm
 from reports.models import CoSignature, Department, ReportAction, ReportEvent, WordingRule
+from reports.permissions import can_read_whole_report
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -49,7 +50,12 @@ def report_detail(request, pk):
     report = access.get_report_for_viewer(request, pk)
     is_coordinator = report.is_coordinator(request.user)
     outline = report.outline()
-    context = {"report": report, "outline": outline, "is_coordinator": is_coordinator}
+    context = {
+        "report": report,
+        "outline": outline,
+        "is_coordinator": is_coordinator,
+        "can_read_whole": can_read_whole_report(report, request.user, is_coordinator),
+    }
     if is_coordinator and not report.is_final:
         # Each section's co-departments (会签) for its form, in one query for the whole outline.
         co_departments = {}
@@ -166,13 +172,16 @@ def section_restore(request, pk, revision_id):
 
 
 def report_preview(request, pk):
-    report = access.get_report_for_coordinator(request, pk)
+    """The whole report as it will print; read-only for the departments the office lets in."""
+    report = access.get_report_for_reader(request, pk)
     draft = request.GET.get("mode", "draft") != "final"
-    return render(
-        request,
-        "reports/report_preview.html",
-        {"report": report, "blocks": report_blocks(report, draft=draft), "draft": draft},
-    )
+    context = {
+        "report": report,
+        "blocks": report_blocks(report, draft=draft),
+        "draft": draft,
+        "can_export": report.is_coordinator(request.user),
+    }
+    return render(request, "reports/report_preview.html", context)
 
 
 def report_export(request, pk):

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drafting.diffs import CLAUSE_ENDS, MAX_BLOCK_CHARS, MAX_DIFF_CHARS, char_sides, clauses
+from drafting.diffs import CLAUSE_ENDS, MAX_BLOCK_CHARS, MAX_DIFF_CHARS, char_sides, clauses, tokens
 
 ALPHABET = "甲乙丙丁的是县工作" + CLAUSE_ENDS + "ab "
 texts = st.text(alphabet=ALPHABET, max_size=300)
@@ -47,10 +47,48 @@ def test_both_sides_reconstruct_any_two_texts_exactly(old, new):
     assert_exact(old, new, *char_sides(old, new))
 
 
-def test_a_changed_figure_is_marked_alone():
+def test_a_changed_figure_is_marked_alone_and_whole():
     left, right = char_sides("梳理形成清单15项，签发人改的。", "梳理形成清单12项，撰稿人改的。")
-    assert [text for text, changed in left if changed] == ["5", "签发"]
-    assert [text for text, changed in right if changed] == ["2", "撰稿"]
+    assert [text for text, changed in left if changed] == ["15", "签发"]
+    assert [text for text, changed in right if changed] == ["12", "撰稿"]
+
+
+def test_figures_with_decimals_and_percent_signs_are_one_word():
+    assert tokens("办理12.5万件，达到98%，APP上线") == [
+        "办", "理", "12.5", "万", "件", "，", "达", "到", "98%", "，", "APP", "上", "线",
+    ]  # fmt: skip
+
+
+def test_a_rewrite_keeps_no_single_character_between_two_changes():
+    old = "围绕企业开办、项目审批等高频事项，推行“一件事一次办”，全年累计办理12.5万件，群众满意度达98%。"
+    new = (
+        "聚焦企业开办和工程建设项目审批等重点事项，全面推行“一件事一次办”改革，全年共办理13.2万件，群众满意率达到99%。"
+    )
+    left, right = char_sides(old, new)
+    assert_exact(old, new, left, right)
+    for side in (left, right):
+        inner = [text for text, changed in side[1:-1] if not changed]
+        assert all(len(text) >= 2 for text in inner), inner
+    kept = [text for text, changed in left if not changed]
+    # The words both versions share stay visible as kept.
+    assert "企业开办" in kept and "“一件事一次办”" in "".join(kept)
+    assert ("12.5", True) in left and ("13.2", True) in right
+
+
+def test_a_lone_kept_clause_mark_between_two_changed_clauses_joins_the_change():
+    # The lone “，” clause matches on both sides; kept alone it would stand between two rewrites.
+    left, right = char_sides("甲乙；，丙丁。", "戊己！，庚辛？")
+    assert left == [("甲乙；，丙丁。", True)]
+    assert right == [("戊己！，庚辛？", True)]
+
+
+@given(edited())
+def test_no_single_character_is_kept_between_two_changes(pair):
+    old, new = pair
+    for side in char_sides(old, new):
+        for before, (text, changed), after in zip(side, side[1:], side[2:], strict=False):
+            if not changed and before[1] and after[1]:
+                assert len(text) >= 2 or text.isspace(), side
 
 
 def test_a_rewritten_clause_reads_as_a_rewrite_not_as_scattered_kept_characters():

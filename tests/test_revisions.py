@@ -78,14 +78,14 @@ def test_history_lists_the_revisions_with_who_and_note(login, drafter, edited):
     assert "更新数字" in html and "李撰稿" in html
 
 
-def test_compare_marks_changed_characters_measure_by_measure(login, drafter, edited):
+def test_compare_marks_changed_words_measure_by_measure(login, drafter, edited):
     initial, first, second = reversed(versions(edited))
     response = login(drafter).get(compare_url(edited, initial.pk, second.pk))
     assert response.status_code == 200
     html = response.content.decode()
     assert "<th>第 1 版（" in html and "<th>第 3 版（" in html
-    # 12 → 15: only the changed character is marked, on each side.
-    assert "<del>2</del>" in html and "<ins>5</ins>" in html
+    # 12 → 15: the changed figure is marked whole, on each side.
+    assert "<del>12</del>" in html and "<ins>15</ins>" in html
     assert "<ins>新增举措。新内容。</ins>" in html
     # The moved measure is compared with itself: 一是 became 二是.
     (row,) = [row for row in html.split("<tr")[1:] if "推行一件事一次办" in row]
@@ -101,11 +101,12 @@ def test_compare_against_the_current_text(login, drafter, edited):
     assert "<ins>新增举措。新内容。</ins>" in html
 
 
-def test_character_diff_of_chinese_marks_characters_not_sentences():
+def test_diff_of_chinese_marks_words_and_whole_figures_not_sentences():
     old, new = char_sides("全程网办率达到90%。", "全程网上办理率达到95%。")
-    # 办 between two insertions goes with them: 网办 → 网上办理 reads as one word rewritten.
-    assert [text for text, changed in old if changed] == ["办", "0"]
-    assert [text for text, changed in new if changed] == ["上办理", "5"]
+    # 办 between two insertions goes with them: 网办 → 网上办理 reads as one word rewritten;
+    # 90% → 95% is a figure changed, not a 9 kept.
+    assert [text for text, changed in old if changed] == ["办", "90%"]
+    assert [text for text, changed in new if changed] == ["上办理", "95%"]
     assert "".join(text for text, _ in old) == "全程网办率达到90%。"
 
 

@@ -51,16 +51,38 @@
     return SENTENCE_END.includes(lead[lead.length - 1]) ? lead + body : lead + "。" + body;
   }
 
+  // Mirrors reports/carried.py: a figure carried from last period is marked while its key (the
+  // few characters before it and the figure) is still in the text.
+  const NUMBER = /[0-9０-９]+(?:[.,．，][0-9０-９]+)*[%％‰]?/g;
+  const NUMBER_SPLIT = /[0-9０-９]+(?:[.,．，][0-9０-９]+)*[%％‰]?/;
+  const CONTEXT_CHARS = 4;
+
+  function carriedSpans(text, keys) {
+    const spans = [];
+    if (!keys.size) return spans;
+    for (const match of text.matchAll(NUMBER)) {
+      const before = text.slice(Math.max(0, match.index - CONTEXT_CHARS), match.index).split(NUMBER_SPLIT).pop();
+      if (keys.has(before + "|" + match[0])) spans.push([match.index, match.index + match[0].length, true]);
+    }
+    return spans;
+  }
+
   function highlight(element, text) {
+    const keys = new Set(element.dataset.carried ? JSON.parse(element.dataset.carried) : []);
+    const spans = [];
+    for (const match of text.matchAll(PLACEHOLDER)) spans.push([match.index, match.index + match[0].length, false]);
+    spans.push(...carriedSpans(text, keys));
+    spans.sort((a, b) => a[0] - b[0]);
     element.replaceChildren();
     let last = 0;
-    for (const match of text.matchAll(PLACEHOLDER)) {
-      element.append(text.slice(last, match.index));
+    for (const [start, end, carried] of spans) {
+      if (start < last) continue;
+      element.append(text.slice(last, start));
       const mark = document.createElement("mark");
-      mark.className = "placeholder";
-      mark.textContent = match[0];
+      mark.className = carried ? "carried-number" : "placeholder";
+      mark.textContent = text.slice(start, end);
       element.append(mark);
-      last = match.index + match[0].length;
+      last = end;
     }
     element.append(text.slice(last));
   }
