@@ -123,7 +123,7 @@ def test_the_section_page_shows_the_signed_and_revised_text_and_the_reasons(chan
 
 def test_the_inline_layout_strikes_deletions_and_underlines_insertions_with_the_reason(changed, login, coordinator):
     page = login(coordinator).get(comparison_url(changed) + "?layout=inline").content.decode()
-    assert "<del>2</del><ins>5</ins>" in page
+    assert "<del>12</del><ins>15</ins>" in page
     assert "<del>二是</del><del>深化一网通办。全程网办率达到90%。</del>" in page
     assert "修改理由：合并同类举措" in page
     assert 'data-testid="comparison-table"' not in page
@@ -228,8 +228,8 @@ def test_the_docx_table_has_the_signed_text_struck_the_revision_underlined_and_t
     rows = {row.cells[1].text: row for row in table.rows[1:]}
     edited = rows["一是推行一件事一次办。梳理形成办事清单15项。"]
     assert edited.cells[0].text == "一是推行一件事一次办。梳理形成清单12项。"
-    assert "2" in cell_runs(edited.cells[0], "w:strike")
-    assert "办事" in cell_runs(edited.cells[1], "w:u") and "5" in cell_runs(edited.cells[1], "w:u")
+    assert "12" in cell_runs(edited.cells[0], "w:strike")
+    assert "办事" in cell_runs(edited.cells[1], "w:u") and "15" in cell_runs(edited.cells[1], "w:u")
     assert edited.cells[2].text == "数据更新"
     removed = next(row for row in table.rows if row.cells[1].text == "（删除）")
     assert removed.cells[0].text == "二是深化一网通办。全程网办率达到90%。" and removed.cells[2].text == "合并同类举措"
@@ -247,7 +247,7 @@ def test_the_inline_docx_strikes_and_underlines_within_the_text_and_gives_each_r
     edited = next(p for p in paragraphs if p.text.startswith("一是推行一件事一次办"))
     struck = [r.text for r in edited.runs if r._r.find(f"{qn('w:rPr')}/{qn('w:strike')}") is not None]
     underlined = [r.text for r in edited.runs if r._r.find(f"{qn('w:rPr')}/{qn('w:u')}") is not None]
-    assert struck == ["2"] and underlined == ["办事", "5"]
+    assert struck == ["12"] and underlined == ["办事", "15"]
     assert any(p.text == "（修改理由：数据更新）" for p in paragraphs)
 
 
