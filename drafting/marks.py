@@ -26,3 +26,12 @@ def marked(text):
         pairs.append((text[last : match.start()], match.group()))
         last = match.end()
     return Marked(tuple(pairs), text[last:])
+
+
+def marked_table(table):
+    """A table (reports/tables.py's format) with every cell marked: {"header": [cells] or None,
+    "rows": [[cells]]} for drafting/_table.html; None for no table."""
+    if not table:
+        return None
+    rows = [[marked(cell) for cell in row] for row in table["rows"]]
+    return {"header": rows[0] if table["header"] else None, "rows": rows[1:] if table["header"] else rows}

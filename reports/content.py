@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
+from reports import tables
 from reports.models import Assignment, Measure, Section
 from reports.placeholders import count_placeholders
 from reports.splitting import join_measure
@@ -32,10 +33,23 @@ class MeasureText:
     pk: int | None
     lead: str
     body: str
+    table: dict | None = None  # reports/tables.py's format, normalised
 
     @property
     def text(self):
         return join_measure(self.lead, self.body)
+
+    @property
+    def compared_text(self):
+        """The text, and the table's rows under it (cells separated by tabs), for a comparison."""
+        if not self.table:
+            return self.text
+        return "\n".join(filter(None, [self.text, tables.table_text(self.table)]))
+
+    @property
+    def content(self):
+        """What a comparison of two texts compares: the text and the table."""
+        return self.text, self.table
 
 
 @dataclass(frozen=True)
@@ -47,10 +61,10 @@ class Snapshot:
     measures: tuple = ()
 
     def same_text(self, other):
-        return (self.heading, self.intro, [m.text for m in self.measures]) == (
+        return (self.heading, self.intro, [m.content for m in self.measures]) == (
             other.heading,
             other.intro,
-            [m.text for m in other.measures],
+            [m.content for m in other.measures],
         )
 
 
@@ -63,8 +77,15 @@ class VersionConflict(Exception):
 
 
 def counts(section, measures):
-    """(characters, placeholders) of the section's intro and measures, counted in Python."""
-    return text_counts([section.intro, *(m.lead for m in measures), *(m.body for m in measures)])
+    """(characters, placeholders) of the section's intro, measures and tables, counted in Python."""
+    return text_counts(
+        [section.intro, *(m.lead for m in measures), *(m.body for m in measures), *table_cells(measures)]
+    )
+
+
+def table_cells(measures):
+    """The text of every cell of the measures' tables."""
+    return [cell for m in measures if m.table for cell in tables.cell_texts(m.table)]
 
 
 def text_counts(texts):
@@ -76,7 +97,9 @@ def text_counts(texts):
 def snapshot(section, measures=None):
     measures = list(section.measures.all()) if measures is None else measures
     ordered = sorted(measures, key=lambda m: (m.position, m.pk or 0))
-    return Snapshot(section.heading, section.intro, tuple(MeasureText(m.pk, m.lead, m.body) for m in ordered))
+    return Snapshot(
+        section.heading, section.intro, tuple(MeasureText(m.pk, m.lead, m.body, m.table) for m in ordered)
+    )
 
 
 def revisions(section):
@@ -92,12 +115,13 @@ def snapshot_of_version(version):
     for measure_version in version.revision.version_set.filter(content_type=measure_type):
         fields = measure_version.field_dict
         if str(fields["section_id"]) == version.object_id:
-            rows.append((fields["position"], fields["id"], fields["lead"], fields["body"]))
-    rows.sort()
+            # Revisions recorded before measures had tables have no "table".
+            rows.append((fields["position"], fields["id"], fields["lead"], fields["body"], fields.get("table")))
+    rows.sort(key=lambda row: row[:2])
     return Snapshot(
         section_fields["heading"],
         section_fields["intro"],
-        tuple(MeasureText(pk, lead, body) for _position, pk, lead, body in rows),
+        tuple(MeasureText(pk, lead, body, table) for _position, pk, lead, body, table in rows),
     )
 
 
@@ -193,8 +217,9 @@ def _write_measures(locked, measures):
         measure = existing.pop(item.pk, None) if item.pk else None
         if measure is None:
             measure = Measure(section=locked)
-        if measure.pk is None or (measure.position, measure.lead, measure.body) != (position, item.lead, item.body):
-            measure.position, measure.lead, measure.body = position, item.lead, item.body
+        wanted = (position, item.lead, item.body, item.table)
+        if measure.pk is None or (measure.position, measure.lead, measure.body, measure.table) != wanted:
+            measure.position, measure.lead, measure.body, measure.table = wanted
             measure.save()
     for measure in existing.values():
         measure.delete()
@@ -219,7 +244,8 @@ class NewSection:
 
     heading: str
     intro: str = ""
-    measures: list = None  # [(lead, body) or (lead, body, last period's measure pk), …]
+    # [(lead, body), (lead, body, last period's measure pk) or (lead, body, that pk or None, table), …]
+    measures: list = None
     children: list = None
     position: int | None = None  # rank among its siblings; their order in the list when None
     source: object = None  # whatever the caller wants back beside the new section
@@ -254,7 +280,14 @@ def create_sections(report, tree, user):
         for row, (_parent, _n, node) in zip(rows, level, strict=True):
             created.append((node, row))
             measures.extend(
-                Measure(section=row, position=n, lead=item[0], body=item[1], previous_id=_previous(item))
+                Measure(
+                    section=row,
+                    position=n,
+                    lead=item[0],
+                    body=item[1],
+                    previous_id=_previous(item),
+                    table=item[3] if len(item) > 3 else None,
+                )
                 for n, item in enumerate(node.measures or ())
             )
             next_level.extend((row, n, child) for n, child in enumerate(node.children or ()))

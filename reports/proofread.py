@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
+from reports import tables
 from reports.models import Measure, Section, WordingRule, measures_by_section
 from reports.numbering import chinese_numeral, numbered_measures
 from reports.placeholders import find_placeholders
@@ -162,6 +163,13 @@ class Place(NamedTuple):
     is_heading: bool = False
 
 
+def placeholder_findings(text, place):
+    return [
+        _finding("S004", place, (p.start, p.end), text, _("The placeholder “%(found)s”.") % {"found": p.text})
+        for p in find_placeholders(text)
+    ]
+
+
 def check_text(text, place, wording=()):
     """The findings of the rules that look at one text alone."""
     if not text:
@@ -199,10 +207,7 @@ def check_text(text, place, wording=()):
             found.append(_finding("N006", place, m, text, _("The date “%(found)s”.") % {"found": m.group()}, fix))
     if "是" in text:
         found += _ordinals(text, place)
-    for p in find_placeholders(text):
-        found.append(
-            _finding("S004", place, (p.start, p.end), text, _("The placeholder “%(found)s”.") % {"found": p.text})
-        )
+    found += placeholder_findings(text, place)
     for m in REPEATED.finditer(text):
         found.append(_finding("W002", place, m, text, _("“%(found)s”.") % {"found": m.group()}, m.group(1)))
     for wrong, right in wording:
@@ -355,6 +360,12 @@ def report_texts(report, outline, measures_of):
                 Place(f"{where} · {measure.ordinal}", f"measure-{measure.pk}-body", section.pk, section.level),
                 measure.body,
             )
+            if getattr(measure, "table", None):
+                # Only placeholders are looked for in a table: its cells are not sentences.
+                yield (
+                    Place(f"{where} · {measure.ordinal or '表格'}", f"measure-{measure.pk}-table", section.pk),
+                    tables.table_text(measure.table),
+                )
     yield Place("结束语", "closing"), report.closing
     yield Place("署名", "issuer"), report.issuer
     yield Place("成文日期", "date"), report.issued_on_display
@@ -371,6 +382,9 @@ def check_report(report, outline, measures_of, wording=(), page_limit=None, char
     lines = 0
     for place, text in report_texts(report, outline, measures_of):
         if not text:
+            continue
+        if place.field.endswith("-table"):
+            findings += placeholder_findings(text, place)
             continue
         findings += check_text(text, place, wording)
         findings += _ladder(text, place)
