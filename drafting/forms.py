@@ -80,8 +80,7 @@ class MeasureForm(forms.Form):
     table = forms.CharField(
         label=_("Table (tab-separated: paste cells copied from Excel or WPS)"),
         required=False,
-        max_length=tables.MAX_TSV_CHARS,
-        strip=False,
+        strip=False,  # parse_tsv bounds its length, with a message of its own
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     table_header = forms.BooleanField(label=_("The first row is a header row"), required=False)

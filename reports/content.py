@@ -97,9 +97,7 @@ def text_counts(texts):
 def snapshot(section, measures=None):
     measures = list(section.measures.all()) if measures is None else measures
     ordered = sorted(measures, key=lambda m: (m.position, m.pk or 0))
-    return Snapshot(
-        section.heading, section.intro, tuple(MeasureText(m.pk, m.lead, m.body, m.table) for m in ordered)
-    )
+    return Snapshot(section.heading, section.intro, tuple(MeasureText(m.pk, m.lead, m.body, m.table) for m in ordered))
 
 
 def revisions(section):

@@ -59,7 +59,9 @@ def section_problems(section, measures=None, prefix=""):
         problems += _placeholder_problems(where, measure.body, section, anchor)
         if table:
             in_table = prefix + (
-                _("The table of measure “%(ordinal)s”") % {"ordinal": measure.ordinal} if measure.ordinal else _("Table")
+                _("The table of measure “%(ordinal)s”") % {"ordinal": measure.ordinal}
+                if measure.ordinal
+                else _("Table")
             )
             for cell in tables.cell_texts(table):
                 problems += _placeholder_problems(in_table, cell, section, anchor)

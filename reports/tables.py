@@ -21,7 +21,9 @@ import io
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
+from docx.table import Table
 from lxml import etree
 
 from reports.placeholders import split_placeholders
@@ -250,9 +252,8 @@ def add_docx_table(document_or_container, table, font_size_pt=16, mark_placehold
     """Append the table as a Word table to a python-docx Document (before its final section
     properties) or any block container (a cell, a header, a footer); returns the
     python-docx Table. Word wants a paragraph after a table in a cell, so one follows it there."""
-    from docx.table import Table
-
-    tbl = table_element(table, font_size_pt=font_size_pt, mark_placeholders=mark_placeholders)
+    # Parsed again so that python-docx's element classes (CT_Tbl …) back the returned Table.
+    tbl = parse_xml(etree.tostring(table_element(table, font_size_pt, mark_placeholders)))
     document = getattr(document_or_container, "element", None)
     body = getattr(document, "body", None)
     if body is not None:  # a Document
