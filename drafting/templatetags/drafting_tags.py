@@ -38,10 +38,10 @@ WORDS = (
 )
 
 
-def _render(context, **values):
+def _render(context, name="drafting/measure_cards.html", **values):
     words = {name: context[f"word_{name}"] for name in WORDS}
     limits = {"rows": tables.MAX_ROWS, "columns": tables.MAX_COLUMNS}
-    template = engines["jinja2"].get_template("drafting/measure_cards.html")
+    template = engines["jinja2"].get_template(name)
     return mark_safe(template.render({"forms": (), "words": words, "limits": limits, **values}))
 
 
@@ -55,4 +55,4 @@ def measure_cards(context, forms):
 @register.simple_tag(takes_context=True)
 def measure_table_template(context):
     """The table editor a measure gets from "Add a table" in the page's script (prefix __prefix__)."""
-    return _render(context, template_only=True)
+    return _render(context, "drafting/measure_table.html", template_only=True)
