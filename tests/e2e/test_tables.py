@@ -54,3 +54,19 @@ def test_a_drafter_builds_a_table_from_the_grid_and_a_paste_and_saves_it(page, l
     # Loaded again, the grid shows the saved table.
     grid = page.locator("#measures [data-measure]").first.get_by_test_id("table-grid")
     assert grid_values(grid)[1] == ["企业开办\n时间", "1个工作日", "X个工作日"]
+
+
+def test_removing_the_table_in_the_grid_saves_the_measure_without_it(page, login_as, drafter, report):
+    Measure.objects.filter(section=report.our_section, position=0).update(
+        table={"header": False, "rows": [["甲", "乙"]]}
+    )
+    login_as(drafter)
+    page.get_by_role("link", name="在提升政务服务效能方面").click()
+    first = page.locator("#measures [data-measure]").first
+    first.get_by_role("button", name="删除表格").click()
+    assert first.get_by_role("button", name="添加表格").is_visible()
+    page.get_by_test_id("save").click()
+    page.wait_for_selector(".alert-success")
+    measure = Measure.objects.get(section=report.our_section, position=0)
+    assert measure.table is None
+    assert measure.lead == "推行一件事一次办"
