@@ -315,9 +315,9 @@ def compare(old, new):
             _row(
                 "measure",
                 old_label,
-                old_pair[1].text if old_pair else "",
+                old_pair[1].compared_text if old_pair else "",
                 new_label,
-                new_pair[1].text if new_pair else "",
+                new_pair[1].compared_text if new_pair else "",
                 deadline,
             )
         )

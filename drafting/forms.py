@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from reports import tables
 from reports.content import MeasureText
 from reports.splitting import split_measures
 from reports.text import one_line, text_block
@@ -15,7 +16,9 @@ MEASURE_PREFIX = "measures"
 MAX_MEASURES = 200
 MAX_TEXT = 20_000
 MAX_PASTE = 100_000
-MEASURE_FIELDS = ("id", "lead", "body", "DELETE", "ORDER")
+MEASURE_FIELDS = ("id", "lead", "body", "table", "table_header", "DELETE", "ORDER")
+# What "Add a table" starts from without JavaScript: two rows of two empty cells.
+BLANK_TABLE_TSV = tables.to_tsv(tables.blank_table())
 
 
 class SectionForm(forms.Form):
@@ -72,12 +75,31 @@ class MeasureForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "data-count": "body"}),
     )
 
+    # The table travels as tab-separated text in one field (the page's grid writes it; without
+    # JavaScript it is the field itself), so a measure adds two fields at most, never one a cell.
+    table = forms.CharField(
+        label=_("Table (tab-separated: paste cells copied from Excel or WPS)"),
+        required=False,
+        strip=False,  # parse_tsv bounds its length, with a message of its own
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    table_header = forms.BooleanField(label=_("The first row is a header row"), required=False)
+
     def clean_lead(self):
         # The ordinal and the full stop after the lead are added when the text is put together.
         return one_line(self.cleaned_data["lead"]).removesuffix("。")
 
     def clean_body(self):
         return text_block(self.cleaned_data["body"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if "table" in cleaned:
+            try:
+                cleaned["table"] = tables.parse_tsv(cleaned["table"], header=cleaned.get("table_header", False))
+            except tables.TableError as error:
+                self.add_error("table", error)
+        return cleaned
 
 
 class BaseMeasureFormSet(forms.BaseFormSet):
@@ -102,9 +124,9 @@ class BaseMeasureFormSet(forms.BaseFormSet):
         kept = []
         for form in self.forms:
             data = form.cleaned_data
-            if not data or data.get("DELETE") or not (data.get("lead") or data.get("body")):
+            if not data or data.get("DELETE") or not (data.get("lead") or data.get("body") or data.get("table")):
                 continue
-            kept.append(MeasureText(data.get("id"), data["lead"], data["body"]))
+            kept.append(MeasureText(data.get("id"), data["lead"], data["body"], data.get("table")))
         return kept
 
 
@@ -156,11 +178,12 @@ def management_problem(data, prefix=MEASURE_PREFIX):
     return False
 
 
-def arrange_measures(data, move=None, add=False):
+def arrange_measures(data, move=None, add=False, add_table=None):
     """The posted data with its measures renumbered in the order the user chose.
 
     Drag and drop only rewrites the ORDER fields; the move up/down buttons (which work
-    without JavaScript) post `move=measures-<index>:up|down`; `add` appends a blank measure. The
+    without JavaScript) post `move=measures-<index>:up|down`; `add` appends a blank measure;
+    `add_table=measures-<index>` gives that measure an empty table to fill in. The
     result has form i at position i, so the formset's forms are in reading order.
     """
     prefix = MEASURE_PREFIX
@@ -182,6 +205,11 @@ def arrange_measures(data, move=None, add=False):
         target = None if where is None else where + (-1 if direction == "up" else 1)
         if target is not None and 0 <= target < len(rows):
             rows[where], rows[target] = rows[target], rows[where]
+    if add_table:
+        index = add_table.rpartition("-")[2]
+        for i, row in rows:
+            if str(i) == index and not row["table"].strip():
+                row["table"] = BLANK_TABLE_TSV
     if add and len(rows) < MAX_MEASURES:
         rows.append((len(rows), dict.fromkeys(MEASURE_FIELDS, "")))
 
@@ -196,14 +224,26 @@ def arrange_measures(data, move=None, add=False):
     for position, (_index, row) in enumerate(rows):
         for name in ("id", "lead", "body"):
             arranged[f"{prefix}-{position}-{name}"] = row[name]
-        if row["DELETE"]:
-            arranged[f"{prefix}-{position}-DELETE"] = row["DELETE"]
+        # A measure without a table posts no table fields: absent, they stay absent.
+        for name in ("table", "table_header", "DELETE"):
+            if row[name]:
+                arranged[f"{prefix}-{position}-{name}"] = row[name]
         arranged[f"{prefix}-{position}-ORDER"] = str(position + 1)
     return arranged
 
 
 def measure_initial(measures):
-    return [{"id": m.pk, "lead": m.lead, "body": m.body, "ORDER": n} for n, m in enumerate(measures, start=1)]
+    return [
+        {
+            "id": m.pk,
+            "lead": m.lead,
+            "body": m.body,
+            "table": tables.to_tsv(m.table),
+            "table_header": bool(m.table and m.table["header"]),
+            "ORDER": n,
+        }
+        for n, m in enumerate(measures, start=1)
+    ]
 
 
 class PasteForm(forms.Form):

@@ -38,3 +38,12 @@ def marked(text, carried_keys=()):
         pairs.append((text[last:start], text[start:end], carried))
         last = end
     return Marked(tuple(pairs), text[last:])
+
+
+def marked_table(table):
+    """A table (reports/tables.py's format) with every cell marked: {"header": [cells] or None,
+    "rows": [[cells]]} for drafting/_table.html; None for no table."""
+    if not table:
+        return None
+    rows = [[marked(cell) for cell in row] for row in table["rows"]]
+    return {"header": rows[0] if table["header"] else None, "rows": rows[1:] if table["header"] else rows}

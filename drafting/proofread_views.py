@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from drafting.forms import MAX_MEASURES, MEASURE_PREFIX, int_or
-from reports import numbering, proofread, proofreading
+from reports import numbering, proofread, proofreading, tables
 from reports.access import get_section_for_viewer
 from reports.models import WordingRule
 
@@ -26,11 +26,20 @@ def _texts(section, post, heading_editable):
         prefix = f"{MEASURE_PREFIX}-{index}"
         if post.get(f"{prefix}-DELETE"):
             continue
-        n += 1
-        ordinal = numbering.measure_ordinal(n)
+        try:
+            table = tables.parse_tsv(post.get(f"{prefix}-table", ""))
+        except tables.TableError:
+            table = None  # the save says why; the check reads what it can
+        has_text = post.get(f"{prefix}-lead", "") or post.get(f"{prefix}-body", "")
+        if has_text or not table:
+            n += 1
+        ordinal = numbering.measure_ordinal(n) if has_text or not table else "表格"
         for name in ("lead", "body"):
             place = proofread.Place(f"{where} · {ordinal}", f"id_{prefix}-{name}", section.pk, section.level)
             texts.append((place, post.get(f"{prefix}-{name}", "")))
+        if table:
+            place = proofread.Place(f"{where} · {ordinal}", f"id_{prefix}-table", section.pk, section.level)
+            texts.append((place, tables.table_text(table)))
     return texts
 
 
@@ -44,7 +53,15 @@ def section_check(request, pk):
     if sum(len(text) for _place, text in texts) > MAX_CHECKED_CHARACTERS:
         return render(request, "drafting/_check_results.html", {"too_long": True}, status=413)
     wording = WordingRule.objects.in_use()
-    findings = [finding for place, text in texts for finding in proofread.check_text(text, place, wording)]
+    findings = [
+        finding
+        for place, text in texts
+        for finding in (
+            proofread.placeholder_findings(text, place)
+            if place.field.endswith("-table")
+            else proofread.check_text(text, place, wording)
+        )
+    ]
     pages = proofreading.report_pages(section.report, replacing=section.pk, texts=[text for _place, text in texts])
     labels = proofread.SEVERITY_LABELS
     rows = [

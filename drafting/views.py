@@ -25,9 +25,9 @@ from drafting.forms import (
     measure_initial,
 )
 from drafting.last_period import last_period
-from drafting.marks import Marked, marked
+from drafting.marks import Marked, marked, marked_table
 from drafting.workflow_views import gate_problems, open_threads_by_measure, workflow_panel
-from reports import carried, content, numbering
+from reports import carried, content, numbering, tables
 from reports.access import get_section_for_viewer
 from reports.carried import marked_numbers
 from reports.models import Assignment, Department, Measure, Membership, Report, Section, measures_by_section
@@ -162,8 +162,8 @@ def dashboard(request):
     texts = {row[0]: [row[4]] for row in rows}
     if texts:
         measures = Measure.objects.filter(section_id__in=list(texts)).order_by()
-        for section_id, lead, body in measures.values_list("section_id", "lead", "body"):
-            texts[section_id] += (lead, body)
+        for section_id, lead, body, table in measures.values_list("section_id", "lead", "body", "table"):
+            texts[section_id] += (lead, body, *tables.cell_texts(table))
     place = numbering.places_of(_outline_rows({row[1] for row in rows}, {row[2] for row in rows}), texts)
 
     states = state_labels()
@@ -263,11 +263,12 @@ class ShownMeasure:
     marked: Marked
     chars: int
     carried: tuple = ()  # the keys of its figures carried from last period (reports.carried)
+    table: dict | None = None  # drafting.marks.marked_table
 
     @classmethod
-    def of(cls, pk, ordinal, lead, body, carried=()):
+    def of(cls, pk, ordinal, lead, body, carried=(), table=None):
         text = join_measure(lead or "", body or "")
-        return cls(pk, ordinal, text, marked(text, carried), char_count(text), tuple(carried))
+        return cls(pk, ordinal, text, marked(text, carried), char_count(text), tuple(carried), marked_table(table))
 
 
 def _card_texts(formset, measures):
@@ -283,9 +284,12 @@ def _card_texts(formset, measures):
     n = 0
     for form in formset.forms:
         form.deleted = str(form["DELETE"].value()).lower() in {"on", "true", "1"}
-        if not form.deleted:
+        # A table alone takes no ordinal.
+        table_only = (form["table"].value() or "").strip() and not (form["lead"].value() or form["body"].value())
+        numbered = not (form.deleted or table_only)
+        if numbered:
             n += 1
-        ordinal = "" if form.deleted else numbering.measure_ordinal(min(n, numbering.MAX_NUMBER))
+        ordinal = numbering.measure_ordinal(min(n, numbering.MAX_NUMBER)) if numbered else ""
         form.card = ShownMeasure.of(None, ordinal, form["lead"].value(), form["body"].value())
 
 
@@ -310,11 +314,14 @@ def _read_only_rows(texts, threads, previous):
 
 def _editor(request, section, form=None, formset=None, status=200, **context):
     measures = numbered_measures(measures_by_section([section]).get(section.pk, []))
-    texts = [ShownMeasure.of(m.pk, m.ordinal, m.lead, m.body, m.carried_numbers) for m in measures]
+    texts = [ShownMeasure.of(m.pk, m.ordinal, m.lead, m.body, m.carried_numbers, m.table) for m in measures]
     intro = marked(section.intro)
+    table_marks = [marked(cell) for cell in content.table_cells(measures)]
     # content.counts' sums, from the texts split above rather than a second scan of each.
     chars = char_count(section.intro) + sum(char_count(m.lead) + char_count(m.body) for m in measures)
+    chars += sum(char_count(cell) for cell in content.table_cells(measures))
     placeholders = intro.placeholders + sum(text.marked.placeholders for text in texts)
+    placeholders += sum(mark.placeholders for mark in table_marks)
     permissions = section.permissions_for(request.user)
     can_edit = permissions.can_edit
     heading_editable = permissions.can_edit_heading
@@ -331,7 +338,7 @@ def _editor(request, section, form=None, formset=None, status=200, **context):
         _card_texts(formset, texts)
         _card_extras(formset, threads, previous)
     char_limit = section.assignment.char_limit if section.has_assignment else None
-    marks = [marked(section.heading), intro, *(text.marked for text in texts)]
+    marks = [marked(section.heading), intro, *(text.marked for text in texts), *table_marks]
     problems = gate_problems(section, permissions, measures, marks)
     context = {
         "section": section,
@@ -418,8 +425,12 @@ def _raw_snapshot(section, post):
     for index in range(min(int_or(data.get(f"{MEASURE_PREFIX}-TOTAL_FORMS"), 0), MAX_MEASURES)):
         lead = data.get(f"{MEASURE_PREFIX}-{index}-lead", "")
         body = data.get(f"{MEASURE_PREFIX}-{index}-body", "")
-        if (lead or body) and not data.get(f"{MEASURE_PREFIX}-{index}-DELETE"):
-            measures.append(content.MeasureText(None, lead, body))
+        try:
+            table = tables.parse_tsv(data.get(f"{MEASURE_PREFIX}-{index}-table", ""))
+        except tables.TableError:
+            table = None  # too large to keep: what it was is no text a comparison can show
+        if (lead or body or table) and not data.get(f"{MEASURE_PREFIX}-{index}-DELETE"):
+            measures.append(content.MeasureText(None, lead, body, table))
     return content.Snapshot(post.get("heading", section.heading), post.get("intro", ""), tuple(measures))
 
 
@@ -432,11 +443,13 @@ def section_edit(request, pk):
         # Refused before any comparison: a diff of what an attacker sends must cost nothing here.
         return _forbidden(request, section, permissions.edit_refusal, mine=_raw_snapshot(section, request.POST))
 
-    data = arrange_measures(request.POST, move=request.POST.get("move"), add="add" in request.POST)
+    data = arrange_measures(
+        request.POST, move=request.POST.get("move"), add="add" in request.POST, add_table=request.POST.get("add_table")
+    )
     heading_editable = section.permissions_for(request.user).can_edit_heading
     form = SectionForm(data, heading_editable=heading_editable)
     formset = MeasureFormSet(data, prefix=MEASURE_PREFIX)
-    if "move" in request.POST or "add" in request.POST:
+    if "move" in request.POST or "add" in request.POST or "add_table" in request.POST:
         # Rearranging without JavaScript: show the new order, save nothing yet.
         return _editor(request, section, form, formset, rearranged=True)
     if not (form.is_valid() and formset.is_valid()):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from drafting.forms import int_or
 from drafting.links import section_page_url
-from drafting.marks import marked
+from drafting.marks import marked, marked_table
 from reports import gate, proofread
 from reports.access import get_section_for_viewer
 from reports.models import (
@@ -77,7 +77,7 @@ def gate_problems(section, permissions, measures, marks):
         return []
     problems = []
     placeholders = any(text.pairs for text in marks)
-    if placeholders or not all(m.lead.strip() or m.body.strip() for m in measures):
+    if placeholders or not all(m.lead.strip() or m.body.strip() or m.table for m in measures):
         problems = gate.section_problems(section, measures)
     return problems + gate.proofreading_problems(section, measures, WordingRule.objects.in_use())
 
@@ -235,6 +235,10 @@ def _comments(request, section, measures):
     }
 
 
+def _all_rows(table):
+    return [*([table["header"]] if table["header"] else []), *table["rows"]]
+
+
 def section_review(request, pk):
     section = get_section_for_viewer(request, pk)
     measures = numbered_measures(measures_by_section([section]).get(section.pk, []))
@@ -247,11 +251,14 @@ def section_review(request, pk):
             "ordinal": m.ordinal,
             "lead": marked(m.lead),
             "body": marked(m.body),
-            "empty": not (m.lead.strip() or m.body.strip()),
+            "has_text": bool(m.lead.strip() or m.body.strip()),
+            "table": marked_table(m.table),
+            "empty": not (m.lead.strip() or m.body.strip() or m.table),
         }
         for m in measures
     ]
     texts = [heading, *intro_lines, *(m["lead"] for m in shown), *(m["body"] for m in shown)]
+    texts += [cell for m in shown if m["table"] for row in _all_rows(m["table"]) for cell in row]
     problems = gate_problems(section, permissions, measures, texts)
     return render(
         request,

@@ -77,7 +77,7 @@ def _tree(outline, copy_content):
         node = content.NewSection(
             heading=section.heading,
             intro=section.intro if copy_content else "",
-            measures=[(m.lead, m.body, m.pk) for m in numbered_measures(section.measures.all())]
+            measures=[(m.lead, m.body, m.pk, m.table) for m in numbered_measures(section.measures.all())]
             if copy_content
             else [],
             children=[],

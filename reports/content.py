@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
+from reports import tables
 from reports.carried import kept_keys
 from reports.models import Assignment, Measure, Section
 from reports.placeholders import count_placeholders
@@ -33,10 +34,23 @@ class MeasureText:
     pk: int | None
     lead: str
     body: str
+    table: dict | None = None  # reports/tables.py's format, normalised
 
     @property
     def text(self):
         return join_measure(self.lead, self.body)
+
+    @property
+    def compared_text(self):
+        """The text, and the table's rows under it (cells separated by tabs), for a comparison."""
+        if not self.table:
+            return self.text
+        return "\n".join(filter(None, [self.text, tables.table_text(self.table)]))
+
+    @property
+    def content(self):
+        """What a comparison of two texts compares: the text and the table."""
+        return self.text, self.table
 
 
 @dataclass(frozen=True)
@@ -48,10 +62,10 @@ class Snapshot:
     measures: tuple = ()
 
     def same_text(self, other):
-        return (self.heading, self.intro, [m.text for m in self.measures]) == (
+        return (self.heading, self.intro, [m.content for m in self.measures]) == (
             other.heading,
             other.intro,
-            [m.text for m in other.measures],
+            [m.content for m in other.measures],
         )
 
 
@@ -64,8 +78,15 @@ class VersionConflict(Exception):
 
 
 def counts(section, measures):
-    """(characters, placeholders) of the section's intro and measures, counted in Python."""
-    return text_counts([section.intro, *(m.lead for m in measures), *(m.body for m in measures)])
+    """(characters, placeholders) of the section's intro, measures and tables, counted in Python."""
+    return text_counts(
+        [section.intro, *(m.lead for m in measures), *(m.body for m in measures), *table_cells(measures)]
+    )
+
+
+def table_cells(measures):
+    """The text of every cell of the measures' tables."""
+    return [cell for m in measures if m.table for cell in tables.cell_texts(m.table)]
 
 
 def text_counts(texts):
@@ -77,7 +98,7 @@ def text_counts(texts):
 def snapshot(section, measures=None):
     measures = list(section.measures.all()) if measures is None else measures
     ordered = sorted(measures, key=lambda m: (m.position, m.pk or 0))
-    return Snapshot(section.heading, section.intro, tuple(MeasureText(m.pk, m.lead, m.body) for m in ordered))
+    return Snapshot(section.heading, section.intro, tuple(MeasureText(m.pk, m.lead, m.body, m.table) for m in ordered))
 
 
 def revisions(section):
@@ -99,16 +120,17 @@ def snapshots_of_versions(versions):
     ).select_related("content_type")
     for measure_version in measure_versions:
         fields = measure_version.field_dict
-        row = (fields["position"], fields["id"], fields["lead"], fields["body"])
+        # Revisions recorded before measures had tables have no "table".
+        row = (fields["position"], fields["id"], fields["lead"], fields["body"], fields.get("table"))
         found.setdefault((measure_version.revision_id, str(fields["section_id"])), []).append(row)
     snapshots = {}
     for version in versions:
         section_fields = version.field_dict
-        rows = sorted(found.get((version.revision_id, version.object_id), []))
+        rows = sorted(found.get((version.revision_id, version.object_id), []), key=lambda row: row[:2])
         snapshots[version.pk] = Snapshot(
             section_fields["heading"],
             section_fields["intro"],
-            tuple(MeasureText(pk, lead, body) for _position, pk, lead, body in rows),
+            tuple(MeasureText(pk, lead, body, table) for _position, pk, lead, body, table in rows),
         )
     return snapshots
 
@@ -207,9 +229,9 @@ def _write_measures(locked, measures):
             measure = Measure(section=locked)
         # A carried figure (reports.carried) edited away is no longer waiting to be checked.
         carried = kept_keys(measure.carried_numbers, item.lead, item.body)
-        old = (measure.position, measure.lead, measure.body, measure.carried_numbers)
-        if measure.pk is None or old != (position, item.lead, item.body, carried):
-            measure.position, measure.lead, measure.body = position, item.lead, item.body
+        old = (measure.position, measure.lead, measure.body, measure.table, measure.carried_numbers)
+        if measure.pk is None or old != (position, item.lead, item.body, item.table, carried):
+            measure.position, measure.lead, measure.body, measure.table = position, item.lead, item.body, item.table
             measure.carried_numbers = carried
             measure.save()
     for measure in existing.values():
@@ -235,7 +257,8 @@ class NewSection:
 
     heading: str
     intro: str = ""
-    measures: list = None  # [(lead, body) or (lead, body, last period's measure pk), …]
+    # [(lead, body), (lead, body, last period's measure pk) or (lead, body, that pk or None, table), …]
+    measures: list = None
     children: list = None
     position: int | None = None  # rank among its siblings; their order in the list when None
     source: object = None  # whatever the caller wants back beside the new section
@@ -270,7 +293,14 @@ def create_sections(report, tree, user):
         for row, (_parent, _n, node) in zip(rows, level, strict=True):
             created.append((node, row))
             measures.extend(
-                Measure(section=row, position=n, lead=item[0], body=item[1], previous_id=_previous(item))
+                Measure(
+                    section=row,
+                    position=n,
+                    lead=item[0],
+                    body=item[1],
+                    previous_id=_previous(item),
+                    table=item[3] if len(item) > 3 else None,
+                )
                 for n, item in enumerate(node.measures or ())
             )
             next_level.extend((row, n, child) for n, child in enumerate(node.children or ()))

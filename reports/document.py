@@ -6,13 +6,15 @@ Kinds: title, blank, addressee, body, heading1–4, pending (the 【待报送】
 date. The title's one run holds its lines of sense (reports/titles.py) separated by newlines; no
 other run holds a newline.
 Runs are (text, bold) or (text, bold, role) with role "tag" (department and state) or "pending".
+A measure's table follows its paragraph as `b.table(table)` (reports/tables.py's format); a
+measure that is a table alone has no paragraph, and a table breaks a run-in paragraph of measures.
 What a kind looks like is the builder's business (a Word style, an HTML element).
 """
 
 import math
 from dataclasses import dataclass, field
 
-from reports import numbering
+from reports import numbering, tables
 from reports.models import Department, MeasureLayout, Section, measures_by_section
 from reports.numbering import numbered_measures
 from reports.placeholders import split_placeholders
@@ -127,14 +129,24 @@ def write_report(b, report, draft):
         if run_in and measures:
             runs = []
             for measure in measures:
-                runs.extend(_measure_runs(measure, bold_leads))
-                text = runs[-1][0]
-                if text and text[-1] not in SENTENCE_END + "；;":
-                    runs.append(("。", False))
-            b.paragraph("measure", runs)
+                if measure.ordinal:
+                    runs.extend(_measure_runs(measure, bold_leads))
+                    text = runs[-1][0]
+                    if text and text[-1] not in SENTENCE_END + "；;":
+                        runs.append(("。", False))
+                if measure.table:
+                    if runs:
+                        b.paragraph("measure", runs)
+                    runs = []
+                    b.table(measure.table)
+            if runs:
+                b.paragraph("measure", runs)
         else:
             for measure in measures:
-                b.paragraph("measure", _measure_runs(measure, bold_leads))
+                if measure.ordinal:
+                    b.paragraph("measure", _measure_runs(measure, bold_leads))
+                if measure.table:
+                    b.table(measure.table)
 
     for text in paragraphs(report.closing):
         b.paragraph("body", [(text, False)])
@@ -292,6 +304,16 @@ class _Blocks:
             self._plain(kind, text)
             return
         self._append(kind, pieces=pieces, text=text, tag=tag, left_chars=left_chars)
+
+    def table(self, table):
+        """A table block: its rows of cells, each cell's lines split for their placeholders."""
+        table = tables.normalise(table)
+        if not table:
+            return
+        rows = [[[split_placeholders(line) for line in cell.split("\n")] for cell in row] for row in table["rows"]]
+        block = self._append("table")
+        block["header"] = rows[0] if table["header"] else None
+        block["rows"] = rows[1:] if table["header"] else rows
 
     def _plain(self, kind, text):
         """A paragraph of one plain piece joins the block before it (a body only ahead of its measures)."""

@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
 
+from reports import tables
 from reports.document import DRAFT_HEADER, single_line, write_report
 from reports.placeholders import split_placeholders
 from reports.text import clean_text
@@ -67,6 +68,7 @@ W_T = qn("w:t")
 W_R = qn("w:r")
 W_BR = qn("w:br")
 W_P = qn("w:p")
+W_TBL = qn("w:tbl")
 W_PPR = qn("w:pPr")
 W_RPR = qn("w:rPr")
 W_VAL = qn("w:val")
@@ -111,8 +113,10 @@ def build_document(report, draft=False):
         document = new_document(report, draft)
         body = document.element.body
         sect_pr = body[-1]
-        builder = _BodyBuilder(draft)
+        builder = _BodyBuilder(draft, report.table_font_size)
         write_report(builder, report, draft)
+        if builder.paragraphs and builder.paragraphs[-1].tag == W_TBL:
+            builder.paragraph("body", [])  # Word wants a paragraph between a table and the section's end
         # One insertion pass: everything goes before the final w:sectPr.
         for p in builder.paragraphs:
             sect_pr.addprevious(p)
@@ -147,9 +151,16 @@ def add_paragraph_style(document, style_id, name, *, size=BODY_SIZE, jc="both", 
 class _BodyBuilder:
     """Builds w:p elements with lxml: w:pStyle by id, runs of w:r/w:t, no python-docx proxies."""
 
-    def __init__(self, draft):
+    def __init__(self, draft, table_font_size=BODY_SIZE // 2):
         self.draft = draft
+        self.table_font_size = table_font_size
         self.paragraphs = []
+
+    def table(self, table):
+        if table:
+            self.paragraphs.append(
+                tables.table_element(table, font_size_pt=self.table_font_size, mark_placeholders=self.draft)
+            )
 
     def paragraph(self, kind, runs, left_chars=None):
         style_id = KIND_STYLES.get(kind)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from reports import tables
 from reports.numbering import chinese_numeral
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -31,7 +32,12 @@ class DocxUnreadable(ValueError):
 
 
 def docx_paragraphs(data):
-    """The text of every paragraph of a DOCX body, in reading order, list labels included."""
+    """Every paragraph of a DOCX body in reading order, list labels included, as its text; a
+    table as a table (reports/tables.py's format) in its place.
+
+    A table of one cell is a box drawn around text, and a table past the limits of a table
+    cannot be kept as one: their paragraphs are read as paragraphs, as is a table in a table.
+    """
     archive = _open(data)
     root = _xml(archive, "word/document.xml", required=True)
     body = root.find(f"{W}body")
@@ -39,13 +45,61 @@ def docx_paragraphs(data):
         raise _not_docx()
     numbering = Numbering(_xml(archive, "word/numbering.xml"), _xml(archive, "word/styles.xml"))
     paragraphs = []
-    for paragraph in body.iter(f"{W}p"):
-        if _in_fallback(paragraph):
+    read_whole = set()  # the tables read as tables: their paragraphs are in them
+    for element in body.iter(f"{W}p", f"{W}tbl"):
+        if _in_fallback(element) or any(ancestor in read_whole for ancestor in element.iterancestors(f"{W}tbl")):
             continue
-        text = _paragraph_text(paragraph)
-        label = numbering.label_of(paragraph) if text.strip() else ""
+        if element.tag == f"{W}tbl":
+            table = _table(element)
+            if table is not None:
+                read_whole.add(element)
+                paragraphs.append(table)
+            continue
+        text = _paragraph_text(element)
+        label = numbering.label_of(element) if text.strip() else ""
         paragraphs.append(label + text)
     return paragraphs
+
+
+def _cells(row):
+    """A row's cells (inside content controls too), each as often as the grid columns it spans."""
+    cells = []
+    for cell in row.iter(f"{W}tc"):
+        if next(cell.iterancestors(f"{W}tr"), None) is not row:
+            continue  # a cell of a table inside this cell
+        span = max(1, min(_int(_val(cell.find(f"{W}tcPr/{W}gridSpan")), 1), tables.MAX_COLUMNS + 1))
+        merged = cell.find(f"{W}tcPr/{W}vMerge")
+        continued = merged is not None and _val(merged) in (None, "continue")
+        text = "" if continued else "\n".join(_paragraph_text(p) for p in cell.iter(f"{W}p"))
+        cells.append(text)
+        cells.extend([""] * (span - 1))
+    return cells
+
+
+def _table(tbl):
+    """A w:tbl as a table, or None when it is a box around text or too large to be a table."""
+    rows = [row for row in tbl.iter(f"{W}tr") if next(row.iterancestors(f"{W}tbl"), None) is tbl]
+    if len(rows) > tables.MAX_ROWS:
+        return None
+    cells = [_cells(row) for row in rows]
+    if sum(len(row) for row in cells) <= 1:
+        return None
+    header = rows[0].find(f"{W}trPr/{W}tblHeader") is not None and _val(rows[0].find(f"{W}trPr/{W}tblHeader")) not in (
+        "0",
+        "false",
+    )
+    try:
+        return tables.normalise({"header": header or _bold_row(rows[0]), "rows": cells})
+    except tables.TableError:
+        return None
+
+
+def _bold_row(row):
+    """A first row whose every piece of text is bold reads as a header row."""
+    runs = [run for run in row.iter(f"{W}r") if "".join(t.text or "" for t in run.iter(f"{W}t")).strip()]
+    return bool(runs) and all(
+        (bold := run.find(f"{W}rPr/{W}b")) is not None and _val(bold) not in ("0", "false") for run in runs
+    )
 
 
 def _not_docx():

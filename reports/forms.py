@@ -60,6 +60,7 @@ class ReportForm(forms.ModelForm):
             "bold_measure_leads",
             "proofreading_blocks_sign_off",
             "departments_see_whole_report",
+            "table_font_size",
         ]
         widgets = {
             "preamble": forms.Textarea(attrs={"rows": 4}),
@@ -72,6 +73,7 @@ class ReportForm(forms.ModelForm):
             "addressee": _("主送机关, e.g. 县委办公室 (printed under the title, ending in a full-width colon)."),
             "preamble": _("One paragraph per line."),
             "issued_on": _("Leave blank while the date is not fixed."),
+            "table_font_size": _("Tables in the exported document are set in the body font (仿宋) at this size."),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -84,6 +86,11 @@ class ReportForm(forms.ModelForm):
         self.fields["lead_department"].queryset = departments.distinct()
         self.fields["lead_department"].empty_label = None
         self.fields["lead_department"].help_text = _("The coordinating office: its members coordinate the report.")
+        # Left out (a script, an older form), the size stays as it is.
+        self.fields["table_font_size"].required = False
+
+    def clean_table_font_size(self):
+        return self.cleaned_data["table_font_size"] or self.instance.table_font_size
 
     def clean_addressee(self):
         # GB/T 9704 7.3.2: the addressee line ends in a full-width colon, whatever was typed.

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from reports import proofread
+from reports import proofread, tables
 from reports.carried import marked_numbers, measure_text
 from reports.numbering import numbered_measures
 from reports.placeholders import find_placeholders
@@ -59,7 +59,8 @@ def section_problems(section, measures=None, prefix=""):
     for measure in numbered_measures(measures):
         where = prefix + _("Measure “%(ordinal)s”") % {"ordinal": measure.ordinal}
         anchor = f"measure-{measure.pk}"
-        if not (measure.lead.strip() or measure.body.strip()):
+        table = getattr(measure, "table", None)
+        if not (measure.lead.strip() or measure.body.strip() or table):
             problems.append(Problem(_("%(where)s is empty.") % {"where": where}, section, anchor))
             continue
         problems += _placeholder_problems(where, measure.lead, section, anchor)
@@ -71,6 +72,14 @@ def section_problems(section, measures=None, prefix=""):
                 "figure": number.text,
             }
             problems.append(Problem(message, section, anchor))
+        if table:
+            in_table = prefix + (
+                _("The table of measure “%(ordinal)s”") % {"ordinal": measure.ordinal}
+                if measure.ordinal
+                else _("Table")
+            )
+            for cell in tables.cell_texts(table):
+                problems += _placeholder_problems(in_table, cell, section, anchor)
     return problems
 
 

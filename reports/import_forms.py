@@ -98,10 +98,13 @@ class ImportReviewForm(forms.Form):
         kwargs.setdefault("initial", {}).update(keep_half_width=not parsed.punctuation_converted)
         super().__init__(*args, **kwargs)
         self.parsed = parsed
+        # A table stays a table or goes; text is never read as a table.
+        table_roles = [(value, label) for value, label in LineRole.choices if value in (LineRole.TABLE, LineRole.NOISE)]
+        text_roles = [(value, label) for value, label in LineRole.choices if value != LineRole.TABLE]
         for index, line in enumerate(parsed.lines):
             self.fields[f"role_{index}"] = forms.ChoiceField(
                 label=_("Paragraph %(number)s") % {"number": line.number},
-                choices=LineRole.choices,
+                choices=table_roles if line.table is not None else text_roles,
                 initial=line.role,
                 # A line the form did not send keeps the role it has.
                 required=False,

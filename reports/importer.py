@@ -311,6 +311,9 @@ def read_lines(raw_paragraphs):
     patterns = _noise_patterns()
     lines, pieces = [], []
     for number, paragraph in enumerate(raw_paragraphs, start=1):
+        if isinstance(paragraph, dict):  # a table of a DOCX
+            lines.append(Line(number, table_summary(paragraph), LineRole.TABLE, table=paragraph))
+            continue
         # A manual line break inside a DOCX paragraph separates paragraphs just as well.
         for part in clean_text(paragraph).split("\n"):
             for text in _flat_pieces(_normalise_space(part)):
@@ -327,6 +330,21 @@ def read_lines(raw_paragraphs):
                 converted = full_width_punctuation(text)
                 lines.append(Line(number, converted, LineRole.BODY, original=text if converted != text else ""))
     return lines, pieces
+
+
+def table_summary(table):
+    """A table as one line of the import preview: its size and first row."""
+    rows = table["rows"]
+    return _("[Table: %(rows)d rows, %(columns)d columns] %(first)s") % {
+        "rows": len(rows),
+        "columns": len(rows[0]),
+        "first": " | ".join(one_line(cell) for cell in rows[0])[:200],
+    }
+
+
+def table_lines(table):
+    """A table where the report holds only paragraphs (the preamble, the closing): a line a row."""
+    return [line for line in ("　".join(one_line(cell) for cell in row).strip() for row in table["rows"]) if line]
 
 
 def _flat_pieces(text):
@@ -437,7 +455,8 @@ def _has_run_in_measures(text, first):
 
 def assign_roles(lines):
     """Step 3: give every kept line its role, in place (debris keeps NOISE)."""
-    kept = [line for line in lines if line.role != LineRole.NOISE]
+    # Tables keep their role: the roles of the text around them are read from the text alone.
+    kept = [line for line in lines if line.role != LineRole.NOISE and line.table is None]
     if not kept:
         return
     _find_title(kept)
@@ -572,7 +591,13 @@ def assemble(lines, punctuation=True, pieces=()):
     for line in lines:
         text = line.text if punctuation or not line.original else line.original
         role = line.role
-        if role == LineRole.NOISE:
+        if line.table is not None and role != LineRole.NOISE:
+            # A table stays a table whatever role the user picks, unless they remove it.
+            if stack:
+                stack[-1].measures.append(["", "", line.table])
+            else:
+                parsed.preamble.extend(table_lines(line.table))
+        elif role == LineRole.NOISE:
             parsed.removed.append(Removal(line.number, line.text, line.rule))
         elif role == LineRole.TITLE:
             titles.append(text)
@@ -593,7 +618,7 @@ def assemble(lines, punctuation=True, pieces=()):
                 multi, single = _add_text(section, rest, multi, single)
         elif role == LineRole.MEASURE and stack:
             multi, single = _add_measures(stack[-1], text, multi, single, force=True)
-        elif role in (LineRole.BODY, LineRole.MEASURE):
+        elif role in (LineRole.BODY, LineRole.MEASURE, LineRole.TABLE):
             if stack:
                 multi, single = _add_text(stack[-1], text, multi, single)
             else:
@@ -615,10 +640,15 @@ def _in_order(removals):
     return sorted(removals, key=lambda r: r.paragraph)
 
 
+def _numbered(section):
+    """How many of the section's measures take an ordinal (a table alone takes none)."""
+    return sum(1 for measure in section.measures if len(measure) < 3)
+
+
 def _add_text(section, text, multi, single):
     """Text under a heading: measures when it opens with the next ordinal (or runs them in
     after an intro sentence), else a paragraph of the section's intro."""
-    first = len(section.measures) + 1
+    first = _numbered(section) + 1
     if starts_with_ordinal(text, first) or _has_run_in_measures(text, first):
         return _add_measures(section, text, multi, single)
     section.intro.append(text)
@@ -626,7 +656,7 @@ def _add_text(section, text, multi, single):
 
 
 def _add_measures(section, text, multi, single, force=False):
-    first = len(section.measures) + 1
+    first = _numbered(section) + 1
     split = split_measures(text, first=first)
     if not split.measures:
         if not force:
@@ -705,7 +735,7 @@ def _new_sections(parsed_sections):
         content.NewSection(
             heading=one_line(parsed.heading)[:HEADING_MAX],
             intro="\n".join(parsed.intro),
-            measures=[(one_line(lead)[:500], body) for lead, body in parsed.measures],
+            measures=[(one_line(m[0])[:500], m[1], None, m[2] if len(m) > 2 else None) for m in parsed.measures],
             children=_new_sections(parsed.children),
         )
         for parsed in parsed_sections

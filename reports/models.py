@@ -78,6 +78,15 @@ class Membership(models.Model):
         return f"{self.user} · {self.department} · {self.get_role_display()}"
 
 
+class TableFontSize(models.IntegerChoices):
+    """Sizes of a table's text in points, by their Chinese names."""
+
+    SIZE_3 = 16, _("三号 (16 pt, as the body)")
+    SMALL_3 = 15, _("小三 (15 pt)")
+    SIZE_4 = 14, _("四号 (14 pt)")
+    SMALL_4 = 12, _("小四 (12 pt)")
+
+
 class MeasureLayout(models.TextChoices):
     PARAGRAPHS = "paragraphs", _("One paragraph per measure")
     RUN_IN = "run_in", _("Run-in, one paragraph per section")
@@ -137,6 +146,9 @@ class Report(models.Model):
         _("measure layout"), max_length=12, choices=MeasureLayout, default=MeasureLayout.PARAGRAPHS
     )
     bold_measure_leads = models.BooleanField(_("measure leads in bold"), default=False)
+    table_font_size = models.PositiveSmallIntegerField(
+        _("table font size"), choices=TableFontSize, default=TableFontSize.SIZE_3
+    )
     reconfirm_changes = models.BooleanField(
         _("signers confirm changes made after their sign-off"),
         default=False,
@@ -452,6 +464,9 @@ class Measure(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     lead = models.CharField(_("lead sentence"), max_length=500, blank=True)
     body = models.TextField(_("body"), blank=True)
+    # A table printed after the measure's text (reports/tables.py's format), None when none; a
+    # measure may be a table alone, which takes no ordinal.
+    table = models.JSONField(_("table"), null=True, blank=True)
     previous = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -477,11 +492,12 @@ class MeasureRow:
     """A measure's text without a model instance: pages that read every measure of a large report
     (board, preview, export) spend most of their time building Measure instances otherwise."""
 
-    __slots__ = ("pk", "section_id", "position", "lead", "body", "carried_numbers", "ordinal")
+    __slots__ = ("pk", "section_id", "position", "lead", "body", "carried_numbers", "table", "ordinal")
 
-    def __init__(self, pk, section_id, position, lead, body, carried_numbers):
+    def __init__(self, pk, section_id, position, lead, body, carried_numbers=(), table=None):
         self.pk, self.section_id, self.position, self.lead, self.body = pk, section_id, position, lead, body
         self.carried_numbers = carried_numbers
+        self.table = table
 
 
 def measures_by_section(sections):
@@ -490,7 +506,7 @@ def measures_by_section(sections):
     section_ids = [section.pk for section in sections]
     if section_ids:
         rows = Measure.objects.filter(section_id__in=section_ids)
-        for row in rows.values_list("pk", "section_id", "position", "lead", "body", "carried_numbers"):
+        for row in rows.values_list("pk", "section_id", "position", "lead", "body", "carried_numbers", "table"):
             by_section.setdefault(row[1], []).append(MeasureRow(*row))
     return by_section
 
@@ -838,7 +854,12 @@ class Assignment(models.Model):
 def fingerprint(section, measures):
     """The SHA-256 of a section's text (heading, intro, measures in order): what a sign-off pins."""
     ordered = sorted(measures, key=lambda m: (m.position, m.pk or 0))
-    text = json.dumps([section.heading, section.intro, [[m.lead, m.body] for m in ordered]], ensure_ascii=False)
+    # A table joins its measure's entry only when there is one: texts signed before tables
+    # existed keep their hashes.
+    text = json.dumps(
+        [section.heading, section.intro, [[m.lead, m.body, *([m.table] if m.table else [])] for m in ordered]],
+        ensure_ascii=False,
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 

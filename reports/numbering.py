@@ -142,8 +142,18 @@ def places_of(rows, wanted):
 
 
 def numbered_measures(measures):
-    """Pair each measure with its ordinal (一是, 二是 …) by rank, whatever positions are stored."""
+    """Pair each measure with its ordinal (一是, 二是 …) by rank, whatever positions are stored.
+    A measure that is a table alone (no lead, no body) takes no ordinal ("")."""
     ordered = sorted(measures, key=lambda m: (m.position, m.pk or 0))
-    for n, measure in enumerate(ordered, start=1):
+    n = 0
+    for measure in ordered:
+        if is_table_only(measure):
+            measure.ordinal = ""
+            continue
+        n += 1
         measure.ordinal = measure_ordinal(n)
     return ordered
+
+
+def is_table_only(measure):
+    return bool(getattr(measure, "table", None)) and not (measure.lead or measure.body)

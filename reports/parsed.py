@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils.translation import gettext_lazy
 
-from reports import numbering
+from reports import numbering, tables
 from reports.models import MeasureLayout
 
 
@@ -26,6 +26,7 @@ class LineRole(models.TextChoices):
     CLOSING = "closing", gettext_lazy("Closing")
     ISSUER = "issuer", gettext_lazy("Issuer")
     DATE = "date", gettext_lazy("Date")
+    TABLE = "table", gettext_lazy("Table")
     NOISE = "noise", gettext_lazy("Removed")
 
 
@@ -60,13 +61,17 @@ class Line:
     role: str = LineRole.BODY
     rule: str = ""  # for a removed line: the rule that removed it
     original: str = ""  # the text as written, when its punctuation was converted
+    table: dict | None = None  # a table of the source (reports/tables.py's format); `text` sums it up
 
     @property
     def why(self):
         return RULE_DESCRIPTIONS.get(self.rule, self.rule)
 
     def to_dict(self):
-        return {"n": self.number, "t": self.text, "r": str(self.role), "u": self.rule, "o": self.original}
+        data = {"n": self.number, "t": self.text, "r": str(self.role), "u": self.rule, "o": self.original}
+        if self.table:
+            data["tb"] = self.table
+        return data
 
     @classmethod
     def from_dict(cls, data):
@@ -77,6 +82,7 @@ class Line:
             role=role if role in LineRole.values else LineRole.BODY,
             rule=str(data.get("u", "")),
             original=str(data.get("o", "")),
+            table=_table(data.get("tb")),
         )
 
 
@@ -84,7 +90,7 @@ class Line:
 class ParsedSection:
     heading: str
     intro: list = field(default_factory=list)  # paragraphs
-    measures: list = field(default_factory=list)  # [[lead, body], …]
+    measures: list = field(default_factory=list)  # [[lead, body], …]; a table alone is ["", "", table]
     children: list = field(default_factory=list)
     # The label style found in the text (1 一、 … 4 （1）); the tree depth decides the export's.
     style: int = 1
@@ -103,10 +109,20 @@ class ParsedSection:
         return cls(
             heading=str(data["heading"]),
             intro=[str(p) for p in data.get("intro", [])],
-            measures=[[str(lead), str(body)] for lead, body in data.get("measures", [])],
+            measures=[
+                [str(m[0]), str(m[1]), *([_table(m[2])] if len(m) > 2 and _table(m[2]) else [])]
+                for m in data.get("measures", [])
+            ],
             children=[cls.from_dict(child) for child in data.get("children", [])],
             style=int(data.get("style", 1)),
         )
+
+
+def _table(data):
+    try:
+        return tables.normalise(data)
+    except tables.TableError:
+        return None
 
 
 @dataclass
@@ -149,7 +165,8 @@ class ParsedReport:
                         "level": depth,
                         "label": label,
                         "heading": section.heading,
-                        "measures": len(section.measures),
+                        "measures": sum(1 for measure in section.measures if len(measure) < 3),
+                        "tables": sum(1 for measure in section.measures if len(measure) > 2),
                         "intro_paragraphs": len(section.intro),
                     }
                 )

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
+from reports import tables
 from reports.numbering import chinese_numeral, numbered_measures
 from reports.placeholders import find_placeholders
 from reports.text import FULL_WIDTH, HALF_WIDTH_IN_CHINESE
@@ -164,6 +165,13 @@ class Place(NamedTuple):
     is_heading: bool = False
 
 
+def placeholder_findings(text, place):
+    return [
+        _finding("S004", place, (p.start, p.end), text, _("The placeholder “%(found)s”.") % {"found": p.text})
+        for p in find_placeholders(text)
+    ]
+
+
 def check_text(text, place, wording=()):
     """The findings of the rules that look at one text alone."""
     if not text:
@@ -201,10 +209,7 @@ def check_text(text, place, wording=()):
             found.append(_finding("N006", place, m, text, _("The date “%(found)s”.") % {"found": m.group()}, fix))
     if "是" in text:
         found += _ordinals(text, place)
-    for p in find_placeholders(text):
-        found.append(
-            _finding("S004", place, (p.start, p.end), text, _("The placeholder “%(found)s”.") % {"found": p.text})
-        )
+    found += placeholder_findings(text, place)
     for m in REPEATED.finditer(text):
         found.append(_finding("W002", place, m, text, _("“%(found)s”.") % {"found": m.group()}, m.group(1)))
     for wrong, right in wording:
@@ -368,6 +373,10 @@ def section_texts(section, measures, names=None):
         where = names(measure.ordinal)
         yield Place(where, f"measure-{measure.pk}", section.pk, section.level), measure.lead
         yield Place(where, f"measure-{measure.pk}-body", section.pk, section.level), measure.body
+        if getattr(measure, "table", None):
+            # Only placeholders are looked for in a table: its cells are not sentences.
+            place = Place(names(measure.ordinal or "表格"), f"measure-{measure.pk}-table", section.pk, section.level)
+            yield place, tables.table_text(measure.table)
 
 
 def check_section(section, measures, wording=(), char_limit=None, names=None):
@@ -376,7 +385,11 @@ def check_section(section, measures, wording=(), char_limit=None, names=None):
     report (mixed number forms, one figure with two values) need the whole report: check_report."""
     findings = []
     for place, text in section_texts(section, measures, names):
-        if text:
+        if not text:
+            continue
+        if place.field.endswith("-table"):
+            findings += placeholder_findings(text, place)
+        else:
             findings += check_text(text, place, wording)
             findings += _ladder(text, place)
     findings += _over_limit(section, measures, char_limit, names)
@@ -405,6 +418,9 @@ def check_report(report, outline, measures_of, wording=(), page_limit=None, char
     lines = 0
     for place, text in report_texts(report, outline, measures_of):
         if not text:
+            continue
+        if place.field.endswith("-table"):
+            findings += placeholder_findings(text, place)
             continue
         findings += check_text(text, place, wording)
         findings += _ladder(text, place)

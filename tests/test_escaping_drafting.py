@@ -96,3 +96,21 @@ def test_the_compare_page_shows_typed_markup_as_text(login, drafter, typed, payl
     # and heading, and nowhere raw.
     assert_shown_as_text(html, payload, times=2)
     assert "<ins>" in html
+
+
+def test_table_cells_are_shown_as_text_in_the_editor_the_review_page_and_the_preview(
+    login, drafter, signer, coordinator, our_section, payload
+):
+    Measure.objects.filter(section=our_section, position=0).update(
+        table={"header": True, "rows": [[f"表头{payload}", "数量"], [f"单元格{payload}", "12"]]}
+    )
+    pages = [
+        # The editor's tab-separated field (Jinja2) holds both cells.
+        (login(drafter), reverse("drafting:section-edit", args=[our_section.pk]), 2),
+        (login(signer), reverse("drafting:section-review", args=[our_section.pk]), 2),
+        (login(coordinator), reverse("reports:report-preview", args=[our_section.report_id]), 2),
+    ]
+    for client, url, times in pages:
+        html = client.get(url).content.decode()
+        assert_shown_as_text(html, payload, times=times)
+        assert f"单元格{PAYLOADS[payload]}" in html.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")

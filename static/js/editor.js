@@ -102,14 +102,26 @@
     return joinMeasure(lead ? lead.value : "", body ? body.value : "");
   }
 
+  function tableCells(card) {
+    const field = card.querySelector("[data-table-tsv]");
+    if (!field || !field.value.trim() || !window.HuigaoTables) return [];
+    return window.HuigaoTables.parse(field.value).flat();
+  }
+
+  // A measure that is a table alone takes no ordinal (reports/numbering.py).
+  function tableOnly(card) {
+    return !measureText(card) && tableCells(card).some((cell) => cell.trim());
+  }
+
   function renumber() {
     let n = 0;
     cards().forEach(function (card, index) {
       card.querySelector("[data-order]").value = String(index + 1);
       const deleted = isDeleted(card);
       card.classList.toggle("measure-deleted", deleted);
-      if (!deleted) n += 1;
-      card.querySelector(".measure-ordinal").textContent = deleted ? "" : numeral(n) + "是";
+      const numbered = !deleted && !tableOnly(card);
+      if (numbered) n += 1;
+      card.querySelector(".measure-ordinal").textContent = numbered ? numeral(n) + "是" : "";
     });
     recount();
   }
@@ -135,6 +147,10 @@
         const body = card.querySelector("[data-count='body']");
         total += chars(lead ? lead.value : "") + chars(body ? body.value : "");
         marks += found;
+        tableCells(card).forEach(function (cell) {
+          total += chars(cell);
+          marks += placeholders(cell);
+        });
       }
     });
     document.getElementById("total-chars").textContent = String(total);
@@ -199,7 +215,8 @@
   form.addEventListener("input", function (event) {
     if (!ours(event)) return;
     markDirty();
-    recount();
+    // Renumbered, not only recounted: typing can make a measure a table alone, or no longer.
+    renumber();
   });
   form.addEventListener("change", function (event) {
     if (!ours(event)) return;
