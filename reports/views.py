@@ -65,6 +65,7 @@ def report_detail(request, pk):
             add_form=SectionAddForm(report=report),
             departments=Department.objects.all(),
             deleted=outline_edit.deleted_revisions(report),
+            attachment_count=report.attachments.count(),
         )
     return render(request, "reports/report_detail.html", context)
 
