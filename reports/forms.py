@@ -285,7 +285,9 @@ class ReportListForm(forms.Form):
 class AttachmentForm(forms.Form):
     """An attachment's title, body and table; the table as tab-separated text, one row a line."""
 
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(
+        label=_("Title"), max_length=200, error_messages={"required": _("The title cannot be empty.")}
+    )
     body = forms.CharField(
         label=_("Text"),
         required=False,
