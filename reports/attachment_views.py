@@ -11,8 +11,8 @@ from reports.forms import AttachmentForm
 from reports.models import Attachment
 
 
-def attachment_list(request, pk):
-    report = access.get_report_for_coordinator(request, pk, write=True)
+def attachment_list(request, report_pk):
+    report = access.get_report_for_coordinator(request, report_pk, write=True)
     return _render(request, report)
 
 
@@ -56,17 +56,17 @@ def _list_url(report, pk=None):
 
 
 @require_POST
-def attachment_add(request, pk):
-    report = access.get_report_for_coordinator(request, pk, write=True)
+def attachment_add(request, report_pk):
+    report = access.get_report_for_coordinator(request, report_pk, write=True)
     form = AttachmentForm(request.POST, prefix="new")
     if not form.is_valid():
-        return _render(request, report, add_form=form, status=400)
+        return _render(request, report, add_form=form)
     data = form.cleaned_data
     try:
         attachment = attachments.add(report, data["title"], data["body"], data["table"])
     except attachments.AttachmentError as error:
         form.add_error(None, str(error))
-        return _render(request, report, add_form=form, status=400)
+        return _render(request, report, add_form=form)
     messages.success(request, _("The attachment was added."))
     return redirect(_list_url(report, attachment.pk))
 
@@ -77,7 +77,7 @@ def attachment_edit(request, pk):
     report = attachment.report
     form = AttachmentForm(request.POST, prefix=f"a{attachment.pk}")
     if not form.is_valid():
-        return _render(request, report, bound=(attachment.pk, form), status=400)
+        return _render(request, report, bound=(attachment.pk, form))
     data = form.cleaned_data
     version = data["version"] if data["version"] is not None else attachment.version
     try:
