@@ -202,6 +202,8 @@ def refusal_rows(report, problems):
     for problem in problems:
         if problem.section is not None:
             url = reverse("drafting:section-edit", args=[problem.section.pk]) + "#" + problem.anchor
+        elif problem.anchor.startswith("attachment-"):
+            url = reverse("reports:attachment-list", args=[report.pk]) + "#" + problem.anchor
         else:
             url = edit_report + "#id_" + problem.anchor.removeprefix("report-")
         rows.append({"message": problem.message, "url": url})

@@ -228,3 +228,26 @@ def test_the_preview_shows_the_note_attachments_annotation_and_imprint(login, co
     assert '<span class="doc-attachment-number">1.</span>' in html
     assert '<th scope="col">项目</th>' in html and "<td>一号工程</td>" in html
     assert f"抄送：{CC}。" in html and "2026年12月1日印发" in html
+
+
+def test_a_placeholder_in_an_attachment_or_the_annotation_refuses_the_final_export_with_links(
+    login, coordinator, complete_report
+):
+    from django.urls import reverse
+
+    attachment = Attachment.objects.create(
+        report=complete_report, title="情况表", body="正文。", table={"header": True, "rows": [["完成X项"]]}
+    )
+    complete_report.annotation = "（联系人：×××）"
+    complete_report.save()
+    response = login(coordinator).get(reverse("reports:report-export", args=[complete_report.pk]))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "附件1：占位符“X”" in page and "附注：占位符“×××”" in page
+    attachments_url = reverse("reports:attachment-list", args=[complete_report.pk])
+    assert f'href="{attachments_url}#attachment-{attachment.pk}"' in page
+    assert f'href="{reverse("reports:report-edit", args=[complete_report.pk])}#id_annotation"' in page
+    Attachment.objects.filter(pk=attachment.pk).update(table=None)
+    complete_report.annotation = "（联系人：张某）"
+    complete_report.save()
+    assert login(coordinator).get(reverse("reports:report-export", args=[complete_report.pk])).status_code == 200
