@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from reports.models import Report, Section
+from reports.models import Attachment, Report, Section
 from reports.permissions import can_read_whole_report, whole_report_refusal
 
 
@@ -68,3 +68,10 @@ def get_section_for_coordinator(request, pk):
     section = get_object_or_404(Section.objects.select_related("report", "parent"), pk=pk)
     section.report = get_report_for_coordinator(request, section.report_id, write=True)
     return section
+
+
+def get_attachment_for_coordinator(request, pk):
+    """An attachment of a report the user coordinates and may change (404/403 as for its report)."""
+    attachment = get_object_or_404(Attachment, pk=pk)
+    attachment.report = get_report_for_coordinator(request, attachment.report_id, write=True)
+    return attachment

@@ -3,18 +3,21 @@ share, so both show the same text, numbers and marks.
 
 `write_report` calls `b.paragraph(kind, runs, left_chars=None)` for each paragraph.
 Kinds: title, blank, addressee, body, heading1–4, pending (the 【待报送】 mark), measure, issuer,
-date. The title's one run holds its lines of sense (reports/titles.py) separated by newlines; no
-other run holds a newline.
+date, annotation (附注), attachment_label (附件1, starting a new page), attachment_title. The
+title's and an attachment title's one run holds its lines of sense (reports/titles.py) separated
+by newlines; no other run holds a newline. Besides paragraphs: `b.attachment_note(items)` (the
+附件说明, items of (number, title), number "" for a single attachment) and
+`b.imprint(cc_line, printed_by, printed_line)` (the 版记, last, at the foot of an even page).
 Runs are (text, bold) or (text, bold, role) with role "tag" (department and state) or "pending".
-A measure's table follows its paragraph as `b.table(table)` (reports/tables.py's format); a
-measure that is a table alone has no paragraph, and a table breaks a run-in paragraph of measures.
+A table, a measure's or an attachment's, is `b.table(table)` (reports/tables.py's format): a
+measure's follows its paragraph; a measure that is a table alone has no paragraph, and a table breaks a run-in paragraph of measures.
 What a kind looks like is the builder's business (a Word style, an HTML element).
 """
 
 import math
 from dataclasses import dataclass, field
 
-from reports import numbering, tables
+from reports import attachments, numbering, tables
 from reports.models import Department, MeasureLayout, Section, measures_by_section
 from reports.numbering import numbered_measures
 from reports.placeholders import split_placeholders
@@ -150,7 +153,59 @@ def write_report(b, report, draft):
 
     for text in paragraphs(report.closing):
         b.paragraph("body", [(text, False)])
+    items = attachment_items(report)
+    if items:
+        # 附件说明: one blank line under the body, then 附件：1. … (7.3.4).
+        b.paragraph("blank", [])
+        b.attachment_note([(item.number, item.title) for item in items])
     _write_signature(b, report, draft)
+    annotation = single_line(report.annotation)
+    if annotation:
+        b.paragraph("annotation", [(annotation, False)])
+    for item in items:
+        # Each on a page of its own: 附件N at the top left, the title centred, the text as the body's (7.4, 8.2).
+        b.paragraph("attachment_label", [(item.label, False)])
+        b.paragraph("attachment_title", [("\n".join(title_lines(item.title)), False)])
+        b.paragraph("blank", [])
+        for text in paragraphs(item.body):
+            b.paragraph("body", [(text, False)])
+        if item.rows:
+            b.table({"header": item.header, "rows": item.rows})
+    imprint = imprint_lines(report)
+    if imprint:
+        b.imprint(*imprint)
+
+
+@dataclass(slots=True)
+class AttachmentItem:
+    number: str  # "" for a single attachment
+    label: str  # 附件1, or 附件
+    title: str
+    body: str
+    rows: list
+    header: bool
+
+
+def attachment_items(report):
+    """The report's attachments in order, numbered and cleaned for printing: one query."""
+    rows = list(report.attachments.values_list("title", "body", "table"))
+    numbers, labels = attachments.numbers(len(rows)), attachments.labels(len(rows))
+    return [
+        AttachmentItem(
+            number, label, single_line(title), body, attachments.table_rows(table), bool((table or {}).get("header"))
+        )
+        for number, label, (title, body, table) in zip(numbers, labels, rows, strict=True)
+    ]
+
+
+def imprint_lines(report):
+    """The 版记 as (抄送 line or "", 印发机关, 印发日期 line), or None without one (GB/T 9704 7.5)."""
+    printed_by = single_line(report.printed_by)
+    if not printed_by or report.printed_on is None:
+        return None
+    cc = single_line(report.cc).rstrip("。")
+    cc_line = f"抄送：{cc}。" if cc else ""
+    return cc_line, printed_by, f"{issued_on_text(report.printed_on)}印发"
 
 
 def _measure_runs(measure, bold_leads):
@@ -288,7 +343,7 @@ class _Blocks:
                     "mark": fragment if placeholder else "",
                 }
                 pieces.append(piece)
-        if kind == "title":
+        if kind in ("title", "attachment_title"):
             # One line of pieces per line of sense, so the preview breaks where the DOCX does.
             self._append(kind, lines=_lines(pieces))
             return
@@ -315,6 +370,12 @@ class _Blocks:
         block["header"] = rows[0] if table["header"] else None
         block["rows"] = rows[1:] if table["header"] else rows
 
+    def attachment_note(self, items):
+        self._append("attachment_note", items=[{"number": number, "title": title} for number, title in items])
+
+    def imprint(self, cc_line, printed_by, printed_line):
+        self._append("imprint", cc=cc_line, printed_by=printed_by, printed=printed_line)
+
     def _plain(self, kind, text):
         """A paragraph of one plain piece joins the block before it (a body only ahead of its measures)."""
         last = self.blocks[-1] if self.blocks else None
@@ -322,7 +383,7 @@ class _Blocks:
             last = self._append("run")
         (last["bodies"] if kind == "body" else last["measures"]).append(text)
 
-    def _append(self, kind, pieces=(), text="", tag="", left_chars=None, lines=()):
+    def _append(self, kind, pieces=(), text="", tag="", left_chars=None, lines=(), **extra):
         block = {
             "lines": lines,
             "kind": kind,  # "run": plain paragraphs with nothing before them in their block
@@ -336,6 +397,7 @@ class _Blocks:
             "indent_halves": None if left_chars is None else round(left_chars * 2),
             "bodies": [],
             "measures": [],
+            **extra,
         }
         self.blocks.append(block)
         return block

@@ -8,6 +8,7 @@ final w:sectPr in one pass: `Document.add_paragraph` scans the body for w:sectPr
 character — together they made a large export quadratic and slower than pandoc.
 """
 
+import copy
 import io
 
 import docx
@@ -31,6 +32,19 @@ LINE_TWIPS = 579  # exactly 28.95 pt: 22 lines in the 225 mm text area
 # 28 characters of 16 pt are 448 pt, the text area is 442 pt wide: condense by 0.25 pt.
 CONDENSE = -5
 CHAR_TWIPS = 320  # one character of 16 pt; the twips fallback of the *Chars indents
+TEXT_WIDTH_TWIPS = 8844  # the text area's 156 mm
+LEFT_MARGIN_TWIPS = 1587  # 28 mm
+BOTTOM_MARGIN_TWIPS = 1984  # 35 mm
+CELL_MARGIN_TWIPS = 57  # 1 mm inside a table's cells
+TABLE_SIZE = BODY_SIZE
+# 附件说明 in characters from the text edge: 附件： starts 左空二字, the numbers after it, the
+# titles after room for a number and its point (1. up to 9., then 10. …) in a fallback font.
+NOTE_STARTS_AT, NOTE_NUMBERS_AT, NOTE_NUMBER_ROOM = 2, 5, 2
+# 版记: 4号 (14 pt) text; the first and last rules 0.35 mm (w:sz 8 = 1 pt), those between 0.25 mm (6 = 0.75 pt).
+IMPRINT_SIZE = 28
+IMPRINT_CHAR_TWIPS = 280
+IMPRINT_THICK, IMPRINT_THIN = 8, 6
+IMPRINT_DATE_TWIPS = 3600  # 2026年12月31日印发 and its 右空一字, with room for fallback digits
 
 # Style ids (stable, ASCII) → display names the user sees in Word/WPS's style gallery.
 STYLE_TITLE = "HuigaoTitle"
@@ -40,6 +54,11 @@ STYLE_MEASURE = "HuigaoMeasure"
 STYLE_ISSUER = "HuigaoIssuer"
 STYLE_DATE = "HuigaoDate"
 STYLE_MARK = "HuigaoDraftMark"
+STYLE_ATTACHMENT_NOTE = "HuigaoAttachmentNote"
+STYLE_ANNOTATION = "HuigaoAnnotation"
+STYLE_ATTACHMENT_LABEL = "HuigaoAttachmentLabel"
+STYLE_TABLE_TEXT = "HuigaoTableText"
+STYLE_IMPRINT = "HuigaoImprint"
 STYLE_NAMES = {
     STYLE_TITLE: "公文标题",
     STYLE_HEADINGS[1]: "公文一级标题",
@@ -51,6 +70,11 @@ STYLE_NAMES = {
     STYLE_ISSUER: "发文机关署名",
     STYLE_DATE: "成文日期",
     STYLE_MARK: "征求意见标注",
+    STYLE_ATTACHMENT_NOTE: "附件说明",
+    STYLE_ANNOTATION: "附注",
+    STYLE_ATTACHMENT_LABEL: "附件标注",
+    STYLE_TABLE_TEXT: "表格文字",
+    STYLE_IMPRINT: "版记",
 }
 HEADING_FONT_KEYS = {1: "heading1", 2: "heading2", 3: "body", 4: "body"}
 # The report walk's paragraph kinds (reports/document.py) → style ids; body and blank are Normal.
@@ -62,6 +86,10 @@ KIND_STYLES = {
     "measure": STYLE_MEASURE,
     "issuer": STYLE_ISSUER,
     "date": STYLE_DATE,
+    "annotation": STYLE_ANNOTATION,
+    "attachment_label": STYLE_ATTACHMENT_LABEL,
+    # An attachment's title is set as the report's (8.2: 附件格式要求同正文).
+    "attachment_title": STYLE_TITLE,
 }
 
 W_T = qn("w:t")
@@ -120,6 +148,8 @@ def build_document(report, draft=False):
         # One insertion pass: everything goes before the final w:sectPr.
         for p in builder.paragraphs:
             sect_pr.addprevious(p)
+        if builder.imprint_table is not None:
+            _add_imprint_section(sect_pr, builder.paragraphs, builder.imprint_table)
     return document
 
 
@@ -148,13 +178,208 @@ def add_paragraph_style(document, style_id, name, *, size=BODY_SIZE, jc="both", 
     )
 
 
+def _add_imprint_section(sect_pr, paragraphs, imprint):
+    """The 版记 on the last page, an even one, its last rule on the text area's lower edge (7.5).
+
+    The text so far ends a section (the last paragraph carries a copy of the page's w:sectPr);
+    the last section, which holds only the 版记, starts on the next even page (w:type evenPage:
+    Word and LibreOffice insert a blank page when the text ends on an even page). The 版记 is a
+    table floating at the bottom of the text area (w:tblpPr vertAnchor=margin, tblpYSpec=bottom),
+    anchored to the section's one empty paragraph, so it stands at the foot of the page whatever
+    its number of lines.
+    """
+    last = paragraphs[-1] if paragraphs and paragraphs[-1].tag == W_P else None
+    if last is None:
+        last = etree.Element(W_P)
+        sect_pr.addprevious(last)
+    ppr = last.find(W_PPR)
+    if ppr is None:
+        ppr = etree.Element(W_PPR)
+        last.insert(0, ppr)
+    ppr.append(copy.deepcopy(sect_pr))
+    # An empty paragraph opens the section: LibreOffice starts the new page at the section's
+    # first paragraph, and one inside the floating table would lose the break.
+    sect_pr.addprevious(etree.Element(W_P))
+    sect_pr.addprevious(imprint)
+    sect_pr.addprevious(etree.Element(W_P))
+    # The last section keeps the page and inherits the footers (numbers run on); no first-page
+    # header: the draft mark belongs to the report's first page only.
+    for child in list(sect_pr):
+        if child.tag in (qn("w:headerReference"), qn("w:footerReference"), qn("w:titlePg"), qn("w:type")):
+            sect_pr.remove(child)
+    sect_pr.find(qn("w:pgSz")).addprevious(_el("w:type", val="evenPage"))
+
+
 class _BodyBuilder:
     """Builds w:p elements with lxml: w:pStyle by id, runs of w:r/w:t, no python-docx proxies."""
 
     def __init__(self, draft, table_font_size=BODY_SIZE // 2):
         self.draft = draft
         self.table_font_size = table_font_size
-        self.paragraphs = []
+        self.paragraphs = []  # w:p and w:tbl elements, in order
+        self.imprint_table = None  # the 版记's w:tbl, placed last by build_document
+
+    def attachment_note(self, items):
+        """附件：1. … with each title's lines aligned on its first character and later numbers
+        under the first (7.3.4): tab stops where the numbers and the titles start, and a
+        hanging indent back to where each first line starts (2 characters for 附件：, else 5)."""
+        numbered = bool(items[0][0])
+        title_at = NOTE_NUMBERS_AT + (NOTE_NUMBER_ROOM if len(items) < 10 else NOTE_NUMBER_ROOM + 0.5)
+        if not numbered:
+            title_at = NOTE_NUMBERS_AT
+        for index, (number, title) in enumerate(items):
+            starts_at = NOTE_STARTS_AT if index == 0 else NOTE_NUMBERS_AT
+            p = etree.Element(W_P)
+            ppr = etree.SubElement(p, W_PPR)
+            etree.SubElement(ppr, qn("w:pStyle")).set(W_VAL, STYLE_ATTACHMENT_NOTE)
+            tabs = etree.SubElement(ppr, qn("w:tabs"))
+            for at in dict.fromkeys((NOTE_NUMBERS_AT, title_at)):
+                tabs.append(_el("w:tab", val="left", pos=round(at * CHAR_TWIPS)))
+            ppr.append(
+                _el(
+                    "w:ind",
+                    left=round(title_at * CHAR_TWIPS),
+                    leftChars=round(title_at * 100),
+                    hanging=round((title_at - starts_at) * CHAR_TWIPS),
+                    hangingChars=round((title_at - starts_at) * 100),
+                )
+            )
+            pieces = ["附件：", "\t"] if index == 0 else []
+            if numbered:
+                pieces += [f"{number}.", "\t"]
+            pieces.append(title)
+            for piece in pieces:
+                if piece == "\t":
+                    etree.SubElement(p, W_R).append(_el("w:tab"))
+                else:
+                    self._runs(p, piece, False)
+            self.paragraphs.append(p)
+
+    def imprint(self, cc_line, printed_by, printed_line):
+        """The 版记 as a table floating at the foot of the page: 抄送 over 印发机关 and 印发日期,
+        thick rules first and last, a thin one between (7.5).
+
+        The table stands on the page's lower edge (vertAnchor page, tblpYSpec bottom) and ends
+        in an empty, unruled row as high as the bottom margin, so its last rule lies on the text
+        area's lower edge whatever the number of lines above it. (Placed at the bottom of the
+        margins instead, LibreOffice would measure from below the footer, not from the text area
+        as Word does.)"""
+        tbl = _el("w:tbl")
+        tbl_pr = _el("w:tblPr")
+        tbl_pr.append(
+            _el(
+                "w:tblpPr",
+                leftFromText=0,
+                rightFromText=0,
+                topFromText=0,
+                bottomFromText=0,
+                vertAnchor="page",
+                tblpYSpec="bottom",
+                # Placed from the page's edge at the left margin, not centred in the margins:
+                # LibreOffice floats a table as wide as the text area only when it is placed so.
+                horzAnchor="page",
+                tblpX=LEFT_MARGIN_TWIPS,
+            )
+        )
+        tbl_pr.append(_el("w:tblOverlap", val="never"))
+        tbl_pr.append(_el("w:tblW", w=TEXT_WIDTH_TWIPS, type="dxa"))
+        borders = _el("w:tblBorders")
+        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            borders.append(_el(f"w:{edge}", val="nil"))
+        tbl_pr.append(borders)
+        tbl_pr.append(_el("w:tblLayout", type="fixed"))
+        margins = _el("w:tblCellMar")
+        for edge in ("top", "left", "bottom", "right"):
+            margins.append(_el(f"w:{edge}", w=0, type="dxa"))
+        tbl_pr.append(margins)
+        tbl.append(tbl_pr)
+        date_column = IMPRINT_DATE_TWIPS
+        grid = _el("w:tblGrid")
+        grid.append(_el("w:gridCol", w=TEXT_WIDTH_TWIPS - date_column))
+        grid.append(_el("w:gridCol", w=date_column))
+        tbl.append(grid)
+
+        def rule(size):
+            return {"val": "single", "sz": size, "space": 0, "color": "000000"} if size else {"val": "nil"}
+
+        def cell(text, width, top, bottom, span=1, **ind):
+            tc = _el("w:tc")
+            tc_pr = _el("w:tcPr")
+            tc_pr.append(_el("w:tcW", w=width, type="dxa"))
+            if span > 1:
+                tc_pr.append(_el("w:gridSpan", val=span))
+            cell_borders = _el("w:tcBorders")
+            cell_borders.append(_el("w:top", **rule(top)))
+            cell_borders.append(_el("w:bottom", **rule(bottom)))
+            tc_pr.append(cell_borders)
+            tc_pr.append(_el("w:vAlign", val="center"))
+            tc.append(tc_pr)
+            p = etree.SubElement(tc, W_P)
+            ppr = etree.SubElement(p, W_PPR)
+            etree.SubElement(ppr, qn("w:pStyle")).set(W_VAL, STYLE_IMPRINT)
+            # *Chars 0: the indents are the twips given (characters of 14 pt, not the style's 16).
+            ppr.append(_el("w:ind", leftChars=0, rightChars=0, **ind))
+            if ind.get("right"):
+                ppr.append(_el("w:jc", val="right"))
+            self._runs(p, text, False)
+            return tc
+
+        def row(*cells, height=None):
+            tr = _el("w:tr")
+            tr_pr = _el("w:trPr")
+            tr_pr.append(_el("w:cantSplit"))
+            if height:
+                tr_pr.append(_el("w:trHeight", val=height, hRule="exact"))
+            tr.append(tr_pr)
+            tr.extend(cells)
+            tbl.append(tr)
+
+        if cc_line:
+            # 左右各空一字; a second line starts under the first office, after 抄送： (7.5.2).
+            row(
+                cell(
+                    cc_line,
+                    TEXT_WIDTH_TWIPS,
+                    IMPRINT_THICK,
+                    IMPRINT_THIN,
+                    span=2,
+                    left=4 * IMPRINT_CHAR_TWIPS,
+                    hangingChars=0,
+                    hanging=3 * IMPRINT_CHAR_TWIPS,
+                    right=IMPRINT_CHAR_TWIPS,
+                )
+            )
+        # 印发机关 左空一字, 印发日期 右空一字 (7.5.3).
+        top = IMPRINT_THIN if cc_line else IMPRINT_THICK
+        no_first_line = {"firstLineChars": 0, "firstLine": 0}
+        row(
+            cell(
+                printed_by,
+                TEXT_WIDTH_TWIPS - date_column,
+                top,
+                IMPRINT_THICK,
+                left=IMPRINT_CHAR_TWIPS,
+                right=0,
+                **no_first_line,
+            ),
+            cell(printed_line, date_column, top, IMPRINT_THICK, left=0, right=IMPRINT_CHAR_TWIPS, **no_first_line),
+        )
+        # The bottom margin, below the last rule.
+        row(
+            cell("", TEXT_WIDTH_TWIPS, IMPRINT_THICK, 0, span=2, left=0, right=0, **no_first_line),
+            height=BOTTOM_MARGIN_TWIPS,
+        )
+        self.imprint_table = tbl
+
+    def _runs(self, p, text, bold):
+        text = clean_text(text)
+        if not text:
+            return
+        if self.draft:
+            for piece, is_placeholder in split_placeholders(text):
+                self._run(p, piece, bold, is_placeholder)
+        else:
+            self._run(p, text, bold, False)
 
     def table(self, table):
         if table:
@@ -176,14 +401,7 @@ class _BodyBuilder:
                 ind.set(qn("w:firstLineChars"), "0")
                 ind.set(qn("w:firstLine"), "0")
         for text, bold, *_role in runs:
-            text = clean_text(text)
-            if not text:
-                continue
-            if self.draft:
-                for piece, is_placeholder in split_placeholders(text):
-                    self._run(p, piece, bold, is_placeholder)
-            else:
-                self._run(p, text, bold, False)
+            self._runs(p, text, bold)
         self.paragraphs.append(p)
         return p
 
@@ -251,7 +469,9 @@ def _rpr(east_asia, size, latin=None, condense=CONDENSE, bold=False):
     return rpr
 
 
-def _ppr(jc="both", first_line_chars=200, outline_level=None, keep_next=False, line=LINE_TWIPS):
+def _ppr(
+    jc="both", first_line_chars=200, outline_level=None, keep_next=False, line=LINE_TWIPS, page_break_before=False
+):
     """A style's paragraph properties.
 
     Widow control stays off: GB/T 9704 sets the body on a fixed grid of 22 lines a page, and
@@ -264,6 +484,8 @@ def _ppr(jc="both", first_line_chars=200, outline_level=None, keep_next=False, l
     ppr = _el("w:pPr")
     if keep_next:
         ppr.append(_el("w:keepNext"))
+    if page_break_before:
+        ppr.append(_el("w:pageBreakBefore"))
     ppr.append(_el("w:widowControl", val=0))
     ppr.append(_el("w:kinsoku", val=1))
     ppr.append(_el("w:overflowPunct", val=0))
@@ -347,8 +569,37 @@ def _set_up_styles(document):
             _ppr(outline_level=level - 1, keep_next=True),
             _rpr(f[HEADING_FONT_KEYS[level]], BODY_SIZE),
         )
-    for style_id in (STYLE_MEASURE, STYLE_MARK):
+    for style_id in (STYLE_MEASURE, STYLE_MARK, STYLE_ANNOTATION):
         _set_style(styles_el, style_id, STYLE_NAMES[style_id], _ppr(), _rpr(f["body"], BODY_SIZE))
+    _set_style(
+        styles_el,
+        STYLE_ATTACHMENT_NOTE,
+        STYLE_NAMES[STYLE_ATTACHMENT_NOTE],
+        _ppr(jc="left", first_line_chars=0),
+        _rpr(f["body"], BODY_SIZE),
+    )
+    # 附件1: 3号黑体, flush left on the first line of a new page (7.4).
+    _set_style(
+        styles_el,
+        STYLE_ATTACHMENT_LABEL,
+        STYLE_NAMES[STYLE_ATTACHMENT_LABEL],
+        _ppr(jc="left", first_line_chars=0, keep_next=True, page_break_before=True),
+        _rpr(f["heading1"], BODY_SIZE),
+    )
+    _set_style(
+        styles_el,
+        STYLE_TABLE_TEXT,
+        STYLE_NAMES[STYLE_TABLE_TEXT],
+        _ppr(jc="left", first_line_chars=0),
+        _rpr(f["body"], TABLE_SIZE),
+    )
+    _set_style(
+        styles_el,
+        STYLE_IMPRINT,
+        STYLE_NAMES[STYLE_IMPRINT],
+        _ppr(jc="left", first_line_chars=0),
+        _rpr(f["body"], IMPRINT_SIZE, condense=0),
+    )
     for style_id in (STYLE_ADDRESSEE, STYLE_ISSUER, STYLE_DATE):
         _set_style(
             styles_el, style_id, STYLE_NAMES[style_id], _ppr(jc="left", first_line_chars=0), _rpr(f["body"], BODY_SIZE)

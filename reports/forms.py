@@ -7,10 +7,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from reports import attachments
 from reports.models import Department, Report, Section
 from reports.numbering import MAX_LEVEL, MAX_NUMBER
 from reports.search import MAX_QUERY_CHARS
-from reports.text import one_line, text_block
+from reports.text import full_width_punctuation, one_line, text_block
 
 MAX_TEXT = 50_000
 
@@ -61,11 +62,16 @@ class ReportForm(forms.ModelForm):
             "proofreading_blocks_sign_off",
             "departments_see_whole_report",
             "table_font_size",
+            "annotation",
+            "cc",
+            "printed_by",
+            "printed_on",
         ]
         widgets = {
             "preamble": forms.Textarea(attrs={"rows": 4}),
             "closing": forms.Textarea(attrs={"rows": 3}),
             "issued_on": DateInput(),
+            "printed_on": DateInput(),
             "deadline": DateInput(),
             "measure_layout": forms.RadioSelect(),
         }
@@ -74,6 +80,11 @@ class ReportForm(forms.ModelForm):
             "preamble": _("One paragraph per line."),
             "issued_on": _("Leave blank while the date is not fixed."),
             "table_font_size": _("Tables in the exported document are set in the body font (仿宋) at this size."),
+            "annotation": _("附注, e.g. （联系人：张某，联系电话：1234567）: printed in parentheses under the date."),
+            "cc": _(
+                "抄送: the offices, separated by “，”. With 印发机关 and 印发日期 it makes the 版记 on the last page."
+            ),
+            "printed_by": _("印发机关, e.g. 中共X县委办公室: printed in the 版记 with the date of printing."),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -105,6 +116,36 @@ class ReportForm(forms.ModelForm):
 
     def clean_issuer(self):
         return one_line(self.cleaned_data["issuer"])
+
+    def clean_annotation(self):
+        # 7.3.6: the note stands in parentheses, whatever was typed.
+        annotation = one_line(self.cleaned_data["annotation"]).strip("（）() ")
+        return f"（{annotation}）" if annotation else ""
+
+    def clean_cc(self):
+        # Stored as the offices alone: the 版记 prints 抄送：… and the closing 。 itself (7.5.2).
+        cc = one_line(self.cleaned_data["cc"]).rstrip("。.，,、；; ")
+        for prefix in ("抄送：", "抄送:", "抄送"):
+            cc = cc.removeprefix(prefix)
+        return full_width_punctuation(cc.strip())
+
+    def clean_printed_by(self):
+        return one_line(self.cleaned_data["printed_by"])
+
+    def clean(self):
+        data = super().clean()
+        printed_by, printed_on = data.get("printed_by"), data.get("printed_on")
+        if "printed_on" in self.errors:
+            return data
+        # The 版记 always names who printed the report and when (7.5.3); 抄送 alone is no 版记.
+        if (printed_by or printed_on or data.get("cc")) and not (printed_by and printed_on):
+            raise ValidationError(
+                _(
+                    "The 版记 needs both the 印发机关 and the 印发日期: fill in both, or clear 抄送, 印发机关 and 印发日期."
+                ),
+                code="imprint_incomplete",
+            )
+        return data
 
     def clean_preamble(self):
         return _clean_long(self.cleaned_data["preamble"], _("The preamble"))
@@ -268,3 +309,60 @@ class SearchForm(forms.Form):
         if not q:
             raise ValidationError(_("Type a word or phrase to search for."), code="required")
         return q
+
+
+class AttachmentForm(forms.Form):
+    """An attachment's title, body and table; the table as tab-separated text, one row a line."""
+
+    title = forms.CharField(
+        label=_("Title"), max_length=200, error_messages={"required": _("The title cannot be empty.")}
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One paragraph per line."),
+    )
+    table = forms.CharField(
+        label=_("Table"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "font-monospace"}),
+        help_text=_("One row per line, cells separated by tabs: paste the cells from Excel or WPS."),
+    )
+    header = forms.BooleanField(label=_("The first row is a header"), required=False, initial=True)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
+
+    def clean_title(self):
+        title = one_line(self.cleaned_data["title"])
+        if not title:
+            raise ValidationError(_("The title cannot be empty."), code="required")
+        return title
+
+    def clean_body(self):
+        return _clean_long(self.cleaned_data["body"], _("The text"))
+
+    def clean_table(self):
+        try:
+            return attachments.parse_table(self.cleaned_data["table"])
+        except ValueError as error:
+            raise ValidationError(str(error), code="table_too_large") from None
+
+    def clean(self):
+        data = super().clean()
+        if "table" in data:
+            rows = data.pop("table")
+            data["table"] = {"header": bool(data.get("header")), "rows": rows} if rows else None
+        if "body" in data and "table" in data and not data["body"] and not data["table"]:
+            raise ValidationError(_("Give the attachment a text or a table."), code="empty")
+        return data
+
+    @staticmethod
+    def initial_for(attachment):
+        table = attachment.table or {}
+        return {
+            "title": attachment.title,
+            "body": attachment.body,
+            "table": attachments.table_text(table),
+            "header": table.get("header", True),
+            "version": attachment.version,
+        }

@@ -98,6 +98,15 @@ def report_problems(report, outline=None, measures=None):
         problems += section_problems(section, section_measures, prefix=prefix)
     problems += _placeholder_problems(_("Closing"), report.closing, None, "report-closing")
     problems += _placeholder_problems(_("Issuer"), report.issuer, None, "report-issuer")
+    problems += _placeholder_problems(_("Annotation"), report.annotation, None, "report-annotation")
+    # Attachments: the anchor names the attachment on the attachments page.
+    for number, (pk, title, body, table) in enumerate(
+        report.attachments.values_list("pk", "title", "body", "table"), start=1
+    ):
+        where = _("Attachment %(number)d") % {"number": number}
+        cells = "\n".join("\t".join(row) for row in (table or {}).get("rows", ()))
+        for text in (title, body, cells):
+            problems += _placeholder_problems(where, text, None, f"attachment-{pk}")
     return problems
 
 

@@ -135,6 +135,12 @@ class Report(models.Model):
         blank=True,
         help_text=_("Used when the date is not complete yet, e.g. 2025年12月X日."),
     )
+    # 附注, printed in parentheses under the date (GB/T 9704 7.3.6).
+    annotation = models.CharField(_("annotation (附注)"), max_length=300, blank=True)
+    # The 版记 (7.5): 抄送 and the 印发机关 with its 印发日期, between rules at the foot of the last, even page.
+    cc = models.CharField(_("copies to (抄送)"), max_length=500, blank=True)
+    printed_by = models.CharField(_("printed by (印发机关)"), max_length=100, blank=True)
+    printed_on = models.DateField(_("printed on (印发日期)"), null=True, blank=True)
     lead_department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
@@ -486,6 +492,27 @@ class Measure(models.Model):
 
     def __str__(self):
         return self.lead or self.body[:30]
+
+
+class Attachment(models.Model):
+    """附件: after the signature, each on a page of its own, numbered by position (GB/T 9704 7.4, 8.2).
+    The table, if any, is {"header": bool, "rows": [[str, …], …]} (reports/attachments.py)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("report"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    table = models.JSONField(_("table"), null=True, blank=True)
+    # Bumped on every save: an edit made on a stale page is refused, not silently overwritten.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.title
 
 
 class MeasureRow:

@@ -5,7 +5,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from reports import board_views, import_views, list_views, operations, proofread_views, search_views, views
+from reports import (
+    attachment_views,
+    board_views,
+    import_views,
+    list_views,
+    operations,
+    proofread_views,
+    search_views,
+    views,
+)
 
 app_urls = (
     [
@@ -24,6 +33,11 @@ app_urls = (
         path("sections/<int:pk>/frame/", views.section_frame, name="section-frame"),
         path("sections/<int:pk>/move/<slug:direction>/", views.section_move, name="section-move"),
         path("sections/<int:pk>/delete/", views.section_delete, name="section-delete"),
+        path("<int:report_pk>/attachments/", attachment_views.attachment_list, name="attachment-list"),
+        path("<int:report_pk>/attachments/add/", attachment_views.attachment_add, name="attachment-add"),
+        path("attachments/<int:pk>/edit/", attachment_views.attachment_edit, name="attachment-edit"),
+        path("attachments/<int:pk>/move/<slug:direction>/", attachment_views.attachment_move, name="attachment-move"),
+        path("attachments/<int:pk>/delete/", attachment_views.attachment_delete, name="attachment-delete"),
         path("<int:pk>/board/", board_views.report_board, name="report-board"),
         path("<int:pk>/board/csv/", board_views.report_board_csv, name="report-board-csv"),
         path("<int:pk>/board/remind/<int:section_pk>/", board_views.board_remind, name="board-remind"),

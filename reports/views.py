@@ -71,6 +71,7 @@ def report_detail(request, pk):
             add_form=SectionAddForm(report=report),
             departments=Department.objects.all(),
             deleted=outline_edit.deleted_revisions(report),
+            attachment_count=report.attachments.count(),
         )
     return render(request, "reports/report_detail.html", context)
 
@@ -210,6 +211,8 @@ def refusal_rows(report, problems):
     for problem in problems:
         if problem.section is not None:
             url = reverse("drafting:section-edit", args=[problem.section.pk]) + "#" + problem.anchor
+        elif problem.anchor.startswith("attachment-"):
+            url = reverse("reports:attachment-list", args=[report.pk]) + "#" + problem.anchor
         else:
             url = edit_report + "#id_" + problem.anchor.removeprefix("report-")
         rows.append({"message": problem.message, "url": url})

@@ -62,3 +62,34 @@ def test_e_mails_carry_hostile_text_as_plain_text(
     assert SCRIPT in message.subject and SCRIPT in message.body  # plain text: nothing to interpret
     assert "&lt;" not in message.body
     assert not getattr(message, "alternatives", None)  # no HTML part a mail client could render
+
+
+def test_attachments_annotation_and_imprint_show_hostile_text_as_text(login, coordinator, report):
+    import datetime
+
+    from reports.models import Attachment
+
+    report.annotation = f"（联系人{SCRIPT}）"
+    report.cc = f"市委办公室{IMAGE}"
+    report.printed_by = f"县委办{BRACES}"
+    report.printed_on = datetime.date(2026, 12, 1)
+    report.save()
+    Attachment.objects.create(
+        report=report,
+        title=f"附件标题{SCRIPT}",
+        body=f"正文{IMAGE}",
+        table={"header": True, "rows": [[f"表头{SCRIPT}"], [f"单元格{IMAGE}"]]},
+    )
+    client = login(coordinator)
+    pages = [
+        reverse("reports:attachment-list", args=[report.pk]),
+        reverse("reports:report-preview", args=[report.pk]),
+        reverse("reports:report-edit", args=[report.pk]),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert SCRIPT not in html and "<img src=x" not in html, url
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
+    preview = client.get(pages[1]).content.decode()
+    assert "单元格&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in preview
+    assert "县委办{{ 7*7 }}" in preview

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from reports.models import Assignment, Comment, Department, Measure, Report, Role, Section
+from reports.models import Assignment, Attachment, Comment, Department, Measure, Report, Role, Section
 from tests import urlsweep
 from tests.conftest import make_user
 
@@ -42,6 +42,7 @@ def world(report, drafter, signer, coordinator, other_drafter, other_signer, oth
     urlsweep.save_revision(theirs, other_drafter, "second draft")
     urlsweep.save_revision(ours, drafter, "ours")
     Comment.add(theirs, other_drafter, f"{T}T-COMMENT")
+    Attachment.objects.create(report=report, title=f"{T}R-ATTACHMENT", body=f"{T}R-ATTACHMENT-BODY")
 
     secret = Report.objects.create(
         title=f"关于{T}S-TITLE工作情况的报告",
@@ -59,6 +60,7 @@ def world(report, drafter, signer, coordinator, other_drafter, other_signer, oth
     hidden.intro = f"{T}S-INTRO"
     urlsweep.save_revision(hidden, other_drafter, "second draft")
     Comment.add(hidden, other_drafter, f"{T}S-COMMENT")
+    Attachment.objects.create(report=secret, title=f"{T}S-ATTACHMENT", body=f"{T}S-ATTACHMENT-BODY")
 
     users = {
         "outsider": outsider,
@@ -91,6 +93,7 @@ def snapshot(report):
     sections = Section.objects.filter(report=report).order_by("pk")
     return (
         Report.objects.filter(pk=report.pk).values_list("title", "preamble", "closing", "is_final").first(),
+        list(Attachment.objects.filter(report=report).order_by("pk").values_list("pk", "position", "title", "body")),
         list(sections.values_list("pk", "parent_id", "position", "heading", "intro", "version")),
         list(Measure.objects.filter(section__report=report).order_by("pk").values_list("pk", "lead", "body")),
         list(Assignment.objects.filter(section__report=report).order_by("pk").values_list("pk", "state")),

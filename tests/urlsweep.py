@@ -19,6 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 from reversion.models import Version
 
+from reports.models import Attachment
+
 # Patterns under these prefixes are Django's own apps and are checked separately.
 SEPARATELY_CHECKED = ("admin/",)
 # URL names any visitor may open.
@@ -53,6 +55,7 @@ KIND_BY_NAME_PREFIX = {
     "assignment": "assignment",
     "revision": "revision",
     "version": "version",
+    "attachment": "attachment",
 }
 # Transition names a `<str:action>` argument is filled with (DESIGN.md's transition methods).
 ACTIONS = [
@@ -70,7 +73,7 @@ ACTIONS = [
 ]
 # Every word a word argument is filled with, by kind: each URL is requested once per word.
 WORDS = {"action": ACTIONS, "direction": ["up", "down", "indent", "outdent"]}
-OBJECT_KINDS = {"report", "section", "measure", "assignment", "revision", "version", "comment"}
+OBJECT_KINDS = {"report", "section", "measure", "assignment", "revision", "version", "comment", "attachment"}
 
 
 @dataclass
@@ -163,6 +166,7 @@ def bundle_for(section):
     measure = section.measures.order_by("pk").first()
     assignment = getattr(section, "assignment", None) if section.has_assignment else None
     comment = section.comments.order_by("pk").first()
+    attachment = Attachment.objects.filter(report_id=section.report_id).order_by("pk").first()
     return {
         "report": section.report_id,
         "section": section.pk,
@@ -171,6 +175,7 @@ def bundle_for(section):
         "revision": versions[0].revision_id if versions else 0,
         "version": versions[0].pk if versions else 0,
         "comment": comment.pk if comment else 0,
+        "attachment": attachment.pk if attachment else 0,
     }
 
 
