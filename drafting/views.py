@@ -368,7 +368,7 @@ def section_edit(request, pk):
         saved = content.save_content(
             section,
             request.user,
-            expected_version=form.cleaned_data["version"],
+            expected_version=form.expected_version,
             heading=form.cleaned_data.get("heading"),
             intro=form.cleaned_data["intro"],
             measures=formset.measure_texts(),
@@ -404,16 +404,22 @@ def _warn_over_limit(request, section, saved):
 
 
 def _conflict(request, current, form, formset):
-    """Someone saved first: both texts side by side; the form keeps the user's text on the new version."""
+    """Someone saved first: both texts side by side, the user's kept in the form.
+
+    The form still carries the version the user started from, so a plain second 保存 is refused
+    again; only ticking "overwrite" saves, and only over the version shown here."""
     section = get_section_for_viewer(request, current.pk)
     mine = _submitted_snapshot(section, form, formset)
     rows = compare(content.snapshot(section), mine)
+    # Saved again, without the choice, over the very version the last conflict showed.
+    repeated = form.cleaned_data.get("seen_version") == section.version
     data = form.data.copy()
-    data["version"] = str(section.version)
+    data["seen_version"] = str(section.version)
+    data.pop("overwrite", None)
     heading_editable = section.permissions_for(request.user).can_edit_heading
     form = SectionForm(data, heading_editable=heading_editable)
     formset = MeasureFormSet(data, prefix=MEASURE_PREFIX)
-    return _editor(request, section, form, formset, status=409, conflict_rows=rows)
+    return _editor(request, section, form, formset, status=409, conflict_rows=rows, conflict_repeated=repeated)
 
 
 # Paste to split -------------------------------------------------------------------------
