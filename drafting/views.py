@@ -69,6 +69,8 @@ class DashboardRow:
     action_url: str | None
     # The heading links to the editor for the department's members and whoever has a next step.
     heading_url: str | None
+    # What the signer or the coordinating office asked to change, while the section is back with its drafters.
+    return_note: str
 
     def __getitem__(self, name):
         # The template language looks a name up as a key before an attribute: answering the key
@@ -135,6 +137,7 @@ _DASHBOARD_COLUMNS = (
     "state",
     "deadline",
     "char_limit",
+    "return_note",
 )
 
 
@@ -145,7 +148,7 @@ def dashboard(request):
     if not user.is_superuser:
         mine = list(roles)
         assignments = assignments.filter(Q(department_id__in=mine) | Q(section__report__lead_department_id__in=mine))
-    rows = list(assignments.values_list(*_DASHBOARD_COLUMNS))
+    rows = list(assignments.with_return_note().values_list(*_DASHBOARD_COLUMNS))
     # The group headings: the reports of the rows and those the user coordinates (which may
     # have no assigned section yet).
     reports = Report.objects.open()
@@ -186,6 +189,7 @@ def dashboard(request):
         state,
         deadline,
         limit,
+        note,
     ) in rows:
         report = reports.get(report_pk)
         if report is None:  # made final, or new, since the reports were read
@@ -229,6 +233,7 @@ def dashboard(request):
             action=action,
             action_url=edit_url if links else None,
             heading_url=edit_url,
+            return_note=note or "",
         )
         group = groups.get(report_pk)
         if group is None:

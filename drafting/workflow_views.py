@@ -25,6 +25,9 @@ from reports.permissions import final_report_error
 from reports.states import RULES, AssignmentState, TransitionAction, state_labels
 from reports.view_helpers import local_next, show_refusal
 
+# The sign-off gate's list stays open up to this many lines, and is folded (<details>) beyond.
+GATE_LINES_OPEN = 3
+
 
 @dataclass(frozen=True)
 class ThreadEntry:
@@ -128,15 +131,21 @@ def workflow_panel(request, section, problems, measures=None):
             {
                 "action": action,
                 "label": str(RULES[action].label),
+                "explanation": str(RULES[action].explanation),
+                # Why the button cannot act now ("" when it can): shown beside it, disabled.
+                "refusal": permissions.action_refusal(action, problems),
                 "needs_comment": RULES[action].needs_comment,
                 "takes_comment": RULES[action].needs_comment or action == TransitionAction.COSIGN,
                 "comment_label": labels.get(action, _("Note (required): what needs to change")),
             }
-            for action in allowed
-            if action != TransitionAction.COMMENT
+            for action in permissions.offered_actions
         ],
         can_comment=TransitionAction.COMMENT in allowed,
-        problems=[{"message": problem.message, "url": f"{page}#{problem.anchor}"} for problem in problems],
+        problems=[{"message": group.message, "url": f"{page}#{group.anchor}"} for group in gate.grouped(problems)],
+        # A long list folds away so that the text stays in view; a short one stays open.
+        problems_collapsed=len({(p.anchor, p.where) for p in problems}) > GATE_LINES_OPEN,
+        placeholder_count=sum(1 for problem in problems if problem.placeholder),
+        empty_count=sum(1 for problem in problems if problem.is_empty_measure),
         cosignatures=cosignatures,
         cosign_waiting="、".join(row["department"] for row in cosignatures if not row["signed"]),
         changed_after_sign_off=changed,

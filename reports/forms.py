@@ -208,7 +208,9 @@ class BulkAssignForm(forms.Form):
         error_messages={
             "required": _("Choose at least one section to assign."),
             "invalid_choice": _("A chosen section is not in this report (it may have been deleted): reload the page."),
-            "invalid_pk_value": _("A chosen section is not in this report (it may have been deleted): reload the page."),
+            "invalid_pk_value": _(
+                "A chosen section is not in this report (it may have been deleted): reload the page."
+            ),
         },
     )
     department = forms.ModelChoiceField(
@@ -234,9 +236,7 @@ class BulkAssignForm(forms.Form):
         # Ids of their own: the outline's per-section forms sit on the same page.
         kwargs.setdefault("auto_id", "bulk-%s")
         super().__init__(*args, **kwargs)
-        self.fields["sections"].queryset = Section.objects.filter(report=report).select_related(
-            "report", "assignment"
-        )
+        self.fields["sections"].queryset = Section.objects.filter(report=report).select_related("report", "assignment")
 
     def clean_deadline(self):
         return clean_future_deadline(self.cleaned_data["deadline"])

@@ -25,6 +25,12 @@ class Problem:
     message: str
     section: object
     anchor: str
+    where: str = ""  # the place's name (标题, 举措“一是” …), for grouping
+    placeholder: str = ""  # the placeholder found; "" for an empty measure or another problem
+
+    @property
+    def is_empty_measure(self):
+        return bool(self.where) and not self.placeholder
 
 
 def _placeholder_problems(where, text, section, anchor):
@@ -37,7 +43,7 @@ def _placeholder_problems(where, text, section, anchor):
             "before": before,
             "after": after,
         }
-        problems.append(Problem(message, section, anchor))
+        problems.append(Problem(message, section, anchor, where, found))
     return problems
 
 
@@ -51,11 +57,48 @@ def section_problems(section, measures=None, prefix=""):
         where = prefix + _("Measure “%(ordinal)s”") % {"ordinal": measure.ordinal}
         anchor = f"measure-{measure.pk}"
         if not (measure.lead.strip() or measure.body.strip()):
-            problems.append(Problem(_("%(where)s is empty.") % {"where": where}, section, anchor))
+            problems.append(Problem(_("%(where)s is empty.") % {"where": where}, section, anchor, where))
             continue
         problems += _placeholder_problems(where, measure.lead, section, anchor)
         problems += _placeholder_problems(where, measure.body, section, anchor)
     return problems
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """The problems at one place (a measure, the heading, the intro): one line, one link."""
+
+    message: str
+    anchor: str
+    placeholders: int
+    empty: bool
+
+
+# A group names at most this many distinct placeholders (X, XX, ×××).
+LISTED_IN_GROUP = 5
+
+
+def grouped(problems):
+    """The problems one line per place, in reading order: a measure with ten placeholders is one
+    line saying ten (and which), not ten links to the same measure."""
+    places = {}
+    for problem in problems:
+        places.setdefault((problem.anchor, problem.where), []).append(problem)
+    groups = []
+    for (anchor, where), found in places.items():
+        placeholders = [p.placeholder for p in found if p.placeholder]
+        if not placeholders:
+            groups.append(ProblemGroup(found[0].message, anchor, 0, True))
+            continue
+        distinct = list(dict.fromkeys(placeholders))
+        names = "、".join(distinct[:LISTED_IN_GROUP]) + ("……" if len(distinct) > LISTED_IN_GROUP else "")
+        message = _("%(where)s: %(count)d placeholders (%(found)s)") % {
+            "where": where,
+            "count": len(placeholders),
+            "found": names,
+        }
+        groups.append(ProblemGroup(message, anchor, len(placeholders), False))
+    return groups
 
 
 def report_problems(report, outline=None, measures=None):

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from reports import importer
-from reports.forms import DateInput, clean_future_deadline
 from reports.cloning import next_period_title
+from reports.forms import DateInput, clean_future_deadline
 from reports.models import Department, Report
 from reports.parsed import LineRole
 from reports.text import one_line
@@ -120,7 +120,9 @@ class ImportReviewForm(forms.Form):
             self.fields[f"deadline_{index}"] = forms.DateField(
                 label=_("Deadline"),
                 required=False,
-                widget=DateInput(attrs={"class": "form-control form-control-sm", "data-testid": "import-section-deadline"}),
+                widget=DateInput(
+                    attrs={"class": "form-control form-control-sm", "data-testid": "import-section-deadline"}
+                ),
                 error_messages={"invalid": _("The deadline is not a date.")},
             )
         for index, line in enumerate(parsed.lines):

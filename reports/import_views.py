@@ -63,7 +63,9 @@ def _review_import(request, departments):
         return _preview(request, pending, parsed, again)
     if [s.heading for s in parsed.sections] != [s.heading for s in stored.sections] and form.assignment_plan():
         # The roles changed the top-level sections under the assignments chosen for them.
-        messages.error(request, _("The outline changed: check the departments and deadlines again, then create the report."))
+        messages.error(
+            request, _("The outline changed: check the departments and deadlines again, then create the report.")
+        )
         again = ImportReviewForm(
             initial={"token": pending["token"], "title": form.cleaned_data["title"], **form.kept_choices(parsed)},
             parsed=parsed,

@@ -29,8 +29,15 @@ def bulk(client, report, sections, department, deadline):
 
 
 def test_ticked_sections_go_to_one_department_with_one_deadline(
-    login, coordinator, report, our_section, department, other_department, other_drafter,
-    django_capture_on_commit_callbacks, mailoutbox,
+    login,
+    coordinator,
+    report,
+    our_section,
+    department,
+    other_department,
+    other_drafter,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
 ):
     first = report.first_section
     due = in_days(20)
@@ -98,12 +105,20 @@ def test_bad_input_is_refused_in_chinese_and_changes_nothing(
     assert response.status_code == 400
     page = response.content.decode()
     assert 'data-testid="bulk-errors"' in page
-    errors = page[page.index('data-testid="bulk-errors"') : page.index("</ul>", page.index('data-testid="bulk-errors"'))]
+    errors = page[
+        page.index('data-testid="bulk-errors"') : page.index("</ul>", page.index('data-testid="bulk-errors"'))
+    ]
     assert any("\u4e00" <= ch <= "\u9fff" for ch in errors)
-    assert list(Assignment.objects.order_by("pk").values_list("section_id", "department_id", "deadline", "state")) == before
+    assert (
+        list(Assignment.objects.order_by("pk").values_list("section_id", "department_id", "deadline", "state"))
+        == before
+    )
     # What was ticked stays ticked for the next try.
     if str(our_section.pk) in map(str, data["sections"]):
-        assert f'value="{our_section.pk}" form="bulk-assign" id="pick-{our_section.pk}" data-testid="bulk-pick" checked' in page
+        assert (
+            f'value="{our_section.pk}" form="bulk-assign" id="pick-{our_section.pk}" data-testid="bulk-pick" checked'
+            in page
+        )
 
 
 def test_a_final_report_is_refused_as_a_whole(login, coordinator, report, our_section, other_department):

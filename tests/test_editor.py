@@ -258,9 +258,7 @@ def test_saving_again_after_a_conflict_is_refused_without_the_explicit_choice(lo
     assert (our_section.version, measure_texts(our_section)[0][1]) == (3, "撰稿人的文本。")
 
 
-def test_the_choice_to_overwrite_does_not_cover_a_version_saved_after_the_conflict(
-    login, drafter, signer, our_section
-):
+def test_the_choice_to_overwrite_does_not_cover_a_version_saved_after_the_conflict(login, drafter, signer, our_section):
     stale = editor_data(our_section)
     login(signer).post(edit_url(our_section), editor_data(our_section, intro="签发人第一次。"))
     mine = dict(stale, intro="撰稿人的导语。")

@@ -44,7 +44,10 @@ def test_one_deadline_for_all_and_a_department_for_a_branch(
     due, early = in_days(14), in_days(7)
     with django_capture_on_commit_callbacks(execute=True):
         response = confirm(
-            client, deadline=due.isoformat(), department_1=department.pk, department_0=other_department.pk,
+            client,
+            deadline=due.isoformat(),
+            department_1=department.pk,
+            department_0=other_department.pk,
             deadline_0=early.isoformat(),
         )
     report = Report.objects.get()
@@ -78,7 +81,7 @@ def test_no_choice_imports_unassigned_as_before(login, coordinator, office):
     "data, message",
     [
         ({"deadline": "past"}, "已经过了"),
-        ({"deadline": "2026-13-01"}, "不是日期"),
+        ({"deadline": "2026-13-01"}, "不是有效的日期"),
         ({"deadline_0": "soon"}, "没有选择责任单位"),
         ({"department_0": "999999"}, "不存在"),
     ],
@@ -86,7 +89,7 @@ def test_no_choice_imports_unassigned_as_before(login, coordinator, office):
 def test_bad_choices_are_refused_in_chinese_and_create_nothing(login, coordinator, office, department, data, message):
     client = login(coordinator)
     preview(client, office)
-    values = {key: value for key, value in data.items()}
+    values = dict(data)
     for key, value in values.items():
         if value == "past":
             values[key] = in_days(-3).isoformat()

@@ -53,7 +53,7 @@
 
   function recount() {
     var ticked = picks(document).filter(function (box) { return box.checked; }).length;
-    count.textContent = count.dataset.template.replace("%(count)s", ticked);
+    count.textContent = String(ticked);
   }
 
   document.querySelectorAll("button.bulk-pick-all").forEach(function (button) {
