@@ -74,7 +74,6 @@ def keep_artifacts(directory, context):
             (directory / f"page-{number}.html").write_text(f"<!-- {page.url} -->\n{page.content()}", encoding="utf-8")
         except PlaywrightError as error:  # a crashed or closed page: keep what the others show
             (directory / f"page-{number}.error.txt").write_text(str(error), encoding="utf-8")
-    _kept.append(directory)
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -91,7 +90,9 @@ def page(request, browser, live_server, artifacts_dir):
     page = context.new_page()
     yield page
     if _failed(request.node):
-        keep_artifacts(artifacts_dir / re.sub(r"[^\w.-]+", "_", request.node.nodeid), context)
+        directory = artifacts_dir / re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+        keep_artifacts(directory, context)
+        _kept.append(directory)
     context.close()
 
 
