@@ -25,8 +25,8 @@ def assign_sections(sections, department, deadline, user):
         if current.reassign(user, department, deadline) is not None:
             moved += 1
         elif deadline and current.deadline != deadline:
-            # Same department: only the deadline moves, under the row's lock like the moves.
-            Assignment.objects.select_for_update(of=("self",)).filter(pk=current.pk).update(deadline=deadline)
+            # Same department: only the deadline moves (the UPDATE locks the row like the moves do).
+            Assignment.objects.filter(pk=current.pk).update(deadline=deadline)
     return moved
 
 
