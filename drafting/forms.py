@@ -37,6 +37,10 @@ class SectionForm(forms.Form):
         help_text=_("Optional: what changed, for the history."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # After a conflict: the version the user was shown beside their text, and whether they chose
+    # to put their text over it. Saving over someone else's text needs both.
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    overwrite = forms.BooleanField(label=_("Overwrite with my version"), required=False)
 
     def __init__(self, *args, heading_editable=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,6 +62,15 @@ class SectionForm(forms.Form):
 
     def clean_note(self):
         return one_line(self.cleaned_data["note"])
+
+    @property
+    def expected_version(self):
+        """The version the save may replace: the one the editor was opened on, or, when the user
+        chose to overwrite after a conflict, the one the conflict showed them (and no later one)."""
+        data = self.cleaned_data
+        if data.get("overwrite") and data.get("seen_version"):
+            return data["seen_version"]
+        return data["version"]
 
 
 class MeasureForm(forms.Form):

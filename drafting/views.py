@@ -71,6 +71,8 @@ class DashboardRow:
     action_url: str | None
     # The heading links to the editor for the department's members and whoever has a next step.
     heading_url: str | None
+    # What the signer or the coordinating office asked to change, while the section is back with its drafters.
+    return_note: str
 
     def __getitem__(self, name):
         # The template language looks a name up as a key before an attribute: answering the key
@@ -140,6 +142,7 @@ _DASHBOARD_COLUMNS = (
     "state",
     "deadline",
     "char_limit",
+    "return_note",
 )
 
 
@@ -150,7 +153,7 @@ def dashboard(request):
     if not user.is_superuser:
         mine = list(roles)
         assignments = assignments.filter(Q(department_id__in=mine) | Q(section__report__lead_department_id__in=mine))
-    rows = list(assignments.values_list(*_DASHBOARD_COLUMNS))
+    rows = list(assignments.with_return_note().values_list(*_DASHBOARD_COLUMNS))
     # The group headings: the reports of the rows and those the user coordinates (which may
     # have no assigned section yet).
     reports = Report.objects.open()
@@ -191,6 +194,7 @@ def dashboard(request):
         state,
         deadline,
         limit,
+        note,
     ) in rows:
         report = reports.get(report_pk)
         if report is None:  # made final, or new, since the reports were read
@@ -234,6 +238,7 @@ def dashboard(request):
             action=action,
             action_url=edit_url if links else None,
             heading_url=edit_url,
+            return_note=note or "",
         )
         group = groups.get(report_pk)
         if group is None:
@@ -460,7 +465,7 @@ def section_edit(request, pk):
         saved = content.save_content(
             section,
             request.user,
-            expected_version=form.cleaned_data["version"],
+            expected_version=form.expected_version,
             heading=form.cleaned_data.get("heading"),
             intro=form.cleaned_data["intro"],
             measures=formset.measure_texts(),
@@ -496,16 +501,22 @@ def _warn_over_limit(request, section, saved):
 
 
 def _conflict(request, current, form, formset):
-    """Someone saved first: both texts side by side; the form keeps the user's text on the new version."""
+    """Someone saved first: both texts side by side, the user's kept in the form.
+
+    The form still carries the version the user started from, so a plain second 保存 is refused
+    again; only ticking "overwrite" saves, and only over the version shown here."""
     section = get_section_for_viewer(request, current.pk)
     mine = _submitted_snapshot(section, form, formset)
     rows = compare(content.snapshot(section), mine)
+    # Saved again, without the choice, over the very version the last conflict showed.
+    repeated = form.cleaned_data.get("seen_version") == section.version
     data = form.data.copy()
-    data["version"] = str(section.version)
+    data["seen_version"] = str(section.version)
+    data.pop("overwrite", None)
     heading_editable = section.permissions_for(request.user).can_edit_heading
     form = SectionForm(data, heading_editable=heading_editable)
     formset = MeasureFormSet(data, prefix=MEASURE_PREFIX)
-    return _editor(request, section, form, formset, status=409, conflict_rows=rows)
+    return _editor(request, section, form, formset, status=409, conflict_rows=rows, conflict_repeated=repeated)
 
 
 # Paste to split -------------------------------------------------------------------------

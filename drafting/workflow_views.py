@@ -32,6 +32,9 @@ from reports.permissions import final_report_error
 from reports.states import RULES, AssignmentState, TransitionAction, state_labels
 from reports.view_helpers import local_next, show_refusal
 
+# The sign-off gate's list stays open up to this many lines, and is folded (<details>) beyond.
+GATE_LINES_OPEN = 3
+
 
 @dataclass(frozen=True)
 class ThreadEntry:
@@ -130,6 +133,7 @@ def workflow_panel(request, section, problems, measures=None):
     signed = assignment.state in (AssignmentState.SIGNED_OFF, AssignmentState.ACCEPTED) and assignment.signed_off_by_id
     page = section_page_url(section, request.user) if problems else ""
     severities = proofread.SEVERITY_LABELS
+    own = [problem for problem in problems if problem.blocking and problem.severity is None]
     panel.update(
         state_label=state_labels()[assignment.state],
         department=assignment.department.display_name,
@@ -139,15 +143,22 @@ def workflow_panel(request, section, problems, measures=None):
             {
                 "action": action,
                 "label": str(RULES[action].label),
+                "explanation": str(RULES[action].explanation),
+                # Why the button cannot act now ("" when it can): shown beside it, disabled.
+                "refusal": permissions.action_refusal(action, problems),
                 "needs_comment": RULES[action].needs_comment,
                 "takes_comment": RULES[action].needs_comment or action == TransitionAction.COSIGN,
                 "comment_label": labels.get(action, _("Note (required): what needs to change")),
             }
-            for action in allowed
-            if action != TransitionAction.COMMENT
+            for action in permissions.offered_actions
         ],
         can_comment=TransitionAction.COMMENT in allowed,
-        problems=[_problem_row(page, problem) for problem in problems if problem.blocking and problem.severity is None],
+        # The gate's own problems one line per place; a long list folds away so that the text
+        # stays in view, a short one stays open.
+        problems=[{"message": group.message, "url": f"{page}#{group.anchor}"} for group in gate.grouped(own)],
+        problems_collapsed=len({(p.anchor, p.where) for p in own}) > GATE_LINES_OPEN,
+        placeholder_count=sum(1 for problem in own if problem.placeholder),
+        empty_count=sum(1 for problem in own if problem.is_empty_measure),
         proofreading_blockers=[
             _problem_row(page, problem) for problem in problems if problem.blocking and problem.severity is not None
         ],

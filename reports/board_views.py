@@ -28,6 +28,7 @@ from reports.models import (
     WordingRule,
     fingerprint,
     measures_by_section,
+    return_note,
 )
 from reports.permissions import SectionPermissions
 from reports.states import SIGNED_STATES, AssignmentState, TransitionAction, state_labels
@@ -62,6 +63,7 @@ def board_rows(report):
             .order_by("-created_at")
             .values("created_at")[:1]
         ),
+        return_note=return_note(assignment__section=OuterRef("pk")),
         # Overdue and due soon as the assignments' own filters say.
         overdue=Exists(assignments.overdue(today)),
         due_soon=Exists(assignments.due_within(DUE_SOON_DAYS, today)),
@@ -144,6 +146,7 @@ def board_rows(report):
                     and v["assignment__signed_hash"]
                     and fingerprint(section, section_measures) != v["assignment__signed_hash"]
                 ),
+                return_note=v["return_note"] or "",
                 cosigned=cosigning.get(pk, (0, 0))[0],
                 cosign_total=cosigning.get(pk, (0, 0))[1],
             )

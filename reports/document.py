@@ -22,7 +22,7 @@ from reports.models import Department, MeasureLayout, Section, measures_by_secti
 from reports.numbering import numbered_measures
 from reports.placeholders import split_placeholders
 from reports.splitting import SENTENCE_END, join_measure
-from reports.states import AssignmentState, state_labels
+from reports.states import UNSENT_STATES, draft_tags
 from reports.text import clean_text, paragraphs
 from reports.titles import title_lines
 
@@ -106,8 +106,8 @@ def write_report(b, report, draft):
     bold_leads = report.bold_measure_leads
     run_in = report.measure_layout == MeasureLayout.RUN_IN
     lead_department = clean_text(report.lead_department.display_name)
-    # One dict for the page: get_state_display() per section rebuilds and translates the choices.
-    labels = state_labels()
+    # One dict for the page: a translation per section would cost more than the section.
+    tags = draft_tags()
     outline, _departments = numbered_outline(report)
     measures_of = measures_by_section(outline)
     has_children = {s.parent_id for s in outline}
@@ -117,14 +117,15 @@ def write_report(b, report, draft):
         department = section.department
         who = clean_text(department.display_name) if department is not None else lead_department
         if draft and department is not None:
-            runs.append((f"〔{who}·{labels[section.state]}〕", False, "tag"))
+            runs.append((f"〔{who}·{tags[section.state]}〕", False, "tag"))
         b.paragraph(kind, runs)
 
         intro = paragraphs(section.intro)
         measures = numbered_measures(measures_of.get(section.pk, ()))
         if draft:
             empty = not intro and not measures and section.pk not in has_children
-            pending = department is not None and section.state != AssignmentState.ACCEPTED
+            # 待报送 while the department has not signed it off: once signed, it has been sent in.
+            pending = department is not None and section.state in UNSENT_STATES
             if empty or pending:
                 b.paragraph("pending", [(f"【待报送：{who}】", False, "pending")])
         for text in intro:

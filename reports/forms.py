@@ -5,13 +5,14 @@ from collections import Counter
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reports import attachments
 from reports.models import Department, Report, Section
 from reports.numbering import MAX_LEVEL, MAX_NUMBER
 from reports.search import MAX_QUERY_CHARS
-from reports.text import full_width_punctuation, one_line, text_block
+from reports.text import chinese_date, full_width_punctuation, one_line, text_block
 
 MAX_TEXT = 50_000
 
@@ -189,8 +190,8 @@ class SectionAddForm(forms.Form):
 
 
 class DepartmentsField(forms.ModelMultipleChoiceField):
-    """Departments by pk; a value that is no pk the database can hold is refused before the
-    query (SQLite raises OverflowError on an integer past 64 bits)."""
+    """Objects (departments, sections) by pk; a value that is no pk the database can hold is
+    refused before the query (SQLite raises OverflowError on an integer past 64 bits)."""
 
     def _check_values(self, value):
         for pk in value:
@@ -236,6 +237,60 @@ class SectionFrameForm(forms.Form):
         # The department that writes the section does not co-sign its own text.
         data["co_departments"] = [d for d in co_departments if d != department]
         return data
+
+
+def clean_future_deadline(deadline):
+    """A deadline that has passed already is a slip of the date picker: refused."""
+    if deadline is not None and deadline < timezone.localdate():
+        raise ValidationError(
+            _("The deadline %(date)s has passed already: choose today or a later day."),
+            code="past_deadline",
+            params={"date": chinese_date(deadline)},
+        )
+    return deadline
+
+
+class BulkAssignForm(forms.Form):
+    """Many sections of one report to one department with one deadline (the outline's checkboxes)."""
+
+    sections = DepartmentsField(
+        label=_("Sections"),
+        queryset=Section.objects.none(),
+        error_messages={
+            "required": _("Choose at least one section to assign."),
+            "invalid_choice": _("A chosen section is not in this report (it may have been deleted): reload the page."),
+            "invalid_pk_value": _(
+                "A chosen section is not in this report (it may have been deleted): reload the page."
+            ),
+        },
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        empty_label=_("Choose a department"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm", "data-testid": "bulk-department"}),
+        error_messages={
+            "required": _("Choose the department the sections go to."),
+            "invalid_choice": _("That department does not exist (any more): reload the page."),
+        },
+    )
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        widget=DateInput(attrs={"class": "form-control form-control-sm", "data-testid": "bulk-deadline"}),
+        error_messages={
+            "required": _("Choose the deadline for the chosen sections."),
+            "invalid": _("The deadline is not a date."),
+        },
+    )
+
+    def __init__(self, *args, report, **kwargs):
+        # Ids of their own: the outline's per-section forms sit on the same page.
+        kwargs.setdefault("auto_id", "bulk-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["sections"].queryset = Section.objects.filter(report=report).select_related("report", "assignment")
+
+    def clean_deadline(self):
+        return clean_future_deadline(self.cleaned_data["deadline"])
 
 
 class ReorderForm(forms.Form):

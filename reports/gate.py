@@ -32,8 +32,11 @@ class Problem:
     message: str
     section: object
     anchor: str
+    where: str = ""  # the place's name (标题, 举措“一是” …), for grouping
+    placeholder: str = ""  # the placeholder found; "" for an empty measure or another problem
     blocking: bool = True
     severity: str | None = None  # a proofreading finding's (error, warning); None for the gate's own
+    carried: bool = False  # a figure carried from last period, not checked yet
 
 
 def _placeholder_problems(where, text, section, anchor):
@@ -46,7 +49,7 @@ def _placeholder_problems(where, text, section, anchor):
             "before": before,
             "after": after,
         }
-        problems.append(Problem(message, section, anchor))
+        problems.append(Problem(message, section, anchor, where, found))
     return problems
 
 
@@ -61,7 +64,7 @@ def section_problems(section, measures=None, prefix=""):
         anchor = f"measure-{measure.pk}"
         table = getattr(measure, "table", None)
         if not (measure.lead.strip() or measure.body.strip() or table):
-            problems.append(Problem(_("%(where)s is empty.") % {"where": where}, section, anchor))
+            problems.append(Problem(_("%(where)s is empty.") % {"where": where}, section, anchor, where))
             continue
         problems += _placeholder_problems(where, measure.lead, section, anchor)
         problems += _placeholder_problems(where, measure.body, section, anchor)
@@ -71,7 +74,7 @@ def section_problems(section, measures=None, prefix=""):
                 "where": where,
                 "figure": number.text,
             }
-            problems.append(Problem(message, section, anchor))
+            problems.append(Problem(message, section, anchor, carried=True))
         if table:
             in_table = prefix + (
                 _("The table of measure “%(ordinal)s”") % {"ordinal": measure.ordinal}
@@ -81,6 +84,47 @@ def section_problems(section, measures=None, prefix=""):
             for cell in tables.cell_texts(table):
                 problems += _placeholder_problems(in_table, cell, section, anchor)
     return problems
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """The problems at one place (a measure, the heading, the intro): one line, one link."""
+
+    message: str
+    anchor: str
+    placeholders: int
+    empty: bool
+
+
+# A group names at most this many distinct placeholders (X, XX, ×××).
+LISTED_IN_GROUP = 5
+
+
+def grouped(problems):
+    """The problems one line per place, in reading order: a measure with ten placeholders is one
+    line saying ten (and which), not ten links to the same measure."""
+    places = {}
+    for problem in problems:
+        # Only placeholders are counted together; any other problem keeps its own line.
+        key = (
+            (problem.anchor, problem.where) if problem.placeholder else (problem.anchor, problem.where, problem.message)
+        )
+        places.setdefault(key, []).append(problem)
+    groups = []
+    for (anchor, where, *_message), found in places.items():
+        placeholders = [p.placeholder for p in found if p.placeholder]
+        if not placeholders:
+            groups.append(ProblemGroup(found[0].message, anchor, 0, True))
+            continue
+        distinct = list(dict.fromkeys(placeholders))
+        names = "、".join(distinct[:LISTED_IN_GROUP]) + ("……" if len(distinct) > LISTED_IN_GROUP else "")
+        message = _("%(where)s: %(count)d placeholders (%(found)s)") % {
+            "where": where,
+            "count": len(placeholders),
+            "found": names,
+        }
+        groups.append(ProblemGroup(message, anchor, len(placeholders), False))
+    return groups
 
 
 def report_problems(report, outline=None, measures=None):
@@ -129,7 +173,7 @@ def _proofreading_problem(finding, section, blocks_errors):
         "code": finding.code,
     }
     blocking = blocks_errors and finding.severity == proofread.ERROR
-    return Problem(message, section, _anchor(finding.field), blocking, finding.severity)
+    return Problem(message, section, _anchor(finding.field), blocking=blocking, severity=finding.severity)
 
 
 # Placeholders are the gate's own problems already (section_problems words them, and they block

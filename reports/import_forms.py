@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports import importer
 from reports.cloning import next_period_title
+from reports.forms import DateInput, clean_future_deadline
 from reports.models import Department, Report
 from reports.parsed import LineRole
 from reports.text import one_line
@@ -94,6 +95,14 @@ class ImportReviewForm(forms.Form):
         required=False,
     )
 
+    deadline = forms.DateField(
+        label=_("Deadline of the report"),
+        required=False,
+        widget=DateInput(attrs={"class": "form-control", "data-testid": "import-deadline"}),
+        help_text=_("The deadline of every section assigned below that has none of its own."),
+        error_messages={"invalid": _("The deadline is not a date.")},
+    )
+
     def __init__(self, *args, parsed, **kwargs):
         kwargs.setdefault("initial", {}).update(keep_half_width=not parsed.punctuation_converted)
         super().__init__(*args, **kwargs)
@@ -101,6 +110,24 @@ class ImportReviewForm(forms.Form):
         # A table stays a table or goes; text is never read as a table.
         table_roles = [(value, label) for value, label in LineRole.choices if value in (LineRole.TABLE, LineRole.NOISE)]
         text_roles = [(value, label) for value, label in LineRole.choices if value != LineRole.TABLE]
+        # Who writes each top-level section (and everything under it), and by when.
+        for index, _section in enumerate(parsed.sections):
+            self.fields[f"department_{index}"] = forms.ModelChoiceField(
+                label=_("Department"),
+                queryset=Department.objects.all(),
+                required=False,
+                empty_label=_("(not assigned: the coordinators write it)"),
+                widget=forms.Select(attrs={"class": "form-select form-select-sm", "data-testid": "import-department"}),
+                error_messages={"invalid_choice": _("That department does not exist (any more): reload the page.")},
+            )
+            self.fields[f"deadline_{index}"] = forms.DateField(
+                label=_("Deadline"),
+                required=False,
+                widget=DateInput(
+                    attrs={"class": "form-control form-control-sm", "data-testid": "import-section-deadline"}
+                ),
+                error_messages={"invalid": _("The deadline is not a date.")},
+            )
         for index, line in enumerate(parsed.lines):
             self.fields[f"role_{index}"] = forms.ChoiceField(
                 label=_("Paragraph %(number)s") % {"number": line.number},
@@ -116,6 +143,59 @@ class ImportReviewForm(forms.Form):
 
     def clean_title(self):
         return one_line(self.cleaned_data["title"])
+
+    def clean_deadline(self):
+        return clean_future_deadline(self.cleaned_data["deadline"])
+
+    def clean(self):
+        cleaned = super().clean()
+        for index, section in enumerate(self.parsed.sections):
+            name = f"deadline_{index}"
+            if cleaned.get(name) is None:
+                continue
+            try:
+                clean_future_deadline(cleaned[name])
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+                continue
+            if cleaned.get(f"department_{index}") is None:
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _("“%(heading)s” has a deadline but no department: choose one or clear the deadline."),
+                        code="deadline_without_department",
+                        params={"heading": section.heading},
+                    ),
+                )
+        return cleaned
+
+    def outline_rows(self):
+        """The outline's rows; each top-level one with its department and deadline fields."""
+        rows, index = [], 0
+        for row in self.parsed.outline():
+            if row["level"] == 1:
+                row = {**row, "department": self[f"department_{index}"], "deadline": self[f"deadline_{index}"]}
+                index += 1
+            rows.append(row)
+        return rows
+
+    def assignment_plan(self):
+        """[(top-level position, department, deadline or None)] for the sections given a department."""
+        return [
+            (index, self.cleaned_data[f"department_{index}"], self.cleaned_data[f"deadline_{index}"])
+            for index in range(len(self.parsed.sections))
+            if self.cleaned_data.get(f"department_{index}") is not None
+        ]
+
+    def kept_choices(self, parsed):
+        """The deadline and assignments to carry into the form for `parsed` (the outline as
+        corrected): the assignments only while the top-level sections are the same ones."""
+        kept = {"deadline": self.cleaned_data.get("deadline")}
+        if [s.heading for s in parsed.sections] == [s.heading for s in self.parsed.sections]:
+            for index in range(len(parsed.sections)):
+                kept[f"department_{index}"] = self.cleaned_data.get(f"department_{index}")
+                kept[f"deadline_{index}"] = self.cleaned_data.get(f"deadline_{index}")
+        return kept
 
     def roles(self):
         return {index: self.cleaned_data[f"role_{index}"] or line.role for index, line in enumerate(self.parsed.lines)}

@@ -4,10 +4,11 @@ import secrets
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from reports import access, importer
+from reports import access, assigning, importer
 from reports.cloning import clone_report
 from reports.import_forms import CloneForm, ImportForm, ImportReviewForm, departments_of
 from reports.models import Department
@@ -56,11 +57,28 @@ def _review_import(request, departments):
     if "confirm" not in request.POST:
         # The user changed roles: show the outline they describe, still creating nothing.
         again = ImportReviewForm(
-            initial={"token": pending["token"], "title": form.cleaned_data["title"]}, parsed=parsed
+            initial={"token": pending["token"], "title": form.cleaned_data["title"], **form.kept_choices(parsed)},
+            parsed=parsed,
         )
         return _preview(request, pending, parsed, again)
+    if [s.heading for s in parsed.sections] != [s.heading for s in stored.sections] and form.assignment_plan():
+        # The roles changed the top-level sections under the assignments chosen for them.
+        messages.error(
+            request, _("The outline changed: check the departments and deadlines again, then create the report.")
+        )
+        again = ImportReviewForm(
+            initial={"token": pending["token"], "title": form.cleaned_data["title"], **form.kept_choices(parsed)},
+            parsed=parsed,
+        )
+        return _preview(request, pending, parsed, again, status=400)
     try:
-        report = importer.create_report(parsed, lead_department, request.user)
+        with transaction.atomic():
+            report = importer.create_report(parsed, lead_department, request.user)
+            deadline = form.cleaned_data["deadline"]
+            if deadline is not None:
+                report.deadline = deadline
+                report.save(update_fields=["deadline"])
+            assigning.assign_imported(report, form.assignment_plan(), request.user)
     except importer.ImportFailed as error:
         form.add_error("title", error)
         return _preview(request, pending, parsed, form, status=400)

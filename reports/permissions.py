@@ -243,6 +243,60 @@ class SectionPermissions:
         # A move the state rules out is skipped before its refusal message is built.
         return [action for action, rule in RULES.items() if state in rule.sources and self.refusal(action) is None]
 
+    @cached_property
+    def offered_actions(self):
+        """The moves a page shows as buttons: those the user's role makes from this state, whether
+        or not they can act now (action_refusal says why not). The confirmation of a change
+        after sign-off only while one waits; nothing in a final report (its pages say it is final)."""
+        if self.assignment is None or self.report.is_final or not self.authenticated:
+            return []
+        state = self.assignment.state
+        return [
+            action
+            for action, rule in RULES.items()
+            if action != TransitionAction.COMMENT
+            and state in rule.sources
+            and self._has_role(rule.who)
+            and (action not in (TransitionAction.CONFIRM, TransitionAction.DISPUTE) or self.awaits_confirmation)
+        ]
+
+    def action_refusal(self, action, problems=()):
+        """Why the button for `action` cannot act now, as one line, or "" when it can: the rules'
+        refusal, then what the move itself checks when made (the sign-off gate's `problems`,
+        会签 still to come, open comments before acceptance)."""
+        error = self.refusal(action)
+        if error is not None:
+            return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        if action == TransitionAction.SIGN_OFF:
+            reasons = []
+            placeholders = sum(1 for problem in problems if problem.placeholder)
+            empty = sum(1 for problem in problems if problem.is_empty_measure)
+            if placeholders:
+                reasons.append(_("%(count)d placeholders remain") % {"count": placeholders})
+            if empty:
+                reasons.append(_("%(count)d measures are empty") % {"count": empty})
+            carried = sum(1 for problem in problems if problem.carried)
+            if carried:
+                reasons.append(_("%(count)d figures carried from last period to check") % {"count": carried})
+            errors = sum(1 for problem in problems if problem.blocking and problem.severity is not None)
+            if errors:
+                reasons.append(_("%(count)d proofreading errors to correct") % {"count": errors})
+            waiting = [
+                c.department.display_name
+                for c in self.assignment.cosignatures.select_related("department")
+                if c.signed_at is None
+            ]
+            if waiting:
+                reasons.append(_("%(departments)s must co-sign first") % {"departments": "、".join(waiting)})
+            return "；".join(reasons)
+        if (
+            action == TransitionAction.ACCEPT
+            and self.report.comments_block_acceptance
+            and self.section.comments.filter(resolved_at__isnull=True).exists()
+        ):
+            return _("Open comments remain: resolve them first")
+        return ""
+
     @staticmethod
     def coordinator_actions(state, final):
         """The moves a report's coordinator may make on an assigned section in `state`, and

@@ -43,10 +43,30 @@ def _state_labels(language):
     return {value: str(label) for value, label in AssignmentState.choices}
 
 
+def draft_tags():
+    """{state: tag} of the draft preview and export (〔县发改局·待签发〕): where the section stands
+    on its way into the report, in the active language."""
+    return _draft_tags(get_language())
+
+
+@functools.cache
+def _draft_tags(language):
+    tags = {
+        AssignmentState.DRAFT: _("To be submitted"),
+        AssignmentState.SUBMITTED: _("Awaiting sign-off"),
+        AssignmentState.SIGNED_OFF: _("Signed off, awaiting acceptance"),
+        AssignmentState.ACCEPTED: _("Accepted"),
+        AssignmentState.RETURNED: _("Returned for revision"),
+    }
+    return {state: str(tag) for state, tag in tags.items()}
+
+
 # Reminding makes sense while the department still has something to do.
 REMINDABLE_STATES = (AssignmentState.DRAFT, AssignmentState.RETURNED, AssignmentState.SUBMITTED)
 # While the department still writes or signs, pages show what blocks its sign-off.
 GATE_STATES = REMINDABLE_STATES
+# Not yet sent in (报送) to the coordinating office: the department has not signed it off.
+UNSENT_STATES = REMINDABLE_STATES
 
 
 class TransitionAction(models.TextChoices):
@@ -84,22 +104,80 @@ class Rule:
     who: str
     label: str
     needs_comment: bool = False
+    explanation: str = ""  # one line beside the button: what the move does
 
 
 _S, _A = AssignmentState, TransitionAction
 
 # The workflow (DESIGN.md): every Assignment transition method checks its move against this.
 RULES = {
-    _A.SUBMIT: Rule((_S.DRAFT, _S.RETURNED), _S.SUBMITTED, MEMBER, _("Submit for sign-off")),
-    _A.WITHDRAW: Rule((_S.SUBMITTED,), _S.DRAFT, MEMBER, _("Withdraw")),
-    _A.SIGN_OFF: Rule((_S.SUBMITTED,), _S.SIGNED_OFF, SIGNER, _("Sign off")),
-    _A.SEND_BACK: Rule((_S.SUBMITTED,), _S.DRAFT, SIGNER, _("Send back to the drafters"), needs_comment=True),
-    _A.ACCEPT: Rule((_S.SIGNED_OFF,), _S.ACCEPTED, COORDINATOR, _("Accept")),
-    _A.RETURN: Rule((_S.SIGNED_OFF, _S.ACCEPTED), _S.RETURNED, COORDINATOR, _("Return for revision"), True),
+    _A.SUBMIT: Rule(
+        (_S.DRAFT, _S.RETURNED),
+        _S.SUBMITTED,
+        MEMBER,
+        _("Submit for sign-off"),
+        explanation=_("Sends the text to your department's signer; nobody edits it while it waits."),
+    ),
+    _A.WITHDRAW: Rule(
+        (_S.SUBMITTED,),
+        _S.DRAFT,
+        MEMBER,
+        _("Withdraw"),
+        explanation=_("You take the text back before it is signed off, to go on editing it yourselves."),
+    ),
+    _A.SIGN_OFF: Rule(
+        (_S.SUBMITTED,),
+        _S.SIGNED_OFF,
+        SIGNER,
+        _("Sign off"),
+        explanation=_("Approves the text for your department and sends it to the coordinating office."),
+    ),
+    _A.SEND_BACK: Rule(
+        (_S.SUBMITTED,),
+        _S.DRAFT,
+        SIGNER,
+        _("Send back to the drafters"),
+        needs_comment=True,
+        explanation=_("The signer returns the text to the drafters with a note; they revise it and submit again."),
+    ),
+    _A.ACCEPT: Rule(
+        (_S.SIGNED_OFF,),
+        _S.ACCEPTED,
+        COORDINATOR,
+        _("Accept"),
+        explanation=_("Takes the signed-off text into the report."),
+    ),
+    _A.RETURN: Rule(
+        (_S.SIGNED_OFF, _S.ACCEPTED),
+        _S.RETURNED,
+        COORDINATOR,
+        _("Return for revision"),
+        True,
+        explanation=_("Sends the section back to the department with a note: revised, submitted and signed off again."),
+    ),
     _A.COMMENT: Rule(tuple(_S), None, VIEWER, _("Add comment"), needs_comment=True),
     # 会签: each co-department agrees (with a comment if it likes) before the lead department signs.
-    _A.COSIGN: Rule((_S.SUBMITTED,), None, CO_SIGNER, _("Co-sign (会签)")),
+    _A.COSIGN: Rule(
+        (_S.SUBMITTED,),
+        None,
+        CO_SIGNER,
+        _("Co-sign (会签)"),
+        explanation=_("Agrees to the submitted text for your department before the lead department signs it off."),
+    ),
     # A change after sign-off, where the report asks for it, goes back to the signer to confirm.
-    _A.CONFIRM: Rule((_S.SIGNED_OFF, _S.ACCEPTED), None, SIGNER, _("Confirm the changed text")),
-    _A.DISPUTE: Rule((_S.SIGNED_OFF, _S.ACCEPTED), None, SIGNER, _("Dispute the change"), needs_comment=True),
+    _A.CONFIRM: Rule(
+        (_S.SIGNED_OFF, _S.ACCEPTED),
+        None,
+        SIGNER,
+        _("Confirm the changed text"),
+        explanation=_("Confirms that the text as changed after your sign-off still stands."),
+    ),
+    _A.DISPUTE: Rule(
+        (_S.SIGNED_OFF, _S.ACCEPTED),
+        None,
+        SIGNER,
+        _("Dispute the change"),
+        needs_comment=True,
+        explanation=_("Objects to the change made after your sign-off; the coordinating office reads your note."),
+    ),
 }

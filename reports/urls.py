@@ -28,6 +28,7 @@ app_urls = (
         path("<int:pk>/preview/", views.report_preview, name="report-preview"),
         path("<int:pk>/export/", views.report_export, name="report-export"),
         path("<int:pk>/sections/add/", views.section_add, name="section-add"),
+        path("<int:pk>/sections/assign/", views.outline_assign, name="outline-assign"),
         path("<int:pk>/sections/reorder/", views.outline_reorder, name="outline-reorder"),
         path("<int:pk>/sections/restore/<int:revision_id>/", views.section_restore, name="section-restore"),
         path("sections/<int:pk>/frame/", views.section_frame, name="section-frame"),

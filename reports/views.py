@@ -3,7 +3,7 @@
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -11,12 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import access, content, gate, outline_edit
+from reports import access, assigning, content, gate, outline_edit
 from reports.document import report_blocks
 from reports.docx_export import export_docx, export_filename
-from reports.forms import ReorderForm, ReportForm, SectionAddForm, SectionFrameForm
+from reports.forms import BulkAssignForm, ReorderForm, ReportForm, SectionAddForm, SectionFrameForm
 from reports.models import CoSignature, Department, ReportAction, ReportEvent, WordingRule
 from reports.permissions import can_read_whole_report
+from reports.text import chinese_date
+from reports.view_helpers import show_refusal
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -46,7 +48,7 @@ def report_edit(request, pk):
     return render(request, "reports/report_form.html", {"form": form, "report": report})
 
 
-def report_detail(request, pk):
+def report_detail(request, pk, bulk_form=None, status=200):
     report = access.get_report_for_viewer(request, pk)
     is_coordinator = report.is_coordinator(request.user)
     outline = report.outline()
@@ -65,6 +67,8 @@ def report_detail(request, pk):
             co_departments.setdefault(section_id, set()).add(department_id)
         for section in outline:
             section.co_department_ids = co_departments.get(section.pk, set())
+        if bulk_form is None:
+            bulk_form = BulkAssignForm(report=report, initial={"deadline": report.deadline})
         context.update(
             editable=True,
             tree=_tree(outline),
@@ -72,8 +76,38 @@ def report_detail(request, pk):
             departments=Department.objects.all(),
             deleted=outline_edit.deleted_revisions(report),
             attachment_count=report.attachments.count(),
+            bulk_form=bulk_form,
+            # The sections ticked in a refused bulk form stay ticked.
+            bulk_selected={str(pk) for pk in bulk_form.data.getlist("sections")} if bulk_form.is_bound else set(),
         )
-    return render(request, "reports/report_detail.html", context)
+    return render(request, "reports/report_detail.html", context, status=status)
+
+
+@require_POST
+def outline_assign(request, pk):
+    """The outline's bulk assignment: the ticked sections to one department with one deadline."""
+    report = access.get_report_for_coordinator(request, pk, write=True)
+    form = BulkAssignForm(request.POST, report=report)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was assigned: please correct the bulk assignment form."))
+        return report_detail(request, pk, bulk_form=form, status=400)
+    data = form.cleaned_data
+    sections = list(data["sections"])
+    try:
+        assigning.assign_sections(sections, data["department"], data["deadline"], request.user)
+    except (PermissionDenied, ValidationError) as error:
+        show_refusal(request, error)
+        return report_detail(request, pk, bulk_form=form, status=400)
+    messages.success(
+        request,
+        _("%(count)d sections now go to %(department)s, due %(deadline)s.")
+        % {
+            "count": len(sections),
+            "department": data["department"].display_name,
+            "deadline": chinese_date(data["deadline"]),
+        },
+    )
+    return redirect(report)
 
 
 def _tree(outline):

@@ -230,9 +230,9 @@ def test_draft_mode_marks_departments_unfinished_sections_and_placeholders(repor
     document = read(report, draft=True)
     lines = texts(document)
     assert document.sections[0].first_page_header.paragraphs[0].text == "征求意见稿"
-    assert "（一）在提升政务服务效能方面〔县发改局·起草中〕" in lines
+    assert "（一）在提升政务服务效能方面〔县发改局·待提交〕" in lines
     assert "（二）在强化要素保障方面〔县财政局·已采用〕" in lines
-    pending = lines.index("（一）在提升政务服务效能方面〔县发改局·起草中〕") + 1
+    pending = lines.index("（一）在提升政务服务效能方面〔县发改局·待提交〕") + 1
     assert lines[pending] == "【待报送：县发改局】"
     # An accepted section is finished: no mark after it.
     after_theirs = lines.index("（二）在强化要素保障方面〔县财政局·已采用〕") + 1
@@ -315,7 +315,7 @@ def test_a_report_with_control_characters_long_paragraphs_and_empty_sections_exp
     document = read(report, draft=True)
     lines = texts(document)
     assert "含控制字符的文字" in lines
-    assert "（一）标题带控制符〔县发改局·起草中〕" in lines
+    assert "（一）标题带控制符〔县发改局·待提交〕" in lines
     assert "长" * 200_000 in lines
     assert "一是举措。内容" in lines
     assert lines[0] == "带孤立代理项的标题"

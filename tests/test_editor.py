@@ -217,11 +217,63 @@ def test_a_stale_save_shows_both_texts_and_changes_nothing(login, drafter, signe
     plain = re.sub(r"</?(del|ins)>", "", html)
     assert "梳理形成清单15项，签发人改的。" in plain and "梳理形成清单12项，撰稿人改的。" in plain
     assert "<del>签发</del>" in html and "<ins>撰稿</ins>" in html
-    # The form now carries the saved version, so saving again keeps the merged text on purpose.
-    assert 'name="version" value="2"' in html
+    # The form still carries the version the drafter started from, and the one shown beside it.
+    assert 'name="version" value="1"' in html
+    assert 'name="seen_version" value="2"' in html
+    # The conflict comes first on the page, before the workflow panel.
+    assert html.index('data-testid="conflict"') < html.index('id="workflow-panel"')
+    assert 'role="alert" tabindex="-1" id="conflict"' in html
     our_section.refresh_from_db()
     assert our_section.version == 2
     assert measure_texts(our_section)[0][1] == "梳理形成清单15项，签发人改的。"
+
+
+def conflict_form(html):
+    """The editor's fields as the conflict page sends them back."""
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    return fields
+
+
+def test_saving_again_after_a_conflict_is_refused_without_the_explicit_choice(login, drafter, signer, our_section):
+    stale = editor_data(our_section)
+    rows = editor_data_rows(our_section)
+    rows[0] = (rows[0][0], rows[0][1], "梳理形成清单15项，签发人改的。")
+    login(signer).post(edit_url(our_section), editor_data(our_section, rows))
+    mine = dict(stale, **{"measures-0-body": "撰稿人的文本。"})
+    client = login(drafter)
+    first = client.post(edit_url(our_section), mine).content.decode()
+    again = dict(mine, seen_version=conflict_form(first)["seen_version"])
+
+    # A plain second 保存 does not put the stale text back.
+    response = client.post(edit_url(our_section), again)
+    assert response.status_code == 409
+    assert 'data-testid="conflict-repeated"' in response.content.decode()
+    our_section.refresh_from_db()
+    assert (our_section.version, measure_texts(our_section)[0][1]) == (2, "梳理形成清单15项，签发人改的。")
+
+    # The explicit choice overwrites the version the conflict showed.
+    response = client.post(edit_url(our_section), dict(again, overwrite="1"))
+    assert response.status_code == 302
+    our_section.refresh_from_db()
+    assert (our_section.version, measure_texts(our_section)[0][1]) == (3, "撰稿人的文本。")
+
+
+def test_the_choice_to_overwrite_does_not_cover_a_version_saved_after_the_conflict(login, drafter, signer, our_section):
+    stale = editor_data(our_section)
+    login(signer).post(edit_url(our_section), editor_data(our_section, intro="签发人第一次。"))
+    mine = dict(stale, intro="撰稿人的导语。")
+    client = login(drafter)
+    seen = conflict_form(client.post(edit_url(our_section), mine).content.decode())["seen_version"]
+    assert seen == "2"
+    # The signer saves once more while the drafter reads the conflict.
+    our_section.refresh_from_db()
+    login(signer).post(edit_url(our_section), editor_data(our_section, intro="签发人第二次。"))
+    response = login(drafter).post(edit_url(our_section), dict(mine, seen_version=seen, overwrite="1"))
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "签发人第二次。" in re.sub(r"</?(del|ins)>", "", html) and 'name="seen_version" value="3"' in html
+    our_section.refresh_from_db()
+    assert (our_section.version, our_section.intro) == (3, "签发人第二次。")
 
 
 def test_a_double_submit_saves_once_and_is_not_a_conflict(login, drafter, our_section):

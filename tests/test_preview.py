@@ -40,7 +40,7 @@ def test_the_preview_shows_the_whole_report_in_reading_order(login, coordinator,
 def test_draft_view_shows_department_state_and_unfinished_sections(login, coordinator, report, their_section):
     Assignment.objects.filter(section=their_section).update(state=AssignmentState.ACCEPTED)
     page = preview(login(coordinator), report)
-    assert '<span class="doc-tag">〔县发改局·起草中〕</span>' in page
+    assert '<span class="doc-tag">〔县发改局·待提交〕</span>' in page
     assert '<span class="doc-tag">〔县财政局·已采用〕</span>' in page
     assert page.count("【待报送：县发改局】") == 1
     assert "【待报送：县财政局】" not in page
@@ -112,7 +112,7 @@ def test_the_title_headings_and_department_names_show_as_text(login, coordinator
     assert '<h1 class="doc-title">&lt;script&gt;alert(1)&lt;/script&gt;</h1>' in page
     assert "一、&quot;&gt;&lt;img src=x onerror=alert(2)&gt;</h2>" in page
     assert "（一）{{ request.user.username }}" in page
-    assert '<span class="doc-tag">〔&lt;b&gt;发改&lt;/b&gt;·起草中〕</span>' in page
+    assert '<span class="doc-tag">〔&lt;b&gt;发改&lt;/b&gt;·待提交〕</span>' in page
 
 
 def test_bold_leads_keep_their_placeholders_highlighted_in_order(login, coordinator, report, our_section):

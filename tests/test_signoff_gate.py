@@ -88,7 +88,7 @@ def test_the_section_page_lists_each_blocker_with_a_link_to_its_measure(client, 
     blockers = page[page.index('data-testid="sign-off-blockers"') :]
     review = reverse("drafting:section-review", args=[report.our_section.pk])
     assert f'href="{review}#measure-{measure.pk}"' in blockers
-    assert "举措“二是”：占位符“X”" in blockers
+    assert "举措“二是”：1 处占位符（X）" in blockers
     # the measure the link points at is on the page, with its placeholder marked
     assert f'id="measure-{measure.pk}"' in page
     assert '<mark class="placeholder">X</mark>' in page

@@ -258,6 +258,13 @@
   // A form sent back by the server (a conflict, an error, a move without JavaScript)
   // holds text that is not saved yet.
   if (form.dataset.unsaved) markDirty();
+  // A conflict is announced first: the page opens at its message, with focus on it, so a
+  // screen reader reads it and the keyboard starts there.
+  const notice = document.querySelector("[data-focus-on-load]");
+  if (notice) {
+    notice.scrollIntoView({ block: "start" });
+    notice.focus({ preventScroll: true });
+  }
 })();
 
 // Proofreading as the user types: a moment after the last key, the form goes to the check view,

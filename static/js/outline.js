@@ -36,3 +36,40 @@
     });
   });
 })();
+
+// Bulk assignment: "Tick all under it" ticks a heading and every section below it (a second
+// click unticks them), and the form counts what is ticked.
+(function () {
+  "use strict";
+  var form = document.getElementById("bulk-assign");
+  if (!form) {
+    return;
+  }
+  var count = document.getElementById("bulk-count");
+
+  function picks(scope) {
+    return Array.prototype.slice.call(scope.querySelectorAll("input.bulk-pick"));
+  }
+
+  function recount() {
+    var ticked = picks(document).filter(function (box) { return box.checked; }).length;
+    count.textContent = String(ticked);
+  }
+
+  document.querySelectorAll("button.bulk-pick-all").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var node = button.closest("li.outline-node");
+      var boxes = picks(node);
+      var all = boxes.every(function (box) { return box.checked; });
+      boxes.forEach(function (box) { box.checked = !all; });
+      recount();
+    });
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.classList && event.target.classList.contains("bulk-pick")) {
+      recount();
+    }
+  });
+  recount();
+})();

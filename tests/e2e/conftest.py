@@ -3,8 +3,10 @@
 import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
@@ -33,12 +35,64 @@ def browser():
         browser.close()
 
 
+# A failed browser test keeps what the browser showed: a screenshot and the HTML of each of its
+# pages, under test-artifacts/<database>/<test>/ (gitignored; CI keeps the directory).
+ARTIFACTS = Path(os.environ.get("HUIGAO_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
+_kept = []
+_outcomes = pytest.StashKey[dict]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    # The page fixture's teardown reads whether the test failed.
+    item.stash.setdefault(_outcomes, {})[report.when] = report
+    return report
+
+
+def _failed(item):
+    return any(report.failed for report in item.stash.get(_outcomes, {}).values())
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir():
+    """This run's artefact directory, emptied of an earlier run's (one per database: CI runs
+    the suite on SQLite, then on PostgreSQL)."""
+    from django.db import connection
+
+    directory = ARTIFACTS / connection.vendor
+    shutil.rmtree(directory, ignore_errors=True)
+    return directory
+
+
+def keep_artifacts(directory, context):
+    """A full-page screenshot and the HTML of every page still open in the context."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for number, page in enumerate(context.pages, start=1):
+        try:
+            page.screenshot(path=directory / f"page-{number}.png", full_page=True, timeout=5_000)
+            (directory / f"page-{number}.html").write_text(f"<!-- {page.url} -->\n{page.content()}", encoding="utf-8")
+        except PlaywrightError as error:  # a crashed or closed page: keep what the others show
+            (directory / f"page-{number}.error.txt").write_text(str(error), encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _kept:
+        terminalreporter.section("browser test artefacts")
+        for directory in _kept:
+            terminalreporter.write_line(f"screenshots and HTML: {directory}")
+
+
 @pytest.fixture
-def page(browser, live_server):
+def page(request, browser, live_server, artifacts_dir):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", accept_downloads=True)
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
+    if _failed(request.node):
+        directory = artifacts_dir / re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+        keep_artifacts(directory, context)
+        _kept.append(directory)
     context.close()
 
 

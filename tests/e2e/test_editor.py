@@ -132,8 +132,9 @@ def test_two_tabs_saving_the_same_version_lose_nothing(page, login_as, drafter, 
     assert table.locator("tr[data-kind=intro] ins").first.inner_text() == "二"
     assert Section.objects.get(pk=report.our_section.pk).intro == "第一个标签页的导语。"
 
-    # Merging by hand and saving again keeps the merged text as a new version.
+    # Merging by hand and saving again, with the explicit choice, keeps the merged text.
     other_tab.locator("textarea[name=intro]").fill("两个标签页合并后的导语。")
+    other_tab.get_by_test_id("overwrite").check()
     other_tab.get_by_test_id("save").click()
     other_tab.wait_for_selector(".alert-success")
     section = Section.objects.get(pk=report.our_section.pk)

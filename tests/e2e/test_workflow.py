@@ -41,15 +41,15 @@ def test_a_section_goes_from_drafting_to_accepted_through_the_gate_and_a_return(
     login_as(drafter)
     edit_measure(page, section, measure, "全程网办率达到X%。")
     open_section(page, section)
-    expect(page.get_by_test_id("sign-off-blockers")).to_contain_text("举措“二是”：占位符“X”")
+    expect(page.get_by_test_id("sign-off-blockers")).to_contain_text("举措“二是”：1 处占位符（X）")
     click_action(page, "submit")
     expect(page.get_by_test_id("section-state")).to_have_text("待签发")
 
-    # The signer is refused for the placeholder; the refusal links to the measure.
+    # The signer cannot sign off over the placeholder: the button says why; the gate links to the measure.
     login_as(signer)
     open_section(page, section)
-    click_action(page, "sign_off")
-    expect(page.locator(".alert-danger").first).to_contain_text("无法签发：请先填写以下占位符和空举措。")
+    expect(page.locator("#workflow-panel button[data-action=sign_off]")).to_be_disabled()
+    expect(page.get_by_test_id("refusal-sign_off")).to_have_text("还有 1 处占位符")
     expect(page.get_by_test_id("section-state")).to_have_text("待签发")
     link = page.get_by_test_id("sign-off-blockers").get_by_role("link").first
     expect(link).to_have_attribute("href", re.compile(rf"#measure-{measure.pk}$"))
