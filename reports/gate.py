@@ -38,6 +38,10 @@ class Problem:
     severity: str | None = None  # a proofreading finding's (error, warning); None for the gate's own
     carried: bool = False  # a figure carried from last period, not checked yet
 
+    @property
+    def is_empty_measure(self):
+        return bool(self.where) and not self.placeholder and not self.carried and self.severity is None
+
 
 def _placeholder_problems(where, text, section, anchor):
     problems = []

@@ -101,7 +101,7 @@ def test_deleting_an_attachment_asks_first_and_renumbers_the_rest(login, coordin
         (new(body="", table=""), "请为附件填写正文或表格。"),
         (new(table="\t".join(["格"] * 21)), "表格最多20列。"),
         (new(table="行\n" * 501), "表格最多500行。"),
-        (new(table="长" * 1001), "表格的单元格最多1000字。"),
+        (new(table="长" * 1001), "表格的每个单元格最多1000个字。"),
         (new(body="字" * 50_001), "正文过长（最多50000字）。"),
     ],
 )

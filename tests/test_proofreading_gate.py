@@ -119,7 +119,7 @@ def test_with_the_setting_on_the_refused_sign_off_shows_the_reason_and_the_error
     page = response.content.decode()
     assert "无法签发：校对发现1处错误，本报告设定校对错误阻止签发，请先改正。" in page
     blockers = page[page.index('data-testid="sign-off-blockers"') :]
-    blockers = blockers[: blockers.index("</div>")]
+    blockers = blockers[: blockers.index("</details>")]
     assert "本报告设定校对错误阻止签发：有1处错误须改正。" in blockers
     section_page = reverse("drafting:section-review", args=[report.our_section.pk])
     assert f'href="{section_page}#measure-{second.pk}"' in blockers
