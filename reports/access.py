@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from reports.models import Report, Section
+from reports.models import ExportFile, Report, Section
 
 
 def get_report_for_viewer(request, pk):
@@ -58,3 +58,11 @@ def get_section_for_coordinator(request, pk):
     section = get_object_or_404(Section.objects.select_related("report", "parent"), pk=pk)
     section.report = get_report_for_coordinator(request, section.report_id, write=True)
     return section
+
+
+def get_export_for_coordinator(request, pk):
+    """An export of a report the user coordinates, without its bytes: whoever may export the
+    report may fetch its exports (404/403 as for the report)."""
+    export = get_object_or_404(ExportFile.objects.defer("content"), pk=pk)
+    export.report = get_report_for_coordinator(request, export.report_id)
+    return export

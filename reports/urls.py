@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from reports import board_views, import_views, list_views, operations, proofread_views, views
+from reports import board_views, export_views, import_views, list_views, operations, proofread_views, views
 
 app_urls = (
     [
@@ -16,7 +16,10 @@ app_urls = (
         path("new/", views.report_create, name="report-create"),
         path("<int:pk>/edit/", views.report_edit, name="report-edit"),
         path("<int:pk>/preview/", views.report_preview, name="report-preview"),
-        path("<int:pk>/export/", views.report_export, name="report-export"),
+        path("<int:pk>/export/", export_views.report_export, name="report-export"),
+        path("exports/<int:pk>/", export_views.export_status, name="export-status"),
+        path("exports/<int:pk>/state/", export_views.export_state, name="export-state"),
+        path("exports/<int:pk>/download/", export_views.export_download, name="export-download"),
         path("<int:pk>/sections/add/", views.section_add, name="section-add"),
         path("<int:pk>/sections/reorder/", views.outline_reorder, name="outline-reorder"),
         path("<int:pk>/sections/restore/<int:revision_id>/", views.section_restore, name="section-restore"),

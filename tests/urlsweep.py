@@ -19,6 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 from reversion.models import Version
 
+from reports.models import ExportFile
+
 # Patterns under these prefixes are Django's own apps and are checked separately.
 SEPARATELY_CHECKED = ("admin/",)
 # URL names any visitor may open.
@@ -53,6 +55,7 @@ KIND_BY_NAME_PREFIX = {
     "assignment": "assignment",
     "revision": "revision",
     "version": "version",
+    "export": "export",
 }
 # Transition names a `<str:action>` argument is filled with (DESIGN.md's transition methods).
 ACTIONS = [
@@ -70,7 +73,7 @@ ACTIONS = [
 ]
 # Every word a word argument is filled with, by kind: each URL is requested once per word.
 WORDS = {"action": ACTIONS, "direction": ["up", "down", "indent", "outdent"]}
-OBJECT_KINDS = {"report", "section", "measure", "assignment", "revision", "version", "comment"}
+OBJECT_KINDS = {"report", "section", "measure", "assignment", "revision", "version", "comment", "export"}
 
 
 @dataclass
@@ -158,11 +161,13 @@ def swept_routes():
 
 
 def bundle_for(section):
-    """Every object kind a URL may name, taken from one section (its report, measure, revisions …)."""
+    """Every object kind a URL may name, taken from one section (its report, measure, revisions,
+    its report's export …)."""
     versions = Version.objects.get_for_object(section)
     measure = section.measures.order_by("pk").first()
     assignment = getattr(section, "assignment", None) if section.has_assignment else None
     comment = section.comments.order_by("pk").first()
+    export = ExportFile.objects.filter(report_id=section.report_id).order_by("pk").values_list("pk", flat=True).first()
     return {
         "report": section.report_id,
         "section": section.pk,
@@ -171,6 +176,7 @@ def bundle_for(section):
         "revision": versions[0].revision_id if versions else 0,
         "version": versions[0].pk if versions else 0,
         "comment": comment.pk if comment else 0,
+        "export": export or 0,
     }
 
 
