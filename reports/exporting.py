@@ -116,7 +116,7 @@ def docx_to_pdf(docx_bytes, timeout=None):
         except subprocess.TimeoutExpired as error:
             _kill(process)
             raise PdfFailed(
-                _("LibreOffice did not finish the PDF within %(seconds)d seconds.") % {"seconds": timeout}
+                _("LibreOffice did not finish the PDF within %(seconds)s seconds.") % {"seconds": timeout}
             ) from error
         pdf = out / "report.pdf"
         if process.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
@@ -201,7 +201,7 @@ def build(export_id, attempt=1, retry=None):
     export = (
         ExportFile.objects.select_related("report__lead_department", "requested_by")
         .defer("content")
-        .filter(pk=export_id, state=ExportState.PENDING)
+        .filter(pk=export_id, state=ExportState.PENDING, expires_at__gt=timezone.now())
         .first()
     )
     if export is None:
