@@ -3,10 +3,13 @@
 LibreOffice the buttons are gone and a line says why."""
 
 import io
+import os
 import shutil
 import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.tasks import TaskResultStatus
 from django.urls import reverse
@@ -95,6 +98,49 @@ def test_an_unknown_report_exits_1(db, tmp_path):
     with pytest.raises(CommandError) as refused:
         export(999, tmp_path / "x.pdf", "--pdf")
     assert refused.value.returncode == 1
+
+
+@pytest.fixture(scope="module")
+def operator(tmp_path_factory):
+    """operator(*args, **env) runs manage.py in a fresh process on a database holding the demo,
+    as an operator's shell would; it returns the process's exit code, stdout and stderr."""
+    database = tmp_path_factory.mktemp("db") / "db.sqlite3"
+    base = {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "reports.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+
+    def _run(*args, **env):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=settings.BASE_DIR,
+            env={**base, **env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        return result.returncode, result.stdout, result.stderr
+
+    for command in (("migrate", "-v0"), ("demo",)):
+        code, _out, err = _run(*command)
+        assert code == 0, err
+    return _run
+
+
+@needs_libreoffice
+def test_the_pdf_commands_exit_codes_as_an_operator_sees_them(operator, tmp_path):
+    target = tmp_path / "demo.pdf"
+    code, out, err = operator("export_report", "1", "--pdf", "--output", str(target))
+    assert code == 1 and "报告暂不能导出定稿：" in err and "成文日期为空。" in err and not target.exists()
+    code, out, err = operator("export_report", "1", "--pdf", "--draft", "--output", str(target), HUIGAO_SOFFICE=MISSING)
+    assert code == 3 and "导出PDF需要LibreOffice" in err and not target.exists()
+    code, out, err = operator("export_report", "1", "--pdf", "--draft", "--output", str(target))
+    assert code == 0 and out.startswith("Exported report 1 (draft PDF)")
+    assert target.read_bytes().startswith(b"%PDF-")
+    code, out, err = operator("export_report", "1", "--pdf")  # no --output
+    assert code == 2 and "--output" in err
 
 
 # --- The pages --------------------------------------------------------------------------------
