@@ -7,8 +7,9 @@ from django.urls import reverse
 from drafting.comparison import CHANGED, LOST, UNCHANGED, UNSIGNED, report_comparison, section_comparison
 from drafting.comparison_docx import INLINE, LAYOUTS, TABLE, comparison_filename, export_comparison
 from reports.access import get_report_for_coordinator, get_section_for_viewer
+from reports.export_views import content_disposition
+from reports.exporting import DOCX_TYPE
 from reports.models import ReportAction, ReportEvent
-from reports.views import DOCX_TYPE, content_disposition
 
 
 def _layout(request):

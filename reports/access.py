@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from reports.models import Attachment, Report, Section
+from reports.models import Attachment, ExportFile, Report, Section
 from reports.permissions import can_read_whole_report, whole_report_refusal
 
 
@@ -75,3 +75,11 @@ def get_attachment_for_coordinator(request, pk):
     attachment = get_object_or_404(Attachment, pk=pk)
     attachment.report = get_report_for_coordinator(request, attachment.report_id, write=True)
     return attachment
+
+
+def get_export_for_coordinator(request, pk):
+    """An export of a report the user coordinates, without its bytes: whoever may export the
+    report may fetch its exports (404/403 as for the report)."""
+    export = get_object_or_404(ExportFile.objects.defer("content"), pk=pk)
+    export.report = get_report_for_coordinator(request, export.report_id)
+    return export

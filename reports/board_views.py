@@ -18,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import access, document, gate, proofread
+from reports import access, document, exporting, gate, proofread
 from reports.docx_export import filename_stem
 from reports.models import (
     Assignment,
@@ -209,6 +209,7 @@ def report_board(request, pk):
             "page_limit": proofreading.page_limit,
             "over_page_limit": proofreading.over_page_limit,
             "next": request.get_full_path(),
+            "pdf_unavailable": exporting.pdf_unavailable_reason(),
         },
     )
 

@@ -1175,3 +1175,54 @@ class NotificationPreference(models.Model):
     def disabled_for(cls, kind):
         """User ids that turned this kind off."""
         return cls.objects.filter(kind=kind, enabled=False).values("user_id")
+
+
+class ExportFormat(models.TextChoices):
+    DOCX = "docx", "DOCX"
+    PDF = "pdf", "PDF"
+
+
+class ExportState(models.TextChoices):
+    PENDING = "pending", _("Being generated")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ExportFile(models.Model):
+    """An export built by the worker, kept in the database so whichever app server the
+    download reaches can serve it; deleted once it expires (reports/exporting.py)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="export_files", verbose_name=_("report"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    format = models.CharField(_("format"), max_length=4, choices=ExportFormat)
+    draft = models.BooleanField(_("draft for comments"), default=False)
+    state = models.CharField(_("state"), max_length=8, choices=ExportState, default=ExportState.PENDING)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    content = models.BinaryField(_("content"), null=True, editable=False)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export file")
+        verbose_name_plural = _("export files")
+
+    def __str__(self):
+        return self.file_name or f"{self.report_id} · {self.format}"
+
+    def get_absolute_url(self):
+        return reverse("reports:export-status", args=[self.pk])
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()

@@ -291,6 +291,19 @@ HUIGAO_WORKER_TIMEOUT = int(os.environ.get("HUIGAO_WORKER_TIMEOUT", "300"))
 # cron job running `send_reminders` instead). HUIGAO_REMINDER_DAYS: deadlines this close.
 HUIGAO_REMINDER_TIME = os.environ.get("HUIGAO_REMINDER_TIME", "08:30")
 HUIGAO_REMINDER_DAYS = int(os.environ.get("HUIGAO_REMINDER_DAYS", "3"))
+# Exports. The worker builds every PDF (LibreOffice takes seconds) and every DOCX of a report
+# with at least HUIGAO_EXPORT_BACKGROUND_ITEMS sections and measures together: a size whose
+# final export (the gate's check and the DOCX) stays well under a second even on a loaded
+# server, so no export that could take a second runs inside a request (bench/export.py prints
+# the times by size; the README says how the number was chosen). The file waits in the
+# database, for any app server to hand out, for HUIGAO_EXPORT_KEEP_HOURS; a build that fails
+# is tried again after each of HUIGAO_EXPORT_RETRY_DELAYS (seconds).
+HUIGAO_EXPORT_BACKGROUND_ITEMS = int(os.environ.get("HUIGAO_EXPORT_BACKGROUND_ITEMS", "2000"))
+HUIGAO_EXPORT_KEEP_HOURS = int(os.environ.get("HUIGAO_EXPORT_KEEP_HOURS", "24"))
+HUIGAO_EXPORT_RETRY_DELAYS = [10, 60]
+# LibreOffice's soffice: a name looked up on PATH or a full path; empty turns the PDF off.
+HUIGAO_SOFFICE = os.environ.get("HUIGAO_SOFFICE", "soffice")
+HUIGAO_PDF_TIMEOUT = int(os.environ.get("HUIGAO_PDF_TIMEOUT", "180"))
 # Finished tasks are deleted after this many days (failed ones too, so keep it long enough
 # for an administrator to look).
 HUIGAO_TASK_RETENTION_DAYS = int(os.environ.get("HUIGAO_TASK_RETENTION_DAYS", "30"))

@@ -5,9 +5,12 @@ server holds a worker, not a save. A send that fails is tried again after each d
 settings.HUIGAO_MAIL_RETRY_DELAYS, only for the messages not yet sent, and then recorded as a
 failed task, which the operator page (admin → 运行状态) counts and lists.
 
+Exports that take more than a moment (every PDF, a large report's DOCX) are built here too,
+into the database, where any app server can hand them out (reports/exporting.py).
+
 The worker also keeps a schedule (`schedule_due_tasks`, run by its scheduler thread): a
-heartbeat task every few seconds, which /health/ uses to tell that the worker runs tasks, and
-the daily reminders (催办).
+heartbeat task every few seconds, which /health/ uses to tell that the worker runs tasks, the
+daily reminders (催办), and deleting expired exports.
 """
 
 import datetime
@@ -102,6 +105,18 @@ def send_reminders(days=None):
 
 
 @task()
+def build_export(export_id, attempt=1):
+    """Build a queued export (a PDF, a large DOCX) into its ExportFile row; see reports/exporting.py."""
+    from reports import exporting
+
+    def retry(delay):
+        retry_at = timezone.now() + datetime.timedelta(seconds=delay)
+        build_export.using(run_after=retry_at).enqueue(export_id, attempt=attempt + 1)
+
+    return exporting.build(export_id, attempt, retry=retry if uses_worker() else None)
+
+
+@task()
 def heartbeat():
     """Does nothing: that it finished shows the worker takes tasks from the queue and runs them."""
     return {"at": timezone.now().isoformat()}
@@ -170,3 +185,6 @@ def schedule_due_tasks(now=None):
     old = now - datetime.timedelta(days=settings.HUIGAO_TASK_RETENTION_DAYS)
     old_heartbeats = Q(task_path=heartbeat.module_path, finished_at__lt=now - datetime.timedelta(hours=1))
     task_results().filter(finished & (Q(finished_at__lt=old) | old_heartbeats)).delete()
+    from reports import exporting
+
+    exporting.delete_expired(now)

@@ -1,26 +1,20 @@
-"""The coordinator's pages: the report and its outline, the preview, the DOCX export."""
-
-from urllib.parse import quote
+"""The coordinator's pages: the report and its outline, the preview (exports: export_views.py)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import access, assigning, content, gate, outline_edit
+from reports import access, assigning, content, exporting, outline_edit
 from reports.document import report_blocks
-from reports.docx_export import export_docx, export_filename
 from reports.forms import BulkAssignForm, ReorderForm, ReportForm, SectionAddForm, SectionFrameForm
-from reports.models import CoSignature, Department, ReportAction, ReportEvent, WordingRule
+from reports.models import CoSignature, Department, ReportAction, ReportEvent
 from reports.permissions import can_read_whole_report
 from reports.text import chinese_date
 from reports.view_helpers import show_refusal
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def report_create(request):
@@ -210,52 +204,15 @@ def report_preview(request, pk):
     """The whole report as it will print; read-only for the departments the office lets in."""
     report = access.get_report_for_reader(request, pk)
     draft = request.GET.get("mode", "draft") != "final"
+    can_export = report.is_coordinator(request.user)
     context = {
         "report": report,
         "blocks": report_blocks(report, draft=draft),
         "draft": draft,
-        "can_export": report.is_coordinator(request.user),
+        "can_export": can_export,
+        "pdf_unavailable": exporting.pdf_unavailable_reason() if can_export else "",
     }
     return render(request, "reports/report_preview.html", context)
-
-
-def report_export(request, pk):
-    report = access.get_report_for_coordinator(request, pk)
-    draft = request.GET.get("draft") in ("1", "true", "yes")
-    if not draft:
-        # Final means final: nothing goes out while a section, a placeholder or the signature is missing.
-        problems = gate.final_problems(report, wording=WordingRule.objects.in_use())
-        if problems:
-            context = {"report": report, "problems": refusal_rows(report, problems)}
-            return render(request, "reports/export_refused.html", context, status=409)
-    content = export_docx(report, draft=draft)
-    ReportEvent.objects.create(
-        report=report, actor=request.user, action=ReportAction.EXPORT, comment="draft" if draft else "final"
-    )
-    response = HttpResponse(content, content_type=DOCX_TYPE)
-    response["Content-Disposition"] = content_disposition(export_filename(report, draft), f"report-{report.pk}.docx")
-    return response
-
-
-def refusal_rows(report, problems):
-    """Each problem with the page (and the place on it) where it is fixed: a section's editor,
-    or the report's form at the field (the gate's "report-issuer" is the form's "id_issuer")."""
-    edit_report = reverse("reports:report-edit", args=[report.pk])
-    rows = []
-    for problem in problems:
-        if problem.section is not None:
-            url = reverse("drafting:section-edit", args=[problem.section.pk]) + "#" + problem.anchor
-        elif problem.anchor.startswith("attachment-"):
-            url = reverse("reports:attachment-list", args=[report.pk]) + "#" + problem.anchor
-        else:
-            url = edit_report + "#id_" + problem.anchor.removeprefix("report-")
-        rows.append({"message": problem.message, "url": url})
-    return rows
-
-
-def content_disposition(filename, fallback):
-    """attachment with an ASCII fallback and the real (Chinese) name per RFC 5987/6266."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _form_errors(request, form):

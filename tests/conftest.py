@@ -7,11 +7,13 @@ these reports; `superuser`.
 """
 
 import datetime
+import io
 import os
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.utils import timezone
 
 from reports.models import Assignment, Department, Measure, Membership, Report, Role, Section
@@ -123,6 +125,13 @@ def complete_report(report, signer):
     report.issued_on = datetime.date(2025, 12, 5)
     report.save()
     return report
+
+
+@pytest.fixture
+def demo_report(db):
+    """The demo's report (python manage.py demo): long enough for several pages, with gaps left."""
+    call_command("demo", stdout=io.StringIO())
+    return Report.objects.select_related("lead_department").get()
 
 
 @pytest.fixture

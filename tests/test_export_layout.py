@@ -1,12 +1,10 @@
 """The exported demo report laid out by LibreOffice: 22 lines of 28 characters on a full page."""
 
 import datetime
-import io
 import shutil
 import subprocess
 
 import pytest
-from django.core.management import call_command
 
 from reports.docx_export import export_docx
 from reports.models import Report
@@ -52,12 +50,6 @@ def page_lines(pdf, page):
 def page_count(pdf):
     out = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
-
-
-@pytest.fixture
-def demo_report(db):
-    call_command("demo", stdout=io.StringIO())
-    return Report.objects.select_related("lead_department").get()
 
 
 def test_a_full_page_of_the_exported_demo_report_has_22_lines_of_28_characters(demo_report, tmp_path):

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from reports.models import Measure, ReportAction, ReportEvent
+from tests import urlsweep
 
 
 def test_the_command_refuses_the_final_export_listing_each_gap_and_writes_nothing(report, tmp_path):
@@ -57,7 +58,9 @@ def test_the_final_export_page_refuses_with_409_listing_each_gap_with_a_link_to_
     assert f'href="{section_edit}#workflow-panel"' in page
     assert f'href="{section_edit}#measure-{measure.pk}"' in page
     assert f'href="{reverse("reports:report-edit", args=[report.pk])}#id_issued_on"' in page
-    assert f'href="{export_url(report, draft=True)}"' in page
+    # The draft export: a button posting draft=1 to the export URL.
+    assert f'action="{export_url(report)}"' in page
+    assert '<input type="hidden" name="draft" value="1"><button type="submit"' in page
     assert "须先解决以下" in page and "去修改" in page and "导出征求意见稿" in page
     assert not ReportEvent.objects.filter(report=report, action=ReportAction.EXPORT).exists()
 
@@ -108,8 +111,16 @@ def test_departments_are_refused_the_final_export_before_any_list_of_gaps(login,
     assert "报告暂不能导出定稿" not in response.content.decode()
 
 
-def test_the_board_and_the_preview_link_to_the_final_export(login, coordinator, report):
+def export_buttons(client, url, report):
+    """What each export button on the page posts: {"draft": "1", "format": "pdf"} and the like."""
+    page = client.get(url).content.decode()
+    action = "http://testserver" + export_url(report)
+    return [
+        urlsweep.form_data(form) for form in urlsweep.forms_on("http://testserver" + url, page) if form.action == action
+    ]
+
+
+def test_the_board_and_the_preview_offer_the_final_export(login, coordinator, report):
     client = login(coordinator)
     for name, query in (("reports:report-board", ""), ("reports:report-preview", "?mode=final")):
-        page = client.get(reverse(name, args=[report.pk]) + query).content.decode()
-        assert f'href="{export_url(report)}"' in page
+        assert {} in export_buttons(client, reverse(name, args=[report.pk]) + query, report)

@@ -15,7 +15,8 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from reports.models import Assignment, Attachment, Comment, Department, Measure, Report, Role, Section
+from reports import exporting
+from reports.models import Assignment, Attachment, Comment, Department, ExportFormat, Measure, Report, Role, Section
 from tests import urlsweep
 from tests.conftest import make_user
 
@@ -61,6 +62,10 @@ def world(report, drafter, signer, coordinator, other_drafter, other_signer, oth
     urlsweep.save_revision(hidden, other_drafter, "second draft")
     Comment.add(hidden, other_drafter, f"{T}S-COMMENT")
     Attachment.objects.create(report=secret, title=f"{T}S-ATTACHMENT", body=f"{T}S-ATTACHMENT-BODY")
+
+    # An export of each report, built (tasks run at once here) with the report's secrets in it.
+    exporting.queue(report, coordinator, ExportFormat.DOCX, draft=True)
+    exporting.queue(secret, other_coordinator, ExportFormat.DOCX, draft=True)
 
     users = {
         "outsider": outsider,

@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 from reversion.models import Version
 
-from reports.models import Attachment
+from reports.models import Attachment, ExportFile
 
 # Patterns under these prefixes are Django's own apps and are checked separately.
 SEPARATELY_CHECKED = ("admin/",)
@@ -56,6 +56,7 @@ KIND_BY_NAME_PREFIX = {
     "revision": "revision",
     "version": "version",
     "attachment": "attachment",
+    "export": "export",
 }
 # Transition names a `<str:action>` argument is filled with (DESIGN.md's transition methods).
 ACTIONS = [
@@ -73,7 +74,7 @@ ACTIONS = [
 ]
 # Every word a word argument is filled with, by kind: each URL is requested once per word.
 WORDS = {"action": ACTIONS, "direction": ["up", "down", "indent", "outdent"]}
-OBJECT_KINDS = {"report", "section", "measure", "assignment", "revision", "version", "comment", "attachment"}
+OBJECT_KINDS = {"report", "section", "measure", "assignment", "revision", "version", "comment", "attachment", "export"}
 
 
 @dataclass
@@ -161,12 +162,14 @@ def swept_routes():
 
 
 def bundle_for(section):
-    """Every object kind a URL may name, taken from one section (its report, measure, revisions …)."""
+    """Every object kind a URL may name, taken from one section (its report, measure, revisions,
+    its report's export …)."""
     versions = Version.objects.get_for_object(section)
     measure = section.measures.order_by("pk").first()
     assignment = getattr(section, "assignment", None) if section.has_assignment else None
     comment = section.comments.order_by("pk").first()
     attachment = Attachment.objects.filter(report_id=section.report_id).order_by("pk").first()
+    export = ExportFile.objects.filter(report_id=section.report_id).order_by("pk").values_list("pk", flat=True).first()
     return {
         "report": section.report_id,
         "section": section.pk,
@@ -176,6 +179,7 @@ def bundle_for(section):
         "version": versions[0].pk if versions else 0,
         "comment": comment.pk if comment else 0,
         "attachment": attachment.pk if attachment else 0,
+        "export": export or 0,
     }
 
 

@@ -65,3 +65,30 @@ def test_the_final_export_of_a_report_with_gaps_shows_what_to_fix(page, login_as
     assert download_info.value.suggested_filename == "关于测试工作情况的报告（征求意见稿）.docx"
     page.get_by_test_id("fix-link").last.click()
     page.wait_for_url(f"**/reports/{report.pk}/edit/#id_issued_on")
+
+
+def test_the_pdf_page_waits_for_the_worker_and_then_offers_the_download_by_itself(
+    page, login_as, coordinator, report, worker_backend, tmp_path
+):
+    from reports.models import ExportFile
+    from tests.conftest import run_worker
+
+    login_as(coordinator)
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(f"/reports/{report.pk}/board/")
+    page.get_by_test_id("board-export-draft-pdf").click()
+    page.get_by_test_id("export-waiting").wait_for()
+    assert "正在生成…" in page.get_by_test_id("export-waiting").inner_text()
+    assert page.get_by_test_id("export-refresh").is_visible()
+    assert ExportFile.objects.get().state == "pending"
+
+    run_worker()  # the page polls and reloads itself: nobody clicks 刷新
+    with page.expect_download(timeout=30_000) as download_info:
+        page.get_by_test_id("export-download").click(timeout=30_000)
+    download = download_info.value
+    assert download.suggested_filename == "关于测试工作情况的报告（征求意见稿）.pdf"
+    target = tmp_path / "draft.pdf"
+    download.save_as(target)
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert errors == []

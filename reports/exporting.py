@@ -1,0 +1,250 @@
+"""Exports beyond the DOCX built inside its request: the PDF, and exports the worker builds.
+
+A report's DOCX is built in the request that asks for it while the report is small. A PDF (a
+LibreOffice run takes seconds), or the DOCX of a report of HUIGAO_EXPORT_BACKGROUND_ITEMS
+sections and measures or more, becomes an ExportFile: the request records it and queues
+`tasks.build_export`; the worker builds it and keeps the bytes in the row, so whichever app
+server the download reaches can hand it out; the status page polls until it is ready. The
+worker's schedule deletes the files once they expire.
+
+The PDF is LibreOffice's rendering of the same DOCX, so an office prints what it checked.
+"""
+
+import contextlib
+import datetime
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from reports import gate
+from reports.docx_export import export_docx, export_filename
+from reports.models import ExportFile, ExportFormat, ExportState, ReportAction, ReportEvent, Section, WordingRule
+
+logger = logging.getLogger("huigao.exports")
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_TYPE = "application/pdf"
+# What LibreOffice said, kept in the error shown to the user: the end, where the reason is.
+DETAIL_CHARS = 300
+
+
+class ExportError(Exception):
+    """An export that cannot be built; the message (Chinese) says why. `retry`: whether trying
+    again later may help (LibreOffice crashed or hung), or not (nothing to run, gaps in the report)."""
+
+    retry = False
+
+
+class PdfUnavailable(ExportError):
+    pass
+
+
+class PdfFailed(ExportError):
+    retry = True
+
+
+# --- LibreOffice -------------------------------------------------------------------------------
+
+
+def soffice_path():
+    """The soffice executable HUIGAO_SOFFICE names (on PATH or a full path), or None."""
+    name = settings.HUIGAO_SOFFICE
+    return shutil.which(name) if name else None
+
+
+def pdf_unavailable_reason():
+    """Why this server offers no PDF, for the pages and the command; "" when it does."""
+    if not settings.HUIGAO_SOFFICE:
+        return _("PDF export is turned off on this server (the HUIGAO_SOFFICE setting is empty).")
+    if soffice_path() is None:
+        return _(
+            "PDF export needs LibreOffice, which is not installed on this server "
+            "(“%(name)s” was not found; the HUIGAO_SOFFICE setting names it)."
+        ) % {"name": settings.HUIGAO_SOFFICE}
+    return ""
+
+
+def docx_to_pdf(docx_bytes, timeout=None):
+    """The DOCX laid out by LibreOffice as PDF bytes; raises PdfUnavailable or PdfFailed.
+
+    Each run has its own directory and its own LibreOffice profile (-env:UserInstallation):
+    a soffice already running on the machine, or another conversion at the same time, would
+    otherwise take the request over or lock the profile. A run that outlives the timeout is
+    killed with everything it started.
+    """
+    soffice = soffice_path()
+    if soffice is None:
+        raise PdfUnavailable(pdf_unavailable_reason())
+    timeout = settings.HUIGAO_PDF_TIMEOUT if timeout is None else timeout
+    with tempfile.TemporaryDirectory(prefix="huigao-pdf-") as tmp:
+        tmp = Path(tmp)
+        source = tmp / "report.docx"
+        source.write_bytes(docx_bytes)
+        out = tmp / "out"
+        command = [
+            soffice,
+            f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(source),
+        ]
+        try:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        except OSError as error:
+            raise PdfFailed(_("LibreOffice could not be started: %(error)s") % {"error": error}) from error
+        try:
+            output, _unused = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired as error:
+            _kill(process)
+            raise PdfFailed(
+                _("LibreOffice did not finish the PDF within %(seconds)s seconds.") % {"seconds": timeout}
+            ) from error
+        pdf = out / "report.pdf"
+        if process.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
+            # soffice exits 0 even when it converted nothing: the file is what counts.
+            detail = output.decode(errors="replace").strip()[-DETAIL_CHARS:] or _("no output")
+            raise PdfFailed(
+                _("LibreOffice could not convert the report to PDF (exit code %(code)s): %(detail)s")
+                % {"code": process.returncode, "detail": detail}
+            )
+        return pdf.read_bytes()
+
+
+def _kill(process):
+    with contextlib.suppress(ProcessLookupError):  # it ended on its own meanwhile
+        os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
+
+
+# --- What an export is and where it is built ------------------------------------------------
+
+
+def render(report, draft, format):
+    """(content, content type, file name) of the report in `format`, final or draft."""
+    content = export_docx(report, draft=draft)
+    name = export_filename(report, draft)
+    if format == ExportFormat.PDF:
+        return docx_to_pdf(content), PDF_TYPE, name.removesuffix(".docx") + ".pdf"
+    return content, DOCX_TYPE, name
+
+
+def report_size(report):
+    """The report's sections and measures together: what the export's time grows with."""
+    counts = Section.objects.filter(report=report).aggregate(
+        sections=Count("pk", distinct=True), measures=Count("measures")
+    )
+    return counts["sections"] + counts["measures"]
+
+
+def builds_in_background(report, format):
+    return format == ExportFormat.PDF or report_size(report) >= settings.HUIGAO_EXPORT_BACKGROUND_ITEMS
+
+
+def record_export(report, user, draft, format):
+    mode = "draft" if draft else "final"
+    comment = mode if format == ExportFormat.DOCX else f"{mode} {format}"
+    ReportEvent.objects.create(report=report, actor=user, action=ReportAction.EXPORT, comment=comment)
+
+
+def queue(report, user, format, draft):
+    """The ExportFile the worker will build for this request. Asking again while the same
+    export is still waiting gives the one already queued, so clicking twice queues one build."""
+    from reports import tasks
+
+    waiting = ExportFile.objects.filter(
+        report=report,
+        requested_by=user,
+        format=format,
+        draft=draft,
+        state=ExportState.PENDING,
+        expires_at__gt=timezone.now(),
+    ).defer("content")
+    export = waiting.first()
+    if export is not None:
+        return export
+    now = timezone.now()
+    export = ExportFile.objects.create(
+        report=report,
+        requested_by=user,
+        format=format,
+        draft=draft,
+        created_at=now,
+        expires_at=now + datetime.timedelta(hours=settings.HUIGAO_EXPORT_KEEP_HOURS),
+    )
+    tasks.build_export.enqueue(export.pk)
+    return export
+
+
+def build(export_id, attempt=1, retry=None):
+    """Build a queued export and keep it in its row. A build that may succeed later is queued
+    again through `retry(delay_seconds)` while HUIGAO_EXPORT_RETRY_DELAYS lasts; otherwise the
+    export is marked failed with the reason, and the error raised (the task shows as failed)."""
+    export = (
+        ExportFile.objects.select_related("report__lead_department", "requested_by")
+        .defer("content")
+        .filter(pk=export_id, state=ExportState.PENDING, expires_at__gt=timezone.now())
+        .first()
+    )
+    if export is None:
+        return {"built": False}  # expired and deleted, or built already
+    report = export.report
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            if not export.draft:
+                # The report may have changed since the request passed the same check.
+                problems = gate.final_problems(report, wording=WordingRule.objects.in_use())
+                if problems:
+                    lines = [_("The report cannot be exported as final yet:")]
+                    lines += [problem.message for problem in problems[: gate.MAX_LISTED_PROBLEMS]]
+                    raise ExportError("\n".join(lines))
+            content, content_type, file_name = render(report, export.draft, export.format)
+        except ExportError as error:
+            delays = settings.HUIGAO_EXPORT_RETRY_DELAYS
+            if error.retry and retry is not None and attempt <= len(delays):
+                logger.warning("Export %s failed (%s); retried in %ss", export.pk, error, delays[attempt - 1])
+                retry(delays[attempt - 1])
+                return {"built": False, "retrying": True, "error": str(error)}
+            _fail(export, str(error))
+            raise
+        except Exception:
+            _fail(export, _("The export failed; the administrator finds the reason among the failed tasks."))
+            raise
+    ExportFile.objects.filter(pk=export.pk, state=ExportState.PENDING).update(
+        state=ExportState.READY,
+        content=content,
+        content_type=content_type,
+        file_name=file_name,
+        size=len(content),
+        finished_at=timezone.now(),
+    )
+    record_export(report, export.requested_by, export.draft, export.format)
+    return {"built": True, "bytes": len(content)}
+
+
+def _fail(export, message):
+    ExportFile.objects.filter(pk=export.pk).update(state=ExportState.FAILED, error=message, finished_at=timezone.now())
+
+
+def delete_expired(now=None):
+    """Delete the export files past their expiry; how many."""
+    deleted, _by_model = ExportFile.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
