@@ -96,7 +96,9 @@ def docx_to_pdf(docx_bytes, timeout=None):
             "--headless",
             "--norestore",
             "--convert-to",
-            "pdf",
+            # Keep the blank page Word's evenPage section break asks for, so that the 版记 stays
+            # on an even page in the PDF as on paper (LibreOffice skips empty pages by default).
+            'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}',
             "--outdir",
             str(out),
             str(source),
