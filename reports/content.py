@@ -20,11 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
+from reports import proofread, tallies
 from reports.models import Assignment, Measure, Section
-from reports.placeholders import count_placeholders
 from reports.splitting import join_measure
 from reports.states import SIGNED_STATES
-from reports.text import char_count
 
 
 @dataclass(frozen=True)
@@ -60,17 +59,6 @@ class VersionConflict(Exception):
     def __init__(self, section):
         super().__init__(f"section {section.pk} is at version {section.version}")
         self.section = section
-
-
-def counts(section, measures):
-    """(characters, placeholders) of the section's intro and measures, counted in Python."""
-    return text_counts([section.intro, *(m.lead for m in measures), *(m.body for m in measures)])
-
-
-def text_counts(texts):
-    """(characters, placeholders) of these texts together. The characters over the texts joined
-    by a line break, which is white space, so the sum is the same in one regex call."""
-    return char_count("\n".join(filter(None, texts))), sum(map(count_placeholders, texts))
 
 
 def snapshot(section, measures=None):
@@ -169,7 +157,7 @@ def save_content(section, user, *, intro=None, measures=None, heading=None, expe
                 _("The department has signed this text off: say why it changes (修改理由)."), code="reason_required"
             )
         _record_initial_revision(locked)
-        with reversion.create_revision():
+        with tallies.writing(locked), reversion.create_revision():
             reversion.set_user(user)
             reversion.set_comment(note)
             if measures is not None:
@@ -229,13 +217,14 @@ class NewSection:
 def create_sections(report, tree, user):
     """Create a tree of NewSection under `report` with their measures.
 
-    One INSERT per tree level and one for all measures, whatever the size: the text they came
-    with becomes their first revision on their first save (a revision now would cost queries
-    per section). Returns [(NewSection, Section), …], parents before their children.
+    One INSERT per tree level, one for all measures and one for their tallies, whatever the
+    size: the text they came with becomes their first revision on their first save (a revision
+    now would cost queries per section). Returns [(NewSection, Section), …], parents before their children.
     """
     created = []
     level = [(None, n, node) for n, node in enumerate(tree)]
     measures = []
+    depth, texts = 1, []
     while level:
         rows = [
             Section(
@@ -253,13 +242,16 @@ def create_sections(report, tree, user):
         next_level = []
         for row, (_parent, _n, node) in zip(rows, level, strict=True):
             created.append((node, row))
+            texts.append((row, depth, node.measures or ()))
             measures.extend(
                 Measure(section=row, position=n, lead=item[0], body=item[1], previous_id=_previous(item))
                 for n, item in enumerate(node.measures or ())
             )
             next_level.extend((row, n, child) for n, child in enumerate(node.children or ()))
         level = next_level
+        depth += 1
     Measure.objects.bulk_create(measures)
+    tallies.store(tallies.for_created(texts, proofread.office_wording()))
     return created
 
 

@@ -337,27 +337,81 @@ class Proofreading:
         return bool(self.page_limit and self.pages > self.page_limit)
 
 
-def report_texts(report, outline, measures_of):
-    """(Place, text) for every text of the report, in reading order."""
+def head_texts(report):
+    """(Place, text) of the texts before the sections: title, addressee, preamble."""
     yield Place("标题", "title"), report.title
     yield Place("主送机关", "addressee"), report.addressee
     yield Place("导语", "preamble"), report.preamble
-    for section in outline:
-        where = f"{section.label}{section.heading}"
-        yield Place(where, "heading", section.pk, section.level, True), section.heading
-        yield Place(where, "intro", section.pk, section.level), section.intro
-        for measure in numbered_measures(measures_of.get(section.pk, ())):
-            yield (
-                Place(f"{where} · {measure.ordinal}", f"measure-{measure.pk}", section.pk, section.level),
-                measure.lead,
-            )
-            yield (
-                Place(f"{where} · {measure.ordinal}", f"measure-{measure.pk}-body", section.pk, section.level),
-                measure.body,
-            )
+
+
+def tail_texts(report):
+    """(Place, text) of the texts after the sections: closing, issuer, date."""
     yield Place("结束语", "closing"), report.closing
     yield Place("署名", "issuer"), report.issuer
     yield Place("成文日期", "date"), report.issued_on_display
+
+
+def section_texts(section, measures, level=None):
+    """(Place, text) of one section: heading, intro, each measure's lead and body."""
+    level = section.level if level is None else level
+    where = f"{section.label}{section.heading}"
+    yield Place(where, "heading", section.pk, level, True), section.heading
+    yield Place(where, "intro", section.pk, level), section.intro
+    for measure in numbered_measures(measures):
+        yield Place(f"{where} · {measure.ordinal}", f"measure-{measure.pk}", section.pk, level), measure.lead
+        yield Place(f"{where} · {measure.ordinal}", f"measure-{measure.pk}-body", section.pk, level), measure.body
+
+
+def report_texts(report, outline, measures_of):
+    """(Place, text) for every text of the report, in reading order."""
+    yield from head_texts(report)
+    for section in outline:
+        yield from section_texts(section, measures_of.get(section.pk, ()))
+    yield from tail_texts(report)
+
+
+# What the rules comparing texts across the report collect, by name: (character the text must
+# hold, pattern). N001, N002 and N005 flag the first form wherever the second also occurs.
+COMPARED_FORMS = (
+    ("years_digits", "年", YEAR_DIGITS),
+    ("years_chinese", "年", YEAR_CHINESE),
+    ("percent_words", "百分之", PERCENT_WORDS),
+    ("percent_signs", "%", PERCENT_SIGN),
+    ("percent_signs", "％", PERCENT_SIGN),
+    ("about_cn", "余", ABOUT_CHINESE),
+    ("about_digits", "余", ABOUT_DIGITS),
+)
+MIXED_FORMS = (
+    ("N001", "years_chinese", "years_digits"),
+    ("N002", "percent_words", "percent_signs"),
+    ("N005", "about_cn", "about_digits"),
+)
+
+
+class Reading:
+    """Texts read in order: the findings of the rules on one text, the lines they take, and
+    what the rules comparing texts collect (the forms of COMPARED_FORMS, the figures)."""
+
+    def __init__(self, wording=()):
+        self.wording = wording
+        self.findings = []
+        self.lines = 0
+        self.forms = {name: [] for name, _needed, _pattern in COMPARED_FORMS}
+        self.figures = defaultdict(list)  # {(noun, unit): [(place, match, text, value), …]}
+
+    def read(self, place, text):
+        if not text:
+            return
+        self.findings += check_text(text, place, self.wording)
+        self.findings += _ladder(text, place)
+        self.lines += text_lines(text, place)
+        # Each pattern is searched only in texts holding the character it needs.
+        for name, needed, pattern in COMPARED_FORMS:
+            if needed in text:
+                self.forms[name].extend((place, m, text) for m in pattern.finditer(text))
+        if not text.isalpha():
+            for m in FIGURE.finditer(text):
+                self.figures[(m.group(1)[-6:], m.group(3))].append((place, m, text, m.group(2)))
 
 
 def check_report(report, outline, measures_of, wording=(), page_limit=None, char_limits=None):
@@ -365,67 +419,44 @@ def check_report(report, outline, measures_of, wording=(), page_limit=None, char
 
     `char_limits` ({section pk: limit}) for an outline of rows without their assignments (the
     board's); by default each section's assignment is asked."""
-    findings = []
-    years_digits, years_chinese, percent_words, percent_signs, about_cn, about_digits = [], [], [], [], [], []
-    figures = defaultdict(list)
-    lines = 0
+    reading = Reading(wording)
     for place, text in report_texts(report, outline, measures_of):
-        if not text:
-            continue
-        findings += check_text(text, place, wording)
-        findings += _ladder(text, place)
-        lines += _lines(text, place)
-        # Each pattern is searched only in texts holding the character it needs.
-        for needed, pattern, bucket in (
-            ("年", YEAR_DIGITS, years_digits),
-            ("年", YEAR_CHINESE, years_chinese),
-            ("百分之", PERCENT_WORDS, percent_words),
-            ("%", PERCENT_SIGN, percent_signs),
-            ("％", PERCENT_SIGN, percent_signs),
-            ("余", ABOUT_CHINESE, about_cn),
-            ("余", ABOUT_DIGITS, about_digits),
-        ):
-            if needed in text:
-                bucket.extend((place, m, text) for m in pattern.finditer(text))
-        if not text.isalpha():
-            for m in FIGURE.finditer(text):
-                figures[(m.group(1)[-6:], m.group(3))].append((place, m, text, m.group(2)))
-    findings += _mixed(
-        "N001", years_chinese, years_digits, _("Years in figures elsewhere in the report (e.g. “%(other)s”).")
-    )
-    findings += _mixed(
-        "N002", percent_words, percent_signs, _("Percentages with % elsewhere in the report (e.g. “%(other)s”).")
-    )
-    findings += _mixed(
-        "N005", about_cn, about_digits, _("Approximate numbers in figures elsewhere (e.g. “%(other)s”).")
-    )
-    findings += _figures(figures)
+        reading.read(place, text)
+    findings = reading.findings
+    messages = {
+        "N001": _("Years in figures elsewhere in the report (e.g. “%(other)s”)."),
+        "N002": _("Percentages with % elsewhere in the report (e.g. “%(other)s”)."),
+        "N005": _("Approximate numbers in figures elsewhere (e.g. “%(other)s”)."),
+    }
+    for code, flagged, other in MIXED_FORMS:
+        findings += _mixed(code, reading.forms[flagged], reading.forms[other], messages[code])
+    findings += _figures(reading.figures)
     for section in outline:
         if char_limits is not None:
             limit = char_limits.get(section.pk)
         else:
             limit = section.assignment.char_limit if section.has_assignment else None
         if limit:
-            chars = sum(
-                len(t.replace("\n", ""))
-                for t in [section.intro, *(m.lead + m.body for m in measures_of.get(section.pk, ()))]
-            )
+            chars = section_length(section.intro, measures_of.get(section.pk, ()))
             if chars > limit:
-                place = Place(f"{section.label}{section.heading}", "intro", section.pk)
-                findings.append(
-                    Finding(
-                        "S003",
-                        place.where,
-                        place.field,
-                        0,
-                        0,
-                        "",
-                        _("%(chars)d characters, over the limit of %(limit)d.") % {"chars": chars, "limit": limit},
-                        None,
-                        section.pk,
-                    )
-                )
-    return Proofreading(findings, max(1, math.ceil((lines + 2) / 22)), page_limit)
+                findings.append(length_finding(section, chars, limit))
+    return Proofreading(findings, page_estimate(reading.lines), page_limit)
+
+
+def section_length(intro, measures):
+    """The characters the length limit counts: intro and measures, line breaks not counted."""
+    return sum(len(t.replace("\n", "")) for t in [intro, *(m.lead + m.body for m in measures)])
+
+
+def length_finding(section, chars, limit):
+    place = Place(f"{section.label}{section.heading}", "intro", section.pk)
+    message = _("%(chars)d characters, over the limit of %(limit)d.") % {"chars": chars, "limit": limit}
+    return Finding("S003", place.where, place.field, 0, 0, "", message, None, section.pk)
+
+
+def page_estimate(lines):
+    """Pages at 22 lines a page, the title's blank line and the signature's counted."""
+    return max(1, math.ceil((lines + 2) / 22))
 
 
 def _ladder(text, place):
@@ -488,7 +519,7 @@ def _figures(figures):
     return found
 
 
-def _lines(text, place):
+def text_lines(text, place):
     """Lines the text takes at 28 characters a line (the first line indented two)."""
     lines = 0
     for paragraph in text.split("\n"):
@@ -514,14 +545,14 @@ def proofread(report, wording=None):
 def report_pages(report, replacing=None, texts=()):
     """The report's page estimate at 22 × 28, with one section's texts as `texts` (the editor's
     unsaved ones) instead of the stored ones: two queries of bare text, no model instances."""
-    lines = sum(_lines(t, Place("", f)) for f, t in (("title", report.title), ("preamble", report.preamble),
+    lines = sum(text_lines(t, Place("", f)) for f, t in (("title", report.title), ("preamble", report.preamble),
                                                       ("closing", report.closing), ("issuer", report.issuer)) if t)  # fmt: skip
     rows = Section.objects.filter(report=report).exclude(pk=replacing).values_list("heading", "intro")
     lines += sum(
-        _lines(heading, Place("", "heading")) + (_lines(intro, Place("", "intro")) if intro else 0)
+        text_lines(heading, Place("", "heading")) + (text_lines(intro, Place("", "intro")) if intro else 0)
         for heading, intro in rows
     )
     measures = Measure.objects.filter(section__report=report).exclude(section_id=replacing).values_list("lead", "body")
-    lines += sum(_lines(lead + body, Place("", "measure")) for lead, body in measures)
-    lines += sum(_lines(text, Place("", "intro")) for text in texts if text)
+    lines += sum(text_lines(lead + body, Place("", "measure")) for lead, body in measures)
+    lines += sum(text_lines(text, Place("", "intro")) for text in texts if text)
     return max(1, math.ceil((lines + 2) / 22))
