@@ -133,7 +133,7 @@ LABEL_AT_START = re.compile(
 YEAR_DIGITS = re.compile(r"(?<!\d)(?:19|20)\d{2}年")
 YEAR_CHINESE = re.compile("[〇○零一二][〇○零一二三四五六七八九]{3}年")
 PERCENT_WORDS = re.compile("百分之[零一二三四五六七八九十百点]+")
-PERCENT_SIGN = re.compile(r"\d(?:\.\d+)?\s*[%％]")
+PERCENT_SIGN = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*[%％]")
 ABOUT_CHINESE = re.compile("[一二三四五六七八九十百千]+余")
 ABOUT_DIGITS = re.compile(r"\d+余")
 # A figure: a short noun phrase, an optional verb, a number and its unit.
@@ -425,7 +425,7 @@ def check_report(report, outline, measures_of, wording=(), page_limit=None, char
     findings = reading.findings
     messages = {
         "N001": _("Years in figures elsewhere in the report (e.g. “%(other)s”)."),
-        "N002": _("Percentages with % elsewhere in the report (e.g. “%(other)s”)."),
+        "N002": _("Percentages with %% elsewhere in the report (e.g. “%(other)s”)."),
         "N005": _("Approximate numbers in figures elsewhere (e.g. “%(other)s”)."),
     }
     for code, flagged, other in MIXED_FORMS:
