@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from drafting.forms import MAX_MEASURES, MEASURE_PREFIX, int_or
-from reports import numbering, proofread
+from reports import numbering, proofread, tallies
 from reports.access import get_section_for_viewer
 from reports.models import WordingRule
 
@@ -45,7 +45,11 @@ def section_check(request, pk):
         return render(request, "drafting/_check_results.html", {"too_long": True}, status=413)
     wording = list(WordingRule.objects.filter(enabled=True).values_list("wrong", "right"))
     findings = [finding for place, text in texts for finding in proofread.check_text(text, place, wording)]
-    pages = proofread.report_pages(section.report, replacing=section.pk, texts=[text for _place, text in texts])
+    # The page estimate counts the heading whether or not this user may change it.
+    counted = texts
+    if not any(place.is_heading for place, _text in texts):
+        counted = [(proofread.Place("", "heading", section.pk, section.level, True), section.heading), *texts]
+    pages = tallies.pages_with(section.report, section.pk, counted)
     labels = proofread.SEVERITY_LABELS
     rows = [
         {

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import Measure, Section, WordingRule, measures_by_section
+from reports.models import WordingRule, measures_by_section
 from reports.numbering import chinese_numeral, numbered_measures
 from reports.placeholders import find_placeholders
 from reports.text import FULL_WIDTH, HALF_WIDTH_IN_CHINESE
@@ -540,19 +540,3 @@ def proofread(report, wording=None):
     if wording is None:
         wording = office_wording()
     return check_report(report, outline, measures_by_section(outline), wording, report.page_limit)
-
-
-def report_pages(report, replacing=None, texts=()):
-    """The report's page estimate at 22 × 28, with one section's texts as `texts` (the editor's
-    unsaved ones) instead of the stored ones: two queries of bare text, no model instances."""
-    lines = sum(text_lines(t, Place("", f)) for f, t in (("title", report.title), ("preamble", report.preamble),
-                                                      ("closing", report.closing), ("issuer", report.issuer)) if t)  # fmt: skip
-    rows = Section.objects.filter(report=report).exclude(pk=replacing).values_list("heading", "intro")
-    lines += sum(
-        text_lines(heading, Place("", "heading")) + (text_lines(intro, Place("", "intro")) if intro else 0)
-        for heading, intro in rows
-    )
-    measures = Measure.objects.filter(section__report=report).exclude(section_id=replacing).values_list("lead", "body")
-    lines += sum(text_lines(lead + body, Place("", "measure")) for lead, body in measures)
-    lines += sum(text_lines(text, Place("", "intro")) for text in texts if text)
-    return max(1, math.ceil((lines + 2) / 22))

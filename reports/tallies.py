@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from typing import NamedTuple
 
 from reports import proofread
-from reports.models import SectionTally, fingerprint, measures_by_section
+from reports.models import Section, SectionTally, fingerprint, measures_by_section
 from reports.placeholders import count_placeholders
 from reports.text import char_count
 
@@ -225,6 +225,32 @@ def of_sections(rows):
         store(fresh)
         found.update((tally.section_id, (tally.chars, tally.placeholders)) for tally in fresh)
     return found
+
+
+def pages_with(report, section_pk, texts):
+    """The report's page estimate as the board counts it, with one section's texts replaced by
+    `texts` ([(Place, text)], the editor's unsaved ones): one query of the other sections'
+    tallies, whatever the size (and one for the texts of any whose tally is missing)."""
+    lines = sum(proofread.text_lines(text, place) for place, text in texts if text)
+    around = (*proofread.head_texts(report), *proofread.tail_texts(report))
+    lines += sum(proofread.text_lines(text, place) for place, text in around if text)
+    others = Section.objects.filter(report=report).exclude(pk=section_pk).order_by()
+    stale = []
+    for pk, version, tally_version, tally_lines in others.values_list(
+        "pk", "version", "tally__version", "tally__lines"
+    ):
+        if tally_version == version:
+            lines += tally_lines
+        else:
+            stale.append(pk)
+    if stale:
+        rows = others.filter(pk__in=stale).values_list("pk", "heading", "intro", "version")
+        texts = {pk: (_Text(pk, heading, intro), version) for pk, heading, intro, version in rows}
+        measures = measures_by_section([text for text, _version in texts.values()])
+        fresh = [compute(text, measures.get(pk, ()), version=version) for pk, (text, version) in texts.items()]
+        store(fresh)
+        lines += sum(tally.lines for tally in fresh)
+    return proofread.page_estimate(lines)
 
 
 def report_proofreading(report, outline, tallies, wording, char_limits):

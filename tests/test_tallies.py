@@ -253,3 +253,15 @@ def test_the_dashboard_counts_follow_a_save(login, drafter, report):
     row = dashboard_row()
     assert row.placeholders == 1
     assert row.chars == len("完成X项，推行一件事一次办梳理形成清单12项。深化一网通办全程网办率达到90%。")
+
+
+def test_the_editor_estimates_the_pages_the_board_shows(login, report, coordinator, drafter):
+    save(report.first_section, intro="县委专题研究部署。\n" * 60)
+    ours = report.our_section
+    pages = board(login(coordinator), report).context["pages"]
+    assert pages == read_in_full(report)[1] > 1
+    check = reverse("drafting:section-check", args=[ours.pk])
+    client = login(drafter)
+    assert f"全文约 {pages} 页" in client.post(check, editor_data(ours)).content.decode()
+    longer = editor_data(ours, [(None, "长文", "字" * 28 * 22 * 2)])
+    assert f"全文约 {pages + 2} 页" in client.post(check, longer).content.decode()
