@@ -1,13 +1,14 @@
-"""A section's content as one thing: its counts, its snapshots, and the one way to change it.
+"""A section's content as one thing: its snapshots, and the one way to change it.
 
 Every change of a section's heading, intro or measures goes through `save_content` — the
 editor, paste-and-split, restore, the outline's rename — and every new tree of sections with
 text through `create_sections` (the importer, the clone). `save_content` locks the section and
 its assignment, re-checks under the lock that the user may still make the change (a section
 submitted a moment ago is no longer editable, so a signer never signs text that changed under
-them), compares the version the editor started from with the stored one, and writes the text
-and a django-reversion revision in the same transaction. A stale version raises VersionConflict
-and changes nothing, so two tabs, two users or a double submit never overwrite each other.
+them), compares the version the editor started from with the stored one, and writes the text,
+a django-reversion revision and the section's tally (reports/tallies.py) in the same
+transaction. A stale version raises VersionConflict and changes nothing, so two tabs, two
+users or a double submit never overwrite each other.
 """
 
 from dataclasses import dataclass

@@ -168,9 +168,9 @@ class _Measure:
 def drop(sender, instance, created=False, update_fields=None, **kwargs):
     """post_save of a Section or Measure saved outside content.save_content (the admin): the
     section's tally no longer says what its text holds."""
-    if _writing.get() or (created and sender.__name__ == "Section"):
+    if _writing.get() or (created and sender is Section):
         return
-    if sender.__name__ == "Section":
+    if sender is Section:
         if update_fields is not None and not {"heading", "intro"} & set(update_fields):
             return
         section_id = instance.pk
