@@ -1,5 +1,9 @@
 -- wrk script: send the session cookie, count responses that are not 2xx, print one result line.
+-- With BODY_FILE set, every request is a form POST of that file's content with the CSRF token
+-- (CSRF_TOKEN, the csrftoken cookie's value) in the header Django reads it from.
 local cookie = os.getenv("COOKIE") or ""
+local body_file = os.getenv("BODY_FILE")
+local csrf_token = os.getenv("CSRF_TOKEN") or ""
 local threads = {}
 
 function setup(thread)
@@ -9,6 +13,14 @@ end
 function init(args)
   non2xx = 0
   wrk.headers["Cookie"] = cookie
+  if body_file and body_file ~= "" then
+    local file = assert(io.open(body_file, "rb"))
+    wrk.method = "POST"
+    wrk.body = file:read("*a")
+    file:close()
+    wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+    wrk.headers["X-CSRFToken"] = csrf_token
+  end
 end
 
 function response(status, headers, body)

@@ -2,12 +2,14 @@
 
 Run by bench/load.sh (DJANGO_SETTINGS_MODULE=bench.settings); safe to run twice. Prints shell
 assignments: the report and section used, and for each benchmarked page its URL (or "-" when
-the URL does not exist in this version of Huigao) and the account that requests it.
+the URL does not exist in this version of Huigao), the account that requests it and the method;
+with CHECK_BODY_FILE set, writes there the form the editor's proofreading check posts.
 """
 
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -88,6 +90,27 @@ def big_report(office, coordinator, departments):
     return report
 
 
+def check_body(section):
+    """The form the editor's proofreading check posts (a moment after the last key): the
+    section's text as the editor holds it, URL-encoded as the page's script sends it."""
+    measures = list(section.measures.order_by("position", "pk"))
+    data = {
+        "version": section.version,
+        "intro": section.intro,
+        "note": "",
+        "measures-TOTAL_FORMS": len(measures),
+        "measures-INITIAL_FORMS": len(measures),
+        "measures-MIN_NUM_FORMS": 0,
+        "measures-MAX_NUM_FORMS": 1000,
+    }
+    for index, measure in enumerate(measures):
+        data[f"measures-{index}-id"] = measure.pk
+        data[f"measures-{index}-lead"] = measure.lead
+        data[f"measures-{index}-body"] = measure.body
+        data[f"measures-{index}-ORDER"] = index + 1
+    return urlencode(data)
+
+
 def url(name, *args):
     try:
         return reverse(name, args=args)
@@ -115,16 +138,22 @@ def main():
     print(f"SECTIONS={report.sections.count()}")
     print(f"MEASURES={Measure.objects.filter(section__report=report).count()}")
     print(f"DEPARTMENTS={Department.objects.count()}")
-    # name | URL | account
+    body_file = os.environ.get("CHECK_BODY_FILE")
+    if body_file:
+        Path(body_file).write_text(check_body(section))
+    export = url("reports:report-export", report.pk)
+    # name | URL | account | method: GET, or POST with the body in CHECK_BODY_FILE
     pages = [
-        ("baseline", url("bench-baseline"), coordinator),
-        ("dashboard", url("drafting:dashboard"), drafter),
-        ("editor", url("drafting:section-edit", section.pk), drafter),
-        ("board", url("reports:report-board", report.pk), coordinator),
-        ("preview", url("reports:report-preview", report.pk), coordinator),
-        ("export", url("reports:report-export", report.pk), coordinator),
+        ("baseline", url("bench-baseline"), coordinator, "GET"),
+        ("dashboard", url("drafting:dashboard"), drafter, "GET"),
+        ("editor", url("drafting:section-edit", section.pk), drafter, "GET"),
+        ("check", url("drafting:section-check", section.pk), drafter, "POST"),
+        ("board", url("reports:report-board", report.pk), coordinator, "GET"),
+        ("preview", url("reports:report-preview", report.pk), coordinator, "GET"),
+        # The draft export: the final one answers 409 while sections are not accepted yet.
+        ("export", export + "?draft=1" if export != "-" else "-", coordinator, "GET"),
     ]
-    print("PAGES='" + " ".join(f"{name}|{path}|{user.username}" for name, path, user in pages) + "'")
+    print("PAGES='" + " ".join(f"{name}|{path}|{user.username}|{method}" for name, path, user, method in pages) + "'")
 
 
 if __name__ == "__main__":

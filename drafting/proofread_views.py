@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from drafting.forms import MAX_MEASURES, MEASURE_PREFIX, int_or
-from reports import numbering, proofread, proofreading, tables
+from reports import numbering, proofread, tables, tallies
 from reports.access import get_section_for_viewer
 from reports.models import WordingRule
 
@@ -62,7 +62,12 @@ def section_check(request, pk):
             else proofread.check_text(text, place, wording)
         )
     ]
-    pages = proofreading.report_pages(section.report, replacing=section.pk, texts=[text for _place, text in texts])
+    # The page estimate counts the heading whether or not this user may change it, and not the
+    # tables' cells (the estimate is of running text, as the board's).
+    counted = [(place, text) for place, text in texts if not place.field.endswith("-table")]
+    if not any(place.is_heading for place, _text in texts):
+        counted = [(proofread.Place("", "heading", section.pk, section.level, True), section.heading), *counted]
+    pages = tallies.pages_with(section.report, section.pk, counted)
     labels = proofread.SEVERITY_LABELS
     rows = [
         {

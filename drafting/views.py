@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,8 +26,9 @@ from drafting.forms import (
 )
 from drafting.last_period import last_period
 from drafting.marks import Marked, marked, marked_table
+from drafting.models import Notification
 from drafting.workflow_views import gate_problems, open_threads_by_measure, workflow_panel
-from reports import carried, content, numbering, tables
+from reports import carried, content, numbering, tables, tallies
 from reports.access import get_section_for_viewer
 from reports.carried import marked_numbers
 from reports.models import Assignment, Department, Measure, Membership, Report, Section, measures_by_section
@@ -142,32 +143,42 @@ _DASHBOARD_COLUMNS = (
     "state",
     "deadline",
     "char_limit",
+    "section__version",
+    "section__tally__version",
+    "section__tally__chars",
+    "section__tally__placeholders",
     "return_note",
 )
 
 
 def dashboard(request):
     user = request.user
-    roles = dict(Membership.objects.filter(user=user).values_list("department_id", "role"))
+    memberships = Membership.objects.filter(user=user)
+    mine = memberships.values("department_id")
     assignments = Assignment.objects.in_open_reports().order_by()
     if not user.is_superuser:
-        mine = list(roles)
         assignments = assignments.filter(Q(department_id__in=mine) | Q(section__report__lead_department_id__in=mine))
-    rows = list(assignments.with_return_note().values_list(*_DASHBOARD_COLUMNS))
+    # The user's role in each row's department, read with the rows.
+    assignments = assignments.with_return_note().annotate(
+        role=Subquery(memberships.filter(department_id=OuterRef("department_id")).values("role")[:1])
+    )
+    rows = list(assignments.values_list(*_DASHBOARD_COLUMNS, "role"))
     # The group headings: the reports of the rows and those the user coordinates (which may
-    # have no assigned section yet).
+    # have no assigned section yet), whether the user coordinates each, and the navigation's
+    # unread count, in one query.
     reports = Report.objects.open()
     if not user.is_superuser:
         reports = reports.filter(Q(pk__in={row[1] for row in rows}) | Q(lead_department_id__in=mine))
+    unread = Notification.objects.for_user(user).unread().order_by().values("recipient_id")
+    reports = reports.annotate(
+        coordinated=Exists(memberships.filter(department_id=OuterRef("lead_department_id"))),
+        unread=Subquery(unread.annotate(n=Count("pk")).values("n")),
+    )
     reports = {report.pk: report for report in reports}
-    coordinated = [pk for pk, report in reports.items() if user.is_superuser or report.lead_department_id in roles]
-    # Each section's texts, its intro first, for the counts.
-    texts = {row[0]: [row[4]] for row in rows}
-    if texts:
-        measures = Measure.objects.filter(section_id__in=list(texts)).order_by()
-        for section_id, lead, body, table in measures.values_list("section_id", "lead", "body", "table"):
-            texts[section_id] += (lead, body, *tables.cell_texts(table))
-    place = numbering.places_of(_outline_rows({row[1] for row in rows}, {row[2] for row in rows}), texts)
+    coordinated = [pk for pk, report in reports.items() if user.is_superuser or report.coordinated]
+    # Each section's characters and placeholders, from its tally.
+    counted = tallies.of_sections((row[0], row[16], row[17], row[18], row[19], row[3], row[4]) for row in rows)
+    place = numbering.places_of(_outline_rows({row[1] for row in rows}, {row[2] for row in rows}), counted)
 
     states = state_labels()
     overdue_word, soon_word = _("overdue"), _("due soon")
@@ -194,14 +205,15 @@ def dashboard(request):
         state,
         deadline,
         limit,
+        *_tally,
         note,
+        role,
     ) in rows:
         report = reports.get(report_pk)
         if report is None:  # made final, or new, since the reports were read
             continue
-        coordinates = user.is_superuser or report.lead_department_id in roles
-        role = roles.get(department_pk)
-        chars, placeholders = content.text_counts(texts[section_pk])
+        coordinates = user.is_superuser or report.coordinated
+        chars, placeholders = counted[section_pk]
         permissions = SectionPermissions.listed(user, report=report, state=state, role=role, coordinates=coordinates)
         action, links = permissions.next_action(chars, placeholders, actions)
         order, label = place.get(section_pk, ((), ""))
@@ -252,7 +264,10 @@ def dashboard(request):
     ordered = sorted(groups.values(), key=lambda g: (g.report.created_at, g.report.pk), reverse=True)
     for group in ordered:
         group.rows = [row for _order, row in sorted(group.rows, key=lambda item: item[0])]
-    return render(request, "drafting/dashboard.html", {"groups": ordered})
+    context = {"groups": ordered}
+    if reports:
+        context["unread_notifications"] = next(iter(reports.values())).unread or 0
+    return render(request, "drafting/dashboard.html", context)
 
 
 # The section editor ---------------------------------------------------------------------
@@ -321,10 +336,10 @@ def _editor(request, section, form=None, formset=None, status=200, **context):
     measures = numbered_measures(measures_by_section([section]).get(section.pk, []))
     texts = [ShownMeasure.of(m.pk, m.ordinal, m.lead, m.body, m.carried_numbers, m.table) for m in measures]
     intro = marked(section.intro)
-    table_marks = [marked(cell) for cell in content.table_cells(measures)]
-    # content.counts' sums, from the texts split above rather than a second scan of each.
+    table_marks = [marked(cell) for cell in tallies.table_cells(measures)]
+    # tallies.counts' sums, from the texts split above rather than a second scan of each.
     chars = char_count(section.intro) + sum(char_count(m.lead) + char_count(m.body) for m in measures)
-    chars += sum(char_count(cell) for cell in content.table_cells(measures))
+    chars += sum(char_count(cell) for cell in tallies.table_cells(measures))
     placeholders = intro.placeholders + sum(text.marked.placeholders for text in texts)
     placeholders += sum(mark.placeholders for mark in table_marks)
     permissions = section.permissions_for(request.user)
@@ -491,7 +506,7 @@ def section_edit(request, pk):
 def _warn_over_limit(request, section, saved):
     """A length limit is advice from the coordinating office: saving is allowed, with a warning."""
     limit = section.assignment.char_limit if section.has_assignment else None
-    chars, _placeholders = content.counts(saved, saved.measures.all())
+    chars, _placeholders = tallies.counts(saved, saved.measures.all())
     if limit and chars > limit:
         messages.warning(
             request,

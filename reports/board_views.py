@@ -6,6 +6,7 @@ Accept and return post to drafting:section-action (the same transition methods),
 """
 
 import csv
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import access, document, exporting, gate, proofread
+from reports import access, document, exporting, gate, proofread, tallies
 from reports.docx_export import filename_stem
 from reports.models import (
     Assignment,
@@ -26,28 +27,38 @@ from reports.models import (
     CoSignature,
     Section,
     WordingRule,
-    fingerprint,
     measures_by_section,
     return_note,
 )
 from reports.permissions import SectionPermissions
+from reports.placeholders import count_placeholders
 from reports.states import SIGNED_STATES, AssignmentState, TransitionAction, state_labels
 from reports.text import chinese_date
 from reports.view_helpers import local_next, show_refusal
 
 # The board's "due soon": a deadline within this many days (Assignment.is_due_soon's default).
 DUE_SOON_DAYS = 3
+# The finalising card lists this many of the problems, then says how many more there are.
+LISTED_PROBLEMS = 20
+
+
+@dataclass
+class Board:
+    rows: list  # a plain dict a section, in reading order
+    problems: list  # the first problems that keep the report from being final, in reading order
+    problem_count: int  # all of them
+    departments: list
+    pages: int  # the page estimate
 
 
 def board_rows(report):
     """Every section of the report in reading order as a plain row (a dict), the report's
     problems (placeholders, empty measures) and its proofreading (counts per row, the page
-    estimate): four queries (outline, measures, co-departments, the office's wording list),
-    whatever the size.
+    estimate): four queries (outline with the sections' tallies, co-departments, the office's
+    wording list, the measures of the first sections with problems), whatever the size.
 
-    Each text is scanned for placeholders once, by gate.report_problems; a section's
-    placeholder count is its share of those problems less its empty measures (the only other
-    kind of problem).
+    The figures of each section's text come from its tally (reports/tallies.py); only the report's
+    own texts are read here.
     """
     today = timezone.localdate()
     assignments = Assignment.objects.filter(section=OuterRef("pk"))
@@ -58,6 +69,7 @@ def board_rows(report):
         "assignment__last_reminded_on",
         "assignment__signed_hash",
         "assignment__char_limit",
+        *tallies.OUTLINE_FIELDS,
         last_transition_at=Subquery(
             AssignmentTransition.objects.filter(assignment__section=OuterRef("pk"))
             .order_by("-created_at")
@@ -68,17 +80,19 @@ def board_rows(report):
         overdue=Exists(assignments.overdue(today)),
         due_soon=Exists(assignments.due_within(DUE_SOON_DAYS, today)),
     )
-    measures = measures_by_section(outline)
-    problems = gate.report_problems(report, outline, measures)
-    proofreading = proofread.check_report(
+    wording = WordingRule.objects.in_use()
+    tally = tallies.of_outline(outline, wording)
+    findings_in, pages = tallies.report_proofreading(
         report,
         outline,
-        measures,
-        WordingRule.objects.in_use(),
-        report.page_limit,
-        char_limits={section.pk: section.values["assignment__char_limit"] for section in outline},
+        tally,
+        wording,
+        {section.pk: section.values["assignment__char_limit"] for section in outline},
     )
-    findings_in = proofreading.counts()
+    placeholders_in = {
+        section.pk: count_placeholders(section.heading) + tally[section.pk]["placeholders"] for section in outline
+    }
+    problems, problem_count = _problems(report, outline, tally, placeholders_in)
     # 会签 progress: (co-signed, co-departments) per section, one query for the report.
     cosigning = {}
     for section_id, signed_at in CoSignature.objects.filter(assignment__section__report=report).values_list(
@@ -86,10 +100,6 @@ def board_rows(report):
     ):
         done, total = cosigning.get(section_id, (0, 0))
         cosigning[section_id] = (done + (signed_at is not None), total + 1)
-    problems_in = {}
-    for problem in problems:
-        if problem.section is not None:
-            problems_in[problem.section.pk] = problems_in.get(problem.section.pk, 0) + 1
 
     labels = state_labels()
     # The board opens for the report's coordinators only (access.get_report_for_coordinator), so
@@ -100,8 +110,6 @@ def board_rows(report):
     for section in outline:
         v = section.values
         pk = section.pk
-        section_measures = measures.get(pk, ())
-        empty = sum(1 for m in section_measures if not (m.lead.strip() or m.body.strip()))
         times = [t for t in (v["updated_at"], v["last_transition_at"]) if t]
         last_activity = max(times) if times else None
         row = {
@@ -115,10 +123,10 @@ def board_rows(report):
             "last_activity_label": timezone.localtime(last_activity).strftime("%Y-%m-%d %H:%M")
             if last_activity
             else "",
-            "placeholders": problems_in.get(pk, 0) - empty,
-            "empty_measures": empty,
-            "proof_errors": findings_in[pk][proofread.ERROR] if pk in findings_in else 0,
-            "proof_warnings": findings_in[pk][proofread.WARNING] if pk in findings_in else 0,
+            "placeholders": placeholders_in[pk],
+            "empty_measures": tally[pk]["empty_measures"],
+            "proof_errors": findings_in[pk][proofread.ERROR],
+            "proof_warnings": findings_in[pk][proofread.WARNING],
         }
         if row["assigned"]:
             state, deadline, department = section.state, v["assignment__deadline"], section.department
@@ -144,14 +152,34 @@ def board_rows(report):
                 changed_after_sign_off=bool(
                     state in SIGNED_STATES
                     and v["assignment__signed_hash"]
-                    and fingerprint(section, section_measures) != v["assignment__signed_hash"]
+                    and tally[pk]["fingerprint"] != v["assignment__signed_hash"]
                 ),
                 return_note=v["return_note"] or "",
                 cosigned=cosigning.get(pk, (0, 0))[0],
                 cosign_total=cosigning.get(pk, (0, 0))[1],
             )
         rows.append(row)
-    return rows, problems, sorted(departments.values(), key=lambda d: (d.position, d.pk)), proofreading
+    return Board(rows, problems, problem_count, sorted(departments.values(), key=lambda d: (d.position, d.pk)), pages)
+
+
+def _problems(report, outline, tally, placeholders_in):
+    """The first LISTED_PROBLEMS problems in reading order and how many there are: the tallies
+    say which sections have any, and only those sections' texts are read for the messages."""
+    head, tail = gate.head_problems(report), gate.tail_problems(report)
+    counts = {section.pk: placeholders_in[section.pk] + tally[section.pk]["empty_measures"] for section in outline}
+    listed, wanted = head[:LISTED_PROBLEMS], []
+    shown = len(listed)
+    for section in outline:
+        if shown >= LISTED_PROBLEMS:
+            break
+        if counts[section.pk]:
+            wanted.append(section)
+            shown += counts[section.pk]
+    measures = measures_by_section(wanted)
+    for section in wanted:
+        listed += gate.section_problems(section, measures.get(section.pk, ()), prefix=gate.section_prefix(section))
+    listed += tail
+    return listed[:LISTED_PROBLEMS], len(head) + sum(counts.values()) + len(tail)
 
 
 def _filters(request, departments):
@@ -178,7 +206,8 @@ def _filtered(rows, state, department_id):
 
 def report_board(request, pk):
     report = access.get_report_for_coordinator(request, pk)
-    rows, problems, departments, proofreading = board_rows(report)
+    board = board_rows(report)
+    rows, departments = board.rows, board.departments
     state, department_id = _filters(request, departments)
     assigned = [row for row in rows if row["assigned"]]
     per_state = dict.fromkeys(AssignmentState.values, 0)
@@ -199,15 +228,16 @@ def report_board(request, pk):
             "accepted_count": accepted,
             "overdue_count": sum(1 for row in assigned if row["overdue"]),
             "not_accepted_count": not_accepted,
-            "problems": problems,
-            "ready_to_finalise": not not_accepted and not problems,
+            "problems": board.problems,
+            "more_problems": board.problem_count - len(board.problems),
+            "ready_to_finalise": not not_accepted and not board.problem_count,
             "departments": departments,
             "state": state,
             "department_id": department_id,
             "events": report.events.select_related("actor"),
-            "pages": proofreading.pages,
-            "page_limit": proofreading.page_limit,
-            "over_page_limit": proofreading.over_page_limit,
+            "pages": board.pages,
+            "page_limit": report.page_limit,
+            "over_page_limit": bool(report.page_limit and board.pages > report.page_limit),
             "next": request.get_full_path(),
             "pdf_unavailable": exporting.pdf_unavailable_reason(),
         },
@@ -239,7 +269,8 @@ def csv_download(report, what):
 def report_board_csv(request, pk):
     """The board as CSV."""
     report = access.get_report_for_coordinator(request, pk)
-    rows, _problems, departments, _proofreading = board_rows(report)
+    board = board_rows(report)
+    rows, departments = board.rows, board.departments
     state, department_id = _filters(request, departments)
     response, writer = csv_download(report, _("progress"))
     writer.writerow(

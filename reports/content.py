@@ -1,13 +1,14 @@
-"""A section's content as one thing: its counts, its snapshots, and the one way to change it.
+"""A section's content as one thing: its snapshots, and the one way to change it.
 
 Every change of a section's heading, intro or measures goes through `save_content` — the
 editor, paste-and-split, restore, the outline's rename — and every new tree of sections with
 text through `create_sections` (the importer, the clone). `save_content` locks the section and
 its assignment, re-checks under the lock that the user may still make the change (a section
 submitted a moment ago is no longer editable, so a signer never signs text that changed under
-them), compares the version the editor started from with the stored one, and writes the text
-and a django-reversion revision in the same transaction. A stale version raises VersionConflict
-and changes nothing, so two tabs, two users or a double submit never overwrite each other.
+them), compares the version the editor started from with the stored one, and writes the text,
+a django-reversion revision and the section's tally (reports/tallies.py) in the same
+transaction. A stale version raises VersionConflict and changes nothing, so two tabs, two
+users or a double submit never overwrite each other.
 """
 
 from dataclasses import dataclass
@@ -20,13 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
-from reports import tables
+from reports import tables, tallies
 from reports.carried import kept_keys
-from reports.models import Assignment, Measure, Section
-from reports.placeholders import count_placeholders
+from reports.models import Assignment, Measure, Section, WordingRule
 from reports.splitting import join_measure
 from reports.states import SIGNED_STATES
-from reports.text import char_count
 
 
 @dataclass(frozen=True)
@@ -75,24 +74,6 @@ class VersionConflict(Exception):
     def __init__(self, section):
         super().__init__(f"section {section.pk} is at version {section.version}")
         self.section = section
-
-
-def counts(section, measures):
-    """(characters, placeholders) of the section's intro, measures and tables, counted in Python."""
-    return text_counts(
-        [section.intro, *(m.lead for m in measures), *(m.body for m in measures), *table_cells(measures)]
-    )
-
-
-def table_cells(measures):
-    """The text of every cell of the measures' tables."""
-    return [cell for m in measures if m.table for cell in tables.cell_texts(m.table)]
-
-
-def text_counts(texts):
-    """(characters, placeholders) of these texts together. The characters over the texts joined
-    by a line break, which is white space, so the sum is the same in one regex call."""
-    return char_count("\n".join(filter(None, texts))), sum(map(count_placeholders, texts))
 
 
 def snapshot(section, measures=None):
@@ -203,7 +184,7 @@ def save_content(section, user, *, intro=None, measures=None, heading=None, expe
                 _("The department has signed this text off: say why it changes (修改理由)."), code="reason_required"
             )
         _record_initial_revision(locked)
-        with reversion.create_revision():
+        with tallies.writing(locked), reversion.create_revision():
             reversion.set_user(user)
             reversion.set_comment(note)
             if measures is not None:
@@ -268,13 +249,14 @@ class NewSection:
 def create_sections(report, tree, user):
     """Create a tree of NewSection under `report` with their measures.
 
-    One INSERT per tree level and one for all measures, whatever the size: the text they came
-    with becomes their first revision on their first save (a revision now would cost queries
-    per section). Returns [(NewSection, Section), …], parents before their children.
+    One INSERT per tree level, one for all measures and one for their tallies, whatever the
+    size: the text they came with becomes their first revision on their first save (a revision
+    now would cost queries per section). Returns [(NewSection, Section), …], parents before their children.
     """
     created = []
     level = [(None, n, node) for n, node in enumerate(tree)]
     measures = []
+    depth, texts = 1, []
     while level:
         rows = [
             Section(
@@ -292,6 +274,7 @@ def create_sections(report, tree, user):
         next_level = []
         for row, (_parent, _n, node) in zip(rows, level, strict=True):
             created.append((node, row))
+            texts.append((row, depth, node.measures or ()))
             measures.extend(
                 Measure(
                     section=row,
@@ -305,7 +288,9 @@ def create_sections(report, tree, user):
             )
             next_level.extend((row, n, child) for n, child in enumerate(node.children or ()))
         level = next_level
+        depth += 1
     Measure.objects.bulk_create(measures)
+    tallies.store(tallies.for_created(texts, WordingRule.objects.in_use()))
     return created
 
 

@@ -137,14 +137,27 @@ def report_problems(report, outline=None, measures=None):
     `measures` ({section pk: measures}) saves the sections' own measure queries when the caller
     has them already.
     """
+    problems = head_problems(report)
+    for section in outline if outline is not None else report.outline(measures=True):
+        section_measures = section.measures.all() if measures is None else measures.get(section.pk, ())
+        problems += section_problems(section, section_measures, prefix=section_prefix(section))
+    return problems + tail_problems(report)
+
+
+def section_prefix(section):
+    return f"{section.label}{section.heading} · "
+
+
+def head_problems(report):
+    """Placeholders in the texts before the sections: title, addressee, preamble."""
     problems = _placeholder_problems(_("Title"), report.title, None, "report-title")
     problems += _placeholder_problems(_("Addressee"), report.addressee, None, "report-addressee")
-    problems += _placeholder_problems(_("Preamble"), report.preamble, None, "report-preamble")
-    for section in outline if outline is not None else report.outline(measures=True):
-        prefix = f"{section.label}{section.heading} · "
-        section_measures = section.measures.all() if measures is None else measures.get(section.pk, ())
-        problems += section_problems(section, section_measures, prefix=prefix)
-    problems += _placeholder_problems(_("Closing"), report.closing, None, "report-closing")
+    return problems + _placeholder_problems(_("Preamble"), report.preamble, None, "report-preamble")
+
+
+def tail_problems(report):
+    """Placeholders in the texts after the sections: closing, issuer, 附注 and the attachments."""
+    problems = _placeholder_problems(_("Closing"), report.closing, None, "report-closing")
     problems += _placeholder_problems(_("Issuer"), report.issuer, None, "report-issuer")
     problems += _placeholder_problems(_("Annotation"), report.annotation, None, "report-annotation")
     # Attachments: the anchor names the attachment on the attachments page.

@@ -515,6 +515,37 @@ class Attachment(models.Model):
         return self.title
 
 
+class SectionTally(models.Model):
+    """What the whole-report pages show of a section's text, kept between saves so that they
+    read one row a section instead of every text (reports/tallies.py computes and keeps it).
+
+    The text figures hold for the text as it was at `version`; the proofreading counts also
+    for the section's `level` and the office's wording list (`wording`, its fingerprint)."""
+
+    section = models.OneToOneField(Section, on_delete=models.CASCADE, primary_key=True, related_name="tally")
+    version = models.PositiveIntegerField()
+    chars = models.PositiveIntegerField()  # intro and measures, white space not counted
+    length = models.PositiveIntegerField()  # intro and measures, line breaks not counted
+    placeholders = models.PositiveIntegerField()  # in the intro and measures
+    empty_measures = models.PositiveIntegerField()
+    lines = models.PositiveIntegerField()  # at 28 characters a line
+    fingerprint = models.CharField(max_length=64)
+    level = models.PositiveSmallIntegerField()
+    wording = models.CharField(max_length=32)
+    errors = models.PositiveIntegerField()
+    warnings = models.PositiveIntegerField()
+    hints = models.PositiveIntegerField()
+    # What the rules comparing texts across the report read: counts of each form, and figures.
+    compared = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("section tally")
+        verbose_name_plural = _("section tallies")
+
+    def __str__(self):
+        return f"{self.section_id} @ {self.version}"
+
+
 class MeasureRow:
     """A measure's text without a model instance: pages that read every measure of a large report
     (board, preview, export) spend most of their time building Measure instances otherwise."""

@@ -136,7 +136,7 @@ LABEL_AT_START = re.compile(
 YEAR_DIGITS = re.compile(r"(?<!\d)(?:19|20)\d{2}年")
 YEAR_CHINESE = re.compile("[〇○零一二][〇○零一二三四五六七八九]{3}年")
 PERCENT_WORDS = re.compile("百分之[零一二三四五六七八九十百点]+")
-PERCENT_SIGN = re.compile(r"\d(?:\.\d+)?\s*[%％]")
+PERCENT_SIGN = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*[%％]")
 ABOUT_CHINESE = re.compile("[一二三四五六七八九十百千]+余")
 ABOUT_DIGITS = re.compile(r"\d+余")
 # A figure: a short noun phrase, an optional verb, a number and its unit.
@@ -344,38 +344,50 @@ class Proofreading:
         return bool(self.page_limit and self.pages > self.page_limit)
 
 
-def report_texts(report, outline, measures_of):
-    """(Place, text) for every text of the report, in reading order."""
+def head_texts(report):
+    """(Place, text) of the texts before the sections: title, addressee, preamble."""
     yield Place("标题", "title"), report.title
     yield Place("主送机关", "addressee"), report.addressee
     yield Place("导语", "preamble"), report.preamble
-    for section in outline:
-        yield from section_texts(section, measures_of.get(section.pk, ()))
+
+
+def tail_texts(report):
+    """(Place, text) of the texts after the sections: closing, issuer, date."""
     yield Place("结束语", "closing"), report.closing
     yield Place("署名", "issuer"), report.issuer
     yield Place("成文日期", "date"), report.issued_on_display
 
 
-def section_texts(section, measures, names=None):
-    """(Place, text) for a section's heading, intro and measures (lead, then body), in reading order.
+def report_texts(report, outline, measures_of):
+    """(Place, text) for every text of the report, in reading order."""
+    yield from head_texts(report)
+    for section in outline:
+        yield from section_texts(section, measures_of.get(section.pk, ()))
+    yield from tail_texts(report)
+
+
+def section_texts(section, measures, names=None, level=None):
+    """(Place, text) for a section's heading, intro and measures (lead, then body, then a table's
+    cells), in reading order, at the section's level unless `level` is given.
 
     `names(part)` names each place, `part` being "heading", "intro" or a measure's ordinal; by
     default the section's label and heading, as the whole report's proofreading lists them."""
+    level = section.level if level is None else level
     if names is None:
         where = f"{section.label}{section.heading}"
 
         def names(part):
             return where if part in ("heading", "intro") else f"{where} · {part}"
 
-    yield Place(names("heading"), "heading", section.pk, section.level, True), section.heading
-    yield Place(names("intro"), "intro", section.pk, section.level), section.intro
+    yield Place(names("heading"), "heading", section.pk, level, True), section.heading
+    yield Place(names("intro"), "intro", section.pk, level), section.intro
     for measure in numbered_measures(measures):
         where = names(measure.ordinal)
-        yield Place(where, f"measure-{measure.pk}", section.pk, section.level), measure.lead
-        yield Place(where, f"measure-{measure.pk}-body", section.pk, section.level), measure.body
+        yield Place(where, f"measure-{measure.pk}", section.pk, level), measure.lead
+        yield Place(where, f"measure-{measure.pk}-body", section.pk, level), measure.body
         if getattr(measure, "table", None):
             # Only placeholders are looked for in a table: its cells are not sentences.
-            place = Place(names(measure.ordinal or "表格"), f"measure-{measure.pk}-table", section.pk, section.level)
+            place = Place(names(measure.ordinal or "表格"), f"measure-{measure.pk}-table", section.pk, level)
             yield place, tables.table_text(measure.table)
 
 
@@ -383,28 +395,67 @@ def check_section(section, measures, wording=(), char_limit=None, names=None):
     """The findings of the rules that look at one section's own text: each text alone, the
     numbering ladder of its intro and its length limit. The rules that compare texts across the
     report (mixed number forms, one figure with two values) need the whole report: check_report."""
-    findings = []
+    reading = Reading(wording)
     for place, text in section_texts(section, measures, names):
-        if not text:
-            continue
-        if place.field.endswith("-table"):
-            findings += placeholder_findings(text, place)
-        else:
-            findings += check_text(text, place, wording)
-            findings += _ladder(text, place)
-    findings += _over_limit(section, measures, char_limit, names)
-    return findings
+        reading.read(place, text)
+    return reading.findings + _over_limit(section, measures, char_limit, names)
 
 
 def _over_limit(section, measures, limit, names=None):
     if not limit:
         return []
-    chars = sum(len(t.replace("\n", "")) for t in [section.intro, *(m.lead + m.body for m in measures)])
+    chars = section_length(section.intro, measures)
     if chars <= limit:
         return []
-    where = names("intro") if names else f"{section.label}{section.heading}"
-    message = _("%(chars)d characters, over the limit of %(limit)d.") % {"chars": chars, "limit": limit}
-    return [Finding("S003", where, "intro", 0, 0, "", message, None, section.pk)]
+    return [length_finding(section, chars, limit, names("intro") if names else None)]
+
+
+# What the rules comparing texts across the report collect, by name: (character the text must
+# hold, pattern). N001, N002 and N005 flag the first form wherever the second also occurs.
+COMPARED_FORMS = (
+    ("years_digits", "年", YEAR_DIGITS),
+    ("years_chinese", "年", YEAR_CHINESE),
+    ("percent_words", "百分之", PERCENT_WORDS),
+    ("percent_signs", "%", PERCENT_SIGN),
+    ("percent_signs", "％", PERCENT_SIGN),
+    ("about_cn", "余", ABOUT_CHINESE),
+    ("about_digits", "余", ABOUT_DIGITS),
+)
+MIXED_FORMS = (
+    ("N001", "years_chinese", "years_digits"),
+    ("N002", "percent_words", "percent_signs"),
+    ("N005", "about_cn", "about_digits"),
+)
+
+
+class Reading:
+    """Texts read in order: the findings of the rules on one text, the lines they take, and
+    what the rules comparing texts collect (the forms of COMPARED_FORMS, the figures)."""
+
+    def __init__(self, wording=()):
+        self.wording = wording
+        self.findings = []
+        self.lines = 0
+        self.forms = {name: [] for name, _needed, _pattern in COMPARED_FORMS}
+        self.figures = defaultdict(list)  # {(noun, unit): [(place, match, text, value), …]}
+
+    def read(self, place, text):
+        if not text:
+            return
+        if place.field.endswith("-table"):
+            # Only placeholders are looked for in a table: its cells are not sentences.
+            self.findings += placeholder_findings(text, place)
+            return
+        self.findings += check_text(text, place, self.wording)
+        self.findings += _ladder(text, place)
+        self.lines += text_lines(text, place)
+        # Each pattern is searched only in texts holding the character it needs.
+        for name, needed, pattern in COMPARED_FORMS:
+            if needed in text:
+                self.forms[name].extend((place, m, text) for m in pattern.finditer(text))
+        if not text.isalpha():
+            for m in FIGURE.finditer(text):
+                self.figures[(m.group(1)[-6:], m.group(3))].append((place, m, text, m.group(2)))
 
 
 def check_report(report, outline, measures_of, wording=(), page_limit=None, char_limits=None):
@@ -412,51 +463,44 @@ def check_report(report, outline, measures_of, wording=(), page_limit=None, char
 
     `char_limits` ({section pk: limit}) for an outline of rows without their assignments (the
     board's); by default each section's assignment is asked."""
-    findings = []
-    years_digits, years_chinese, percent_words, percent_signs, about_cn, about_digits = [], [], [], [], [], []
-    figures = defaultdict(list)
-    lines = 0
+    reading = Reading(wording)
     for place, text in report_texts(report, outline, measures_of):
-        if not text:
-            continue
-        if place.field.endswith("-table"):
-            findings += placeholder_findings(text, place)
-            continue
-        findings += check_text(text, place, wording)
-        findings += _ladder(text, place)
-        lines += lines_taken(text, place)
-        # Each pattern is searched only in texts holding the character it needs.
-        for needed, pattern, bucket in (
-            ("年", YEAR_DIGITS, years_digits),
-            ("年", YEAR_CHINESE, years_chinese),
-            ("百分之", PERCENT_WORDS, percent_words),
-            ("%", PERCENT_SIGN, percent_signs),
-            ("％", PERCENT_SIGN, percent_signs),
-            ("余", ABOUT_CHINESE, about_cn),
-            ("余", ABOUT_DIGITS, about_digits),
-        ):
-            if needed in text:
-                bucket.extend((place, m, text) for m in pattern.finditer(text))
-        if not text.isalpha():
-            for m in FIGURE.finditer(text):
-                figures[(m.group(1)[-6:], m.group(3))].append((place, m, text, m.group(2)))
-    findings += _mixed(
-        "N001", years_chinese, years_digits, _("Years in figures elsewhere in the report (e.g. “%(other)s”).")
-    )
-    findings += _mixed(
-        "N002", percent_words, percent_signs, _("Percentages with % elsewhere in the report (e.g. “%(other)s”).")
-    )
-    findings += _mixed(
-        "N005", about_cn, about_digits, _("Approximate numbers in figures elsewhere (e.g. “%(other)s”).")
-    )
-    findings += _figures(figures)
+        reading.read(place, text)
+    findings = reading.findings
+    messages = {
+        "N001": _("Years in figures elsewhere in the report (e.g. “%(other)s”)."),
+        "N002": _("Percentages with %% elsewhere in the report (e.g. “%(other)s”)."),
+        "N005": _("Approximate numbers in figures elsewhere (e.g. “%(other)s”)."),
+    }
+    for code, flagged, other in MIXED_FORMS:
+        findings += _mixed(code, reading.forms[flagged], reading.forms[other], messages[code])
+    findings += _figures(reading.figures)
     for section in outline:
         if char_limits is not None:
             limit = char_limits.get(section.pk)
         else:
             limit = section.assignment.char_limit if section.has_assignment else None
-        findings += _over_limit(section, measures_of.get(section.pk, ()), limit)
-    return Proofreading(findings, max(1, math.ceil((lines + 2) / 22)), page_limit)
+        if limit:
+            chars = section_length(section.intro, measures_of.get(section.pk, ()))
+            if chars > limit:
+                findings.append(length_finding(section, chars, limit))
+    return Proofreading(findings, page_estimate(reading.lines), page_limit)
+
+
+def section_length(intro, measures):
+    """The characters the length limit counts: intro and measures, line breaks not counted."""
+    return sum(len(t.replace("\n", "")) for t in [intro, *(m.lead + m.body for m in measures)])
+
+
+def length_finding(section, chars, limit, where=None):
+    where = where or f"{section.label}{section.heading}"
+    message = _("%(chars)d characters, over the limit of %(limit)d.") % {"chars": chars, "limit": limit}
+    return Finding("S003", where, "intro", 0, 0, "", message, None, section.pk)
+
+
+def page_estimate(lines):
+    """Pages at 22 lines a page, the title's blank line and the signature's counted."""
+    return max(1, math.ceil((lines + 2) / 22))
 
 
 def _ladder(text, place):
@@ -519,7 +563,7 @@ def _figures(figures):
     return found
 
 
-def lines_taken(text, place):
+def text_lines(text, place):
     """Lines the text takes at 28 characters a line (the first line indented two)."""
     lines = 0
     for paragraph in text.split("\n"):

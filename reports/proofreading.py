@@ -8,7 +8,7 @@ model and the sign-off gate, which the models import, can use them.
 import math
 
 from reports.models import Measure, Section, WordingRule, measures_by_section
-from reports.proofread import Place, check_report, lines_taken
+from reports.proofread import Place, check_report, text_lines
 
 
 def proofread(report, wording=None):
@@ -28,13 +28,13 @@ def report_pages(report, replacing=None, texts=()):
         ("closing", report.closing),
         ("issuer", report.issuer),
     )
-    lines = sum(lines_taken(text, Place("", field)) for field, text in frame if text)
+    lines = sum(text_lines(text, Place("", field)) for field, text in frame if text)
     rows = Section.objects.filter(report=report).exclude(pk=replacing).values_list("heading", "intro")
     lines += sum(
-        lines_taken(heading, Place("", "heading")) + (lines_taken(intro, Place("", "intro")) if intro else 0)
+        text_lines(heading, Place("", "heading")) + (text_lines(intro, Place("", "intro")) if intro else 0)
         for heading, intro in rows
     )
     measures = Measure.objects.filter(section__report=report).exclude(section_id=replacing).values_list("lead", "body")
-    lines += sum(lines_taken(lead + body, Place("", "measure")) for lead, body in measures)
-    lines += sum(lines_taken(text, Place("", "intro")) for text in texts if text)
+    lines += sum(text_lines(lead + body, Place("", "measure")) for lead, body in measures)
+    lines += sum(text_lines(text, Place("", "intro")) for text in texts if text)
     return max(1, math.ceil((lines + 2) / 22))

@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from drafting.models import Notification
 from reports.models import Assignment, AssignmentState, Measure, Report, Section
+from tests.conftest import make_user
 
 
 def rows(response):
@@ -146,3 +148,20 @@ def test_the_query_count_does_not_grow_with_the_number_of_sections(
 def test_a_superuser_sees_every_open_report(login, superuser, our_section, their_section):
     seen = rows(login(superuser).get(reverse("drafting:dashboard")))
     assert {our_section.pk, their_section.pk} <= set(seen)
+
+
+def test_the_navigation_counts_only_the_users_unread_notifications(login, drafter, signer, report):
+    Notification.objects.create(recipient=drafter, kind="reminder", title="一")
+    Notification.objects.create(recipient=drafter, kind="reminder", title="二")
+    Notification.objects.create(recipient=drafter, kind="reminder", title="已读", read_at=timezone.now())
+    Notification.objects.create(recipient=signer, kind="submitted", title="别人的")
+    html = login(drafter).get(reverse("drafting:dashboard")).content.decode()
+    assert 'data-testid="unread-count">2</span>' in html
+    # Someone with no report at all still sees theirs.
+    loner = make_user("loner")
+    Notification.objects.create(recipient=loner, kind="reminder", title="一")
+    html = login(loner).get(reverse("drafting:dashboard")).content.decode()
+    assert 'data-testid="unread-count">1</span>' in html
+    Notification.objects.filter(recipient=drafter).update(read_at=timezone.now())
+    html = login(drafter).get(reverse("drafting:dashboard")).content.decode()
+    assert 'data-testid="unread-count"' not in html

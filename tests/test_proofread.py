@@ -138,6 +138,12 @@ def test_a_sloppy_report_is_caught_rule_by_rule_with_the_place_of_each(sloppy):
     assert result.pages == 1
 
 
+def test_percentages_in_words_beside_signs_are_hinted_with_an_example(sloppy):
+    Measure.objects.create(section=sloppy.sections.first(), position=1, lead="提高", body="覆盖率提高百分之五。")
+    (hint,) = [f for f in proofread(sloppy).findings if f.code == "N002"]
+    assert hint.text == "百分之五" and "90%" in hint.message
+
+
 def test_the_office_list_comes_from_the_admin(sloppy):
     WordingRule.objects.create(wrong="扎实推进", right="扎实推动")
     assert any(f.code == "W001" for f in proofread(sloppy).findings)

@@ -293,7 +293,7 @@
       return;
     }
     const ticket = ++sent;
-    fetch(form.dataset.checkUrl, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+    fetch(form.dataset.checkUrl, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" })
       .then((response) => response.text())
       .then((html) => {
         if (ticket === sent) show(html);
