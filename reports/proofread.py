@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from reports import tables
 from reports.numbering import chinese_numeral, numbered_measures
 from reports.placeholders import find_placeholders
-from reports.text import FULL_WIDTH, HALF_WIDTH_IN_CHINESE
+from reports.text import FULL_WIDTH, HALF_WIDTH_IN_CHINESE, char_count
 
 ERROR, WARNING, HINT = "error", "warning", "hint"
 SEVERITY_LABELS = {ERROR: _("Error"), WARNING: _("Warning"), HINT: _("Hint")}
@@ -399,7 +399,10 @@ def check_section(section, measures, wording=(), char_limit=None, names=None):
 def _over_limit(section, measures, limit, names=None):
     if not limit:
         return []
-    chars = sum(len(t.replace("\n", "")) for t in [section.intro, *(m.lead + m.body for m in measures)])
+    # Counted as the editor and the board count (reports.content.counts): no white space, tables' cells too.
+    texts = [section.intro, *(m.lead + m.body for m in measures)]
+    texts += [cell for m in measures if getattr(m, "table", None) for cell in tables.cell_texts(m.table)]
+    chars = sum(char_count(text) for text in texts)
     if chars <= limit:
         return []
     where = names("intro") if names else f"{section.label}{section.heading}"
