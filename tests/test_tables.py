@@ -349,7 +349,10 @@ def test_a_tables_cells_count_towards_the_length_limit_in_the_signers_warnings_a
     # The text alone (推行一件事一次办。梳理形成清单12项。 …) is under 40 characters; the table takes it over.
     Assignment.objects.filter(section=our_section).update(char_limit=40)
     measure = our_section.measures.order_by("position").first()
-    measure.table = {"header": True, "rows": [["指标名称很长很长", "完成情况很长很长"], ["网上办理率", "百分之九十以上"]]}
+    measure.table = {
+        "header": True,
+        "rows": [["指标名称很长很长", "完成情况很长很长"], ["网上办理率", "百分之九十以上"]],
+    }
     measure.save()
     editor = login(drafter).get(reverse("drafting:section-edit", args=[our_section.pk])).content.decode()
     assert 'text-danger fw-semibold" data-testid="limit-warning"' in editor  # shown, not d-none
