@@ -9,9 +9,8 @@ rewritten clause reads as a rewrite instead of a few kept characters scattered t
 strike-through, a changed figure is marked whole (12.5 → 13.2, not a kept 1), and the word pass
 never sees more than one changed stretch at a time.
 
-A dictionary segmenter (jieba) was measured against this rule on rewritten measures: it loads
-for over a second per process and kept no more of the shared words, while marking changed
-figures inside longer spans; the rule needs no dictionary.
+No dictionary segmenter (jieba): it takes over a second to load in every process, keeps no
+more of the shared words than this rule does, and marks a changed figure inside a longer span.
 
 Every comparison has a deadline (diff-match-patch's Diff_Timeout), stretches too long to
 compare word by word are shown as changed whole, and texts past MAX_DIFF_CHARS only lose

@@ -74,13 +74,15 @@ def gate_problems(section, permissions, measures, marks):
 
     `marks` are the page's texts (heading, intro, measures), already split at their placeholders
     (drafting.marks): the gate's own scan, which words each placeholder, runs only when there is
-    one to word. The proofreading reads every text of the section once.
+    one to word, an empty measure or a figure carried from last period (pages that do not mark
+    those in their texts still list them). The proofreading reads every text of the section once.
     """
     if not permissions.shows_gate:
         return []
     problems = []
     placeholders = any(text.pairs for text in marks)
-    if placeholders or not all(m.lead.strip() or m.body.strip() or m.table for m in measures):
+    empty = not all(m.lead.strip() or m.body.strip() or m.table for m in measures)
+    if placeholders or empty or any(m.carried_numbers for m in measures):
         problems = gate.section_problems(section, measures)
     return problems + gate.proofreading_problems(section, measures, WordingRule.objects.in_use())
 

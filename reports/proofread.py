@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from reports import tables
 from reports.numbering import chinese_numeral, numbered_measures
 from reports.placeholders import find_placeholders
-from reports.text import FULL_WIDTH, HALF_WIDTH_IN_CHINESE
+from reports.text import FULL_WIDTH, HALF_WIDTH_IN_CHINESE, char_count
 
 ERROR, WARNING, HINT = "error", "warning", "hint"
 SEVERITY_LABELS = {ERROR: _("Error"), WARNING: _("Warning"), HINT: _("Hint")}
@@ -488,8 +488,11 @@ def check_report(report, outline, measures_of, wording=(), page_limit=None, char
 
 
 def section_length(intro, measures):
-    """The characters the length limit counts: intro and measures, line breaks not counted."""
-    return sum(len(t.replace("\n", "")) for t in [intro, *(m.lead + m.body for m in measures)])
+    """The characters the length limit counts, as the editor and the board count them
+    (reports.tallies.counts): intro, measures and tables' cells, white space not counted."""
+    texts = [intro, *(m.lead + m.body for m in measures)]
+    texts += [cell for m in measures if getattr(m, "table", None) for cell in tables.cell_texts(m.table)]
+    return sum(char_count(text) for text in texts)
 
 
 def length_finding(section, chars, limit, where=None):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import Assignment, Department, Measure, Membership, Report, Role, Section
@@ -216,6 +217,17 @@ def editor_data(section, measures=None, **fields):
 
 def measure_texts(section):
     return [(m.lead, m.body) for m in section.measures.order_by("position", "pk")]
+
+
+def editor_url(section):
+    return reverse("drafting:section-edit", args=[section.pk])
+
+
+def card_of(page, measure):
+    """The HTML of one measure's card in the editor (up to the next card, or the end of the measures)."""
+    start = page.index(f'id="measure-{measure.pk}"')
+    end = page.find("data-measure", start + 1)
+    return page[start : end if end != -1 else len(page)]
 
 
 # --- Background tasks: tests/test_tasks.py, test_health.py --------------------------------------

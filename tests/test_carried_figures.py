@@ -144,3 +144,10 @@ def test_a_signer_cannot_confirm_figures_once_the_section_is_submitted(login, dr
 def test_number_keys_cover_digits_decimals_percentages_and_amounts():
     keys = carried.number_keys("全年办理12.5万件，投入3,000万元，满意度达98%，同比增长１５％。")
     assert [key.split("|")[1] for key in keys] == ["12.5", "3,000", "98%", "１５％"]
+
+
+def test_the_review_page_disables_sign_off_while_a_carried_figure_is_unchecked(login, signer, cloned):
+    set_assignment_state(cloned.assignment, "submitted")
+    html = login(signer).get(reverse("drafting:section-review", args=[cloned.pk])).content.decode()
+    assert 'data-testid="refusal-sign_off">还有2处沿用上期的数字待核对</span>' in html
+    assert "“90%”" in html[html.index('data-testid="sign-off-blockers"') :]

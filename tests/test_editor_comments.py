@@ -5,20 +5,10 @@ import pytest
 from django.urls import reverse
 
 from reports.models import Assignment, Comment
-from tests.conftest import set_assignment_state
+from tests.conftest import card_of, set_assignment_state
+from tests.conftest import editor_url as editor
 
 pytestmark = pytest.mark.django_db
-
-
-def editor(section):
-    return reverse("drafting:section-edit", args=[section.pk])
-
-
-def card_of(page, measure):
-    """The HTML of one measure's card (up to the next card, or the end of the measures)."""
-    start = page.index(f'id="measure-{measure.pk}"')
-    end = page.find("data-measure", start + 1)
-    return page[start : end if end != -1 else len(page)]
 
 
 @pytest.fixture

@@ -2,24 +2,15 @@
 text from the report it was cloned from, and a measure carried over unchanged is flagged."""
 
 import pytest
-from django.urls import reverse
 
 from drafting.last_period import same_text
 from reports import content
 from reports.cloning import clone_report
 from reports.models import Measure, Section
+from tests.conftest import card_of
+from tests.conftest import editor_url as editor
 
 pytestmark = pytest.mark.django_db
-
-
-def editor(section):
-    return reverse("drafting:section-edit", args=[section.pk])
-
-
-def card_of(page, measure):
-    start = page.index(f'id="measure-{measure.pk}"')
-    end = page.find("data-measure", start + 1)
-    return page[start : end if end != -1 else len(page)]
 
 
 @pytest.fixture

@@ -341,3 +341,22 @@ def test_a_long_table_repeats_its_header_on_the_next_page_and_the_body_keeps_22_
     assert len(pages[1]) == 22
     chinese_only = [line for page in pages[: with_header[0]] for line in page if all(ord(ch) > 0x7F for ch in line)]
     assert max(len(line) for line in chinese_only) == 28
+
+
+def test_a_tables_cells_count_towards_the_length_limit_in_the_signers_warnings_as_in_the_editor(
+    login, drafter, signer, our_section
+):
+    # The text alone (推行一件事一次办。梳理形成清单12项。 …) is under 40 characters; the table takes it over.
+    Assignment.objects.filter(section=our_section).update(char_limit=40)
+    measure = our_section.measures.order_by("position").first()
+    measure.table = {
+        "header": True,
+        "rows": [["指标名称很长很长", "完成情况很长很长"], ["网上办理率", "百分之九十以上"]],
+    }
+    measure.save()
+    editor = login(drafter).get(reverse("drafting:section-edit", args=[our_section.pk])).content.decode()
+    assert 'text-danger fw-semibold" data-testid="limit-warning"' in editor  # shown, not d-none
+    Assignment.objects.filter(section=our_section).update(state="submitted")
+    html = login(signer).get(reverse("drafting:section-review", args=[our_section.pk])).content.decode()
+    warnings = html[html.index('data-testid="sign-off-warnings"') :]
+    assert "超出40字的限制" in warnings
