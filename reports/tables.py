@@ -29,7 +29,7 @@ from docx.table import Table
 from lxml import etree
 
 from reports.placeholders import split_placeholders
-from reports.text import clean_text
+from reports.text import clean_text, one_line
 
 MAX_ROWS = 100
 MAX_COLUMNS = 12
@@ -177,6 +177,12 @@ def cell_texts(table):
 def table_text(table):
     """The table's text, one row a line, cells separated by a tab: what a search or a check reads."""
     return "\n".join("\t".join(cell.replace("\n", " ") for cell in row) for row in table["rows"]) if table else ""
+
+
+def table_lines(table):
+    """A table where only paragraphs can go (a preamble, a closing): a line a row, cells
+    separated by an ideographic space."""
+    return [line for line in ("　".join(one_line(cell) for cell in row).strip() for row in table["rows"]) if line]
 
 
 def blank_table(rows=2, columns=2):
