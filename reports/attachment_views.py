@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import access, attachments
+from reports import access, attachments, tables
 from reports.forms import AttachmentForm
 from reports.models import Attachment
 
@@ -91,7 +91,7 @@ def attachment_edit(request, pk):
         conflict = {
             "title": attachment.title,
             "body": attachment.body,
-            "table": attachments.table_text(attachment.table),
+            "table": tables.to_tsv(attachment.table),
         }
         return _render(request, report, bound=(attachment.pk, form), conflict=conflict, status=409)
     messages.success(request, _("The attachment was saved."))

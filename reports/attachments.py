@@ -1,9 +1,7 @@
-"""A report's attachments (附件): their numbers, their tables as text, adding, moving, saving, deleting.
+"""A report's attachments (附件): their numbers, adding, moving, saving, deleting.
 
-A table is stored as {"header": bool, "rows": [[str, …], …]}: rows of strings, all of one
-width, the first a header row when "header" is true. Sections' tables use the same shape. In
-the browser a table is edited as tab-separated text, one row a line, which is what Excel and
-WPS put on the clipboard.
+An attachment's table is a table as reports/tables.py defines it (the format, the
+tab-separated text the browser edits, the Word table), within tables.ATTACHMENT's limits.
 """
 
 from django.db import transaction
@@ -11,12 +9,8 @@ from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from reports.models import Attachment, Report
-from reports.text import clean_text
 
 MAX_ATTACHMENTS = 50
-MAX_ROWS = 500
-MAX_COLUMNS = 20
-MAX_CELL = 1000
 
 
 class AttachmentError(Exception):
@@ -33,41 +27,6 @@ def numbers(count):
 def labels(count):
     """The mark at the top of each attachment's first page: 附件1, 附件2 … or 附件 alone."""
     return [f"附件{number}" for number in numbers(count)]
-
-
-def parse_table(text):
-    """Tab-separated text (one row a line) as the table's rows, padded to one width; [] if empty.
-
-    Raises ValueError with a message for the user when the table is too large."""
-    lines = clean_text(text).split("\n")
-    # Blank lines at either end are the paste's leftovers; a blank line inside is an empty row.
-    while lines and not lines[-1].strip():
-        lines.pop()
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    if len(lines) > MAX_ROWS:
-        raise ValueError(_("A table holds at most %(max)d rows.") % {"max": MAX_ROWS})
-    rows = [[cell.strip() for cell in line.split("\t")] for line in lines]
-    width = max((len(row) for row in rows), default=0)
-    if width > MAX_COLUMNS:
-        raise ValueError(_("A table holds at most %(max)d columns.") % {"max": MAX_COLUMNS})
-    if any(len(cell) > MAX_CELL for row in rows for cell in row):
-        raise ValueError(_("A table cell holds at most %(max)d characters.") % {"max": MAX_CELL})
-    return [row + [""] * (width - len(row)) for row in rows]
-
-
-def table_text(table):
-    """A stored table as the editor's tab-separated text."""
-    if not table:
-        return ""
-    return "\n".join("\t".join(row) for row in table.get("rows", ()))
-
-
-def table_rows(table):
-    """A stored table's rows, cleaned for printing; [] when there is none."""
-    if not table:
-        return []
-    return [[clean_text(str(cell)).replace("\n", " ") for cell in row] for row in table.get("rows", ()) if row]
 
 
 def add(report, title, body, table):

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from reports import carried, content
-from reports.models import Assignment, Report, ReportAction, ReportEvent
+from reports.models import Assignment, Attachment, Report, ReportAction, ReportEvent
 from reports.numbering import numbered_measures
 
 
@@ -22,6 +22,10 @@ def clone_report(source, user, *, title, shift_days=0, copy_content=True, mark_f
     copy_content: the intro texts and measures come along as a starting draft; otherwise
     the new report has the same headings with empty sections for this period's text.
     mark_figures: every figure in the copied measures waits to be checked (reports.carried).
+    The attachments come along in order (with copy_content their text and tables; otherwise their
+    titles and tables' header rows, as the sections keep their headings), and so do the 附注,
+    主送机关 and the 版记's 抄送 and 印发机关; the 成文日期 and 印发日期 belong to the new period
+    and stay empty.
     Assignment deadlines (and the report's own) move by shift_days. A constant number of
     queries, whatever the report's size.
     """
@@ -32,12 +36,27 @@ def clone_report(source, user, *, title, shift_days=0, copy_content=True, mark_f
             title=title,
             preamble=source.preamble if copy_content else "",
             closing=source.closing if copy_content else "",
+            addressee=source.addressee,
             issuer=source.issuer,
+            annotation=source.annotation,
+            cc=source.cc,
+            printed_by=source.printed_by,
             lead_department_id=source.lead_department_id,
             deadline=_shifted(source.deadline, shift),
             measure_layout=source.measure_layout,
             bold_measure_leads=source.bold_measure_leads,
+            table_font_size=source.table_font_size,
             created_by=user,
+        )
+        Attachment.objects.bulk_create(
+            Attachment(
+                report=report,
+                position=position,
+                title=old.title,
+                body=old.body if copy_content else "",
+                table=old.table if copy_content else _header_only(old.table),
+            )
+            for position, old in enumerate(source.attachments.all())
         )
         created = content.create_sections(report, _tree(sections, copy_content), user)
         assignments = [
@@ -87,6 +106,13 @@ def _tree(outline, copy_content):
         nodes[section.pk] = node
         (nodes[section.parent_id].children if section.parent_id else roots).append(node)
     return roots
+
+
+def _header_only(table):
+    """A table's header row alone (the columns to fill in this period), or None."""
+    if not table or not table.get("header") or not table.get("rows") or not any(table["rows"][0]):
+        return None
+    return {"header": True, "rows": table["rows"][:1]}
 
 
 def _shifted(day, shift):

@@ -9,7 +9,8 @@ by newlines; no other run holds a newline. Besides paragraphs: `b.attachment_not
 附件说明, items of (number, title), number "" for a single attachment) and
 `b.imprint(cc_line, printed_by, printed_line)` (the 版记, last, at the foot of an even page).
 Runs are (text, bold) or (text, bold, role) with role "tag" (department and state) or "pending".
-A table, a measure's or an attachment's, is `b.table(table)` (reports/tables.py's format): a
+A table, a measure's or an attachment's, is `b.table(table, limits)` (reports/tables.py's format
+and the limits it was stored under, tables.SECTION or tables.ATTACHMENT): a
 measure's follows its paragraph; a measure that is a table alone has no paragraph, and a table breaks a run-in paragraph of measures.
 What a kind looks like is the builder's business (a Word style, an HTML element).
 """
@@ -170,8 +171,8 @@ def write_report(b, report, draft):
         b.paragraph("blank", [])
         for text in paragraphs(item.body):
             b.paragraph("body", [(text, False)])
-        if item.rows:
-            b.table({"header": item.header, "rows": item.rows})
+        if item.table:
+            b.table(item.table, tables.ATTACHMENT)
     imprint = imprint_lines(report)
     if imprint:
         b.imprint(*imprint)
@@ -183,8 +184,7 @@ class AttachmentItem:
     label: str  # 附件1, or 附件
     title: str
     body: str
-    rows: list
-    header: bool
+    table: dict | None  # reports/tables.py's normal form
 
 
 def attachment_items(report):
@@ -192,9 +192,7 @@ def attachment_items(report):
     rows = list(report.attachments.values_list("title", "body", "table"))
     numbers, labels = attachments.numbers(len(rows)), attachments.labels(len(rows))
     return [
-        AttachmentItem(
-            number, label, single_line(title), body, attachments.table_rows(table), bool((table or {}).get("header"))
-        )
+        AttachmentItem(number, label, single_line(title), body, tables.normalise(table, tables.ATTACHMENT))
         for number, label, (title, body, table) in zip(numbers, labels, rows, strict=True)
     ]
 
@@ -361,9 +359,9 @@ class _Blocks:
             return
         self._append(kind, pieces=pieces, text=text, tag=tag, left_chars=left_chars)
 
-    def table(self, table):
+    def table(self, table, limits=tables.SECTION):
         """A table block: its rows of cells, each cell's lines split for their placeholders."""
-        table = tables.normalise(table)
+        table = tables.normalise(table, limits)
         if not table:
             return
         rows = [[[split_placeholders(line) for line in cell.split("\n")] for cell in row] for row in table["rows"]]

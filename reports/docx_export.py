@@ -381,10 +381,12 @@ class _BodyBuilder:
         else:
             self._run(p, text, bold, False)
 
-    def table(self, table):
+    def table(self, table, limits=tables.SECTION):
         if table:
             self.paragraphs.append(
-                tables.table_element(table, font_size_pt=self.table_font_size, mark_placeholders=self.draft)
+                tables.table_element(
+                    table, font_size_pt=self.table_font_size, mark_placeholders=self.draft, limits=limits
+                )
             )
 
     def paragraph(self, kind, runs, left_chars=None):

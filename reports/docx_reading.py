@@ -67,7 +67,7 @@ def _cells(row):
     for cell in row.iter(f"{W}tc"):
         if next(cell.iterancestors(f"{W}tr"), None) is not row:
             continue  # a cell of a table inside this cell
-        span = max(1, min(_int(_val(cell.find(f"{W}tcPr/{W}gridSpan")), 1), tables.MAX_COLUMNS + 1))
+        span = max(1, min(_int(_val(cell.find(f"{W}tcPr/{W}gridSpan")), 1), tables.ATTACHMENT.columns + 1))
         merged = cell.find(f"{W}tcPr/{W}vMerge")
         continued = merged is not None and _val(merged) in (None, "continue")
         text = "" if continued else "\n".join(_paragraph_text(p) for p in cell.iter(f"{W}p"))
@@ -79,7 +79,8 @@ def _cells(row):
 def _table(tbl):
     """A w:tbl as a table, or None when it is a box around text or too large to be a table."""
     rows = [row for row in tbl.iter(f"{W}tr") if next(row.iterancestors(f"{W}tbl"), None) is tbl]
-    if len(rows) > tables.MAX_ROWS:
+    # An attachment's table may be larger than a section's: the importer decides where it goes.
+    if len(rows) > tables.ATTACHMENT.rows:
         return None
     cells = [_cells(row) for row in rows]
     if sum(len(row) for row in cells) <= 1:
@@ -89,7 +90,7 @@ def _table(tbl):
         "false",
     )
     try:
-        return tables.normalise({"header": header or _bold_row(rows[0]), "rows": cells})
+        return tables.normalise({"header": header or _bold_row(rows[0]), "rows": cells}, tables.ATTACHMENT)
     except tables.TableError:
         return None
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reports import attachments
+from reports import tables
 from reports.models import Department, Report, Section
 from reports.numbering import MAX_LEVEL, MAX_NUMBER
 from reports.search import MAX_QUERY_CHARS
@@ -397,16 +397,12 @@ class AttachmentForm(forms.Form):
         return _clean_long(self.cleaned_data["body"], _("The text"))
 
     def clean_table(self):
-        try:
-            return attachments.parse_table(self.cleaned_data["table"])
-        except ValueError as error:
-            raise ValidationError(str(error), code="table_too_large") from None
+        return tables.parse_tsv(self.cleaned_data["table"], limits=tables.ATTACHMENT)
 
     def clean(self):
         data = super().clean()
-        if "table" in data:
-            rows = data.pop("table")
-            data["table"] = {"header": bool(data.get("header")), "rows": rows} if rows else None
+        if data.get("table"):
+            data["table"]["header"] = bool(data.get("header"))
         if "body" in data and "table" in data and not data["body"] and not data["table"]:
             raise ValidationError(_("Give the attachment a text or a table."), code="empty")
         return data
@@ -417,7 +413,7 @@ class AttachmentForm(forms.Form):
         return {
             "title": attachment.title,
             "body": attachment.body,
-            "table": attachments.table_text(table),
+            "table": tables.to_tsv(table),
             "header": table.get("header", True),
             "version": attachment.version,
         }

@@ -108,7 +108,11 @@ class ImportReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.parsed = parsed
         # A table stays a table or goes; text is never read as a table.
-        table_roles = [(value, label) for value, label in LineRole.choices if value in (LineRole.TABLE, LineRole.NOISE)]
+        table_roles = [
+            (value, label)
+            for value, label in LineRole.choices
+            if value in (LineRole.TABLE, LineRole.ATTACHMENT_BODY, LineRole.IMPRINT, LineRole.NOISE)
+        ]
         text_roles = [(value, label) for value, label in LineRole.choices if value != LineRole.TABLE]
         # Who writes each top-level section (and everything under it), and by when.
         for index, _section in enumerate(parsed.sections):

@@ -35,9 +35,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from reports import content, numbering
+from reports import attachment_reading, content, numbering, tables
+from reports.attachments import MAX_ATTACHMENTS
 from reports.docx_reading import DocxUnreadable, docx_paragraphs
-from reports.models import MeasureLayout, Report, ReportAction, ReportEvent, Section
+from reports.models import Attachment, MeasureLayout, Report, ReportAction, ReportEvent, Section
 from reports.parsed import HEADING_ROLES, ROLE_OF_LEVEL, Line, LineRole, ParsedReport, ParsedSection, Removal
 from reports.splitting import ordinal_at, split_lead, split_measures, starts_with_ordinal
 from reports.text import clean_text, full_width_punctuation, one_line
@@ -45,6 +46,7 @@ from reports.text import clean_text, full_width_punctuation, one_line
 TITLE_MAX = Report._meta.get_field("title").max_length
 HEADING_MAX = Section._meta.get_field("heading").max_length
 ADDRESSEE_MAX = Report._meta.get_field("addressee").max_length
+ATTACHMENT_TITLE_MAX = Attachment._meta.get_field("title").max_length
 ISSUER_MAX = 40
 
 CN_DIGITS = "零一二三四五六七八九十百千"
@@ -342,11 +344,6 @@ def table_summary(table):
     }
 
 
-def table_lines(table):
-    """A table where the report holds only paragraphs (the preamble, the closing): a line a row."""
-    return [line for line in ("　".join(one_line(cell) for cell in row).strip() for row in table["rows"]) if line]
-
-
 def _flat_pieces(text):
     if not text:
         return []
@@ -461,6 +458,8 @@ def assign_roles(lines):
         return
     _find_title(kept)
     body = [line for line in kept if line.role not in (LineRole.NOISE, LineRole.TITLE, LineRole.ADDRESSEE)]
+    # After the signature: the 附注, the attachments and the 版记.
+    body = attachment_reading.mark_roles(lines, body, lambda text: _match_date(text) is not None)
     # The signature block: the date last, the issuer just above it.
     if body and _match_date(body[-1].text):
         body[-1].role = LineRole.DATE
@@ -468,6 +467,7 @@ def assign_roles(lines):
     if body and _looks_like_issuer(body[-1].text):
         body[-1].role = LineRole.ISSUER
         body.pop()
+    body = attachment_reading.mark_note(body)
     _walk_body(body)
 
 
@@ -587,16 +587,27 @@ def assemble(lines, punctuation=True, pieces=()):
     parsed = ParsedReport(lines=lines, pieces_removed=list(pieces), punctuation_converted=punctuation)
     stack = []
     multi = single = 0
-    titles, addressees = [], []
+    titles, addressees, imprint = [], [], []
+    attachments = attachment_reading.Attachments()
     for line in lines:
         text = line.text if punctuation or not line.original else line.original
         role = line.role
-        if line.table is not None and role != LineRole.NOISE:
-            # A table stays a table whatever role the user picks, unless they remove it.
-            if stack:
-                stack[-1].measures.append(["", "", line.table])
+        if role in ATTACHMENT_ROLES:
+            attachments.add_line(role, text, line.table)
+        elif role == LineRole.IMPRINT:
+            imprint.append(line)
+        elif line.table is not None and role != LineRole.NOISE:
+            # A table stays a table whatever role the user picks, unless they remove it; one
+            # larger than a section's table can be is kept as its lines.
+            table = _section_table(line.table)
+            if stack and table:
+                stack[-1].measures.append(["", "", table])
+            elif stack:
+                stack[-1].intro.extend(tables.table_lines(line.table))
             else:
-                parsed.preamble.extend(table_lines(line.table))
+                parsed.preamble.extend(tables.table_lines(line.table))
+        elif role == LineRole.ANNOTATION:
+            parsed.annotation = "".join(filter(None, [parsed.annotation, text]))
         elif role == LineRole.NOISE:
             parsed.removed.append(Removal(line.number, line.text, line.rule))
         elif role == LineRole.TITLE:
@@ -629,11 +640,25 @@ def assemble(lines, punctuation=True, pieces=()):
             parsed.issuer = " ".join(filter(None, [parsed.issuer, text]))[:ISSUER_MAX]
         elif role == LineRole.DATE:
             parsed.date_text, parsed.issued_on = _match_date(text) or (text[:40], None)
+    parsed.attachments = attachments.finished()
+    fields = attachment_reading.imprint_fields(imprint)
+    parsed.cc, parsed.printed_by = fields.get("cc", ""), fields.get("printed_by", "")
+    parsed.printed_on = fields.get("printed_on")
     parsed.removed = _in_order(parsed.removed + parsed.pieces_removed)
     parsed.title = "".join(titles)
     parsed.addressee = "、".join(a.rstrip("：:") for a in addressees) + ("：" if addressees else "")
     parsed.measure_layout = MeasureLayout.RUN_IN if multi > single else MeasureLayout.PARAGRAPHS
     return parsed
+
+
+ATTACHMENT_ROLES = (LineRole.ATTACHMENT_NOTE, LineRole.ATTACHMENT, LineRole.ATTACHMENT_TITLE, LineRole.ATTACHMENT_BODY)
+
+
+def _section_table(table):
+    try:
+        return tables.normalise(table)
+    except tables.TableError:
+        return None
 
 
 def _in_order(removals):
@@ -714,11 +739,29 @@ def create_report(parsed, lead_department, user=None, title=None):
             issuer=one_line(parsed.issuer)[: Report._meta.get_field("issuer").max_length],
             issued_on=parsed.issued_on,
             issued_on_text="" if parsed.issued_on else parsed.date_text,
+            annotation=one_line(parsed.annotation)[: Report._meta.get_field("annotation").max_length],
+            cc=one_line(parsed.cc)[: Report._meta.get_field("cc").max_length],
+            printed_by=one_line(parsed.printed_by)[: Report._meta.get_field("printed_by").max_length],
+            printed_on=parsed.printed_on,
             measure_layout=parsed.measure_layout,
             lead_department=lead_department,
             created_by=actor,
         )
         content.create_sections(report, _new_sections(parsed.sections), actor)
+        if len(parsed.attachments) > MAX_ATTACHMENTS:
+            raise ImportFailed(
+                _("A report has at most %(max)d attachments.") % {"max": MAX_ATTACHMENTS}, code="too_many_attachments"
+            )
+        Attachment.objects.bulk_create(
+            Attachment(
+                report=report,
+                position=position,
+                title=one_line(attachment.title)[:ATTACHMENT_TITLE_MAX] or f"附件{position + 1}",
+                body="\n".join(attachment.body),
+                table=attachment.table,
+            )
+            for position, attachment in enumerate(parsed.attachments)
+        )
         noise = "；".join(r.text for r in parsed.removed)
         comment = _("Imported from %(source)s.") % {"source": parsed.source_name or _("pasted text")}
         if parsed.removed:

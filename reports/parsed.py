@@ -27,6 +27,12 @@ class LineRole(models.TextChoices):
     ISSUER = "issuer", gettext_lazy("Issuer")
     DATE = "date", gettext_lazy("Date")
     TABLE = "table", gettext_lazy("Table")
+    ATTACHMENT_NOTE = "attachment_note", gettext_lazy("List of attachments (附件说明)")
+    ANNOTATION = "annotation", gettext_lazy("Annotation (附注)")
+    ATTACHMENT = "attachment", gettext_lazy("Attachment (附件): its mark")
+    ATTACHMENT_TITLE = "attachment_title", gettext_lazy("Attachment title")
+    ATTACHMENT_BODY = "attachment_body", gettext_lazy("Attachment text")
+    IMPRINT = "imprint", gettext_lazy("Imprint (版记)")
     NOISE = "noise", gettext_lazy("Removed")
 
 
@@ -82,7 +88,8 @@ class Line:
             role=role if role in LineRole.values else LineRole.BODY,
             rule=str(data.get("u", "")),
             original=str(data.get("o", "")),
-            table=_table(data.get("tb")),
+            # A table of an attachment may be larger than a section's: the assembly decides.
+            table=_table(data.get("tb"), tables.ATTACHMENT),
         )
 
 
@@ -118,11 +125,29 @@ class ParsedSection:
         )
 
 
-def _table(data):
+def _table(data, limits=tables.SECTION):
     try:
-        return tables.normalise(data)
+        return tables.normalise(data, limits)
     except tables.TableError:
         return None
+
+
+@dataclass
+class ParsedAttachment:
+    title: str = ""
+    body: list = field(default_factory=list)  # paragraphs
+    table: dict | None = None
+
+    def to_dict(self):
+        return {"title": self.title, "body": list(self.body), "table": self.table}
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(
+            title=str(data.get("title", "")),
+            body=[str(p) for p in data.get("body", [])],
+            table=_table(data.get("table"), tables.ATTACHMENT),
+        )
 
 
 @dataclass
@@ -146,6 +171,11 @@ class ParsedReport:
     issuer: str = ""
     date_text: str = ""
     issued_on: datetime.date | None = None
+    annotation: str = ""
+    attachments: list = field(default_factory=list)  # [ParsedAttachment, …]
+    cc: str = ""
+    printed_by: str = ""
+    printed_on: datetime.date | None = None
     measure_layout: str = MeasureLayout.PARAGRAPHS
     removed: list = field(default_factory=list)  # [Removal, …] in source order
     source_name: str = ""
@@ -195,6 +225,11 @@ class ParsedReport:
             "issuer": self.issuer,
             "date_text": self.date_text,
             "issued_on": self.issued_on.isoformat() if self.issued_on else None,
+            "annotation": self.annotation,
+            "attachments": [a.to_dict() for a in self.attachments],
+            "cc": self.cc,
+            "printed_by": self.printed_by,
+            "printed_on": self.printed_on.isoformat() if self.printed_on else None,
             "measure_layout": str(self.measure_layout),
             "removed": [{"paragraph": r.paragraph, "text": r.text, "rule": r.rule} for r in self.removed],
             "source_name": self.source_name,
@@ -217,6 +252,11 @@ class ParsedReport:
             issuer=str(data.get("issuer", "")),
             date_text=str(data.get("date_text", "")),
             issued_on=datetime.date.fromisoformat(data["issued_on"]) if data.get("issued_on") else None,
+            annotation=str(data.get("annotation", "")),
+            attachments=[ParsedAttachment.from_dict(a) for a in data.get("attachments", [])],
+            cc=str(data.get("cc", "")),
+            printed_by=str(data.get("printed_by", "")),
+            printed_on=datetime.date.fromisoformat(data["printed_on"]) if data.get("printed_on") else None,
             measure_layout=data.get("measure_layout", MeasureLayout.PARAGRAPHS),
             removed=removals("removed"),
             source_name=str(data.get("source_name", "")),

@@ -7,8 +7,9 @@ A table is plain JSON, the same wherever it lives (a measure's table, an attachm
 `header` says the first row is a header row (repeated on every page in Word). Every row has the
 same number of cells; a cell is text whose lines are separated by "\\n". `normalise` turns
 anything a form, an import or a script hands over into that shape, or refuses it with a message
-in Chinese; the limits keep every table a request handles small (bounded work in the editor,
-the preview and the export). A table whose cells are all empty is no table (None).
+in Chinese; the limits (SECTION for a measure's table, the larger ATTACHMENT for an
+attachment's) keep every table a request handles small (bounded work in the editor, the
+preview and the export). A table whose cells are all empty is no table (None).
 
 Excel and WPS copy a range as tab-separated text: cells separated by tabs, rows by line ends,
 and a cell holding a tab, a line break or a quote mark wrapped in "…" with its quote marks
@@ -17,6 +18,7 @@ doubled. The csv module reads exactly that dialect.
 
 import csv
 import io
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,7 +29,7 @@ from docx.table import Table
 from lxml import etree
 
 from reports.placeholders import split_placeholders
-from reports.text import clean_text
+from reports.text import clean_text, one_line
 
 MAX_ROWS = 100
 MAX_COLUMNS = 12
@@ -36,6 +38,21 @@ MAX_CELL_CHARS = 1000
 MAX_TABLE_CHARS = 30_000
 # Pasted or posted tab-separated text is refused past this before it is parsed.
 MAX_TSV_CHARS = 60_000
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    rows: int
+    columns: int
+    table_chars: int
+    tsv_chars: int
+    cell_chars: int = MAX_CELL_CHARS
+
+
+# A measure's table sits in the running text; an attachment's is often the whole attachment
+# (a list of projects, a statistics sheet), so it may be larger, still bounded.
+SECTION = Limits(rows=MAX_ROWS, columns=MAX_COLUMNS, table_chars=MAX_TABLE_CHARS, tsv_chars=MAX_TSV_CHARS)
+ATTACHMENT = Limits(rows=500, columns=20, table_chars=150_000, tsv_chars=300_000)
 
 # The text area of the page (A4 less 28 mm and 26 mm margins: 156 mm) in twips.
 TEXT_WIDTH_TWIPS = round(156 / 25.4 * 1440)
@@ -47,12 +64,12 @@ class TableError(ValidationError):
     """A table that cannot be kept as it is; the message says why in the user's language."""
 
 
-def normalise(table):
+def normalise(table, limits=SECTION):
     """`table` (the JSON format, or None) → the normal form, or None for no table.
 
     Cells are cleaned of characters no DOCX can hold, line ends become \\n, white space at either
     end of a cell's lines goes and short rows are padded with empty cells.
-    Raises TableError for anything that is not a table or exceeds a limit.
+    Raises TableError for anything that is not a table or exceeds one of `limits`.
     """
     if table is None:
         return None
@@ -62,65 +79,65 @@ def normalise(table):
     if not isinstance(header, bool):
         raise TableError(_("The table is not in the expected format."), code="table_format")
     raw_rows = table["rows"]
-    _check_rows(len(raw_rows))
+    _check_rows(len(raw_rows), limits)
     rows = []
     for raw in raw_rows:
         if not isinstance(raw, list) or not all(isinstance(cell, str) for cell in raw):
             raise TableError(_("The table is not in the expected format."), code="table_format")
-        _check_columns(len(raw))
-        rows.append([_cell(cell) for cell in raw])
-    return _shaped(rows, header)
+        _check_columns(len(raw), limits)
+        rows.append([_cell(cell, limits) for cell in raw])
+    return _shaped(rows, header, limits)
 
 
-def _cell(text):
-    if len(text) > MAX_CELL_CHARS * 2:  # refused before cleaning: cleaning is linear, but why spend it
-        _refuse_cell()
+def _cell(text, limits):
+    if len(text) > limits.cell_chars * 2:  # refused before cleaning: cleaning is linear, but why spend it
+        _refuse_cell(limits)
     text = "\n".join(line.strip() for line in clean_text(text).split("\n")).strip("\n")
-    if len(text) > MAX_CELL_CHARS:
-        _refuse_cell()
+    if len(text) > limits.cell_chars:
+        _refuse_cell(limits)
     return text
 
 
-def _refuse_cell():
+def _refuse_cell(limits):
     raise TableError(
-        _("A table cell holds at most %(max)d characters.") % {"max": MAX_CELL_CHARS}, code="table_cell_too_long"
+        _("A table cell holds at most %(max)d characters.") % {"max": limits.cell_chars}, code="table_cell_too_long"
     )
 
 
-def _check_rows(count):
-    if count > MAX_ROWS:
-        raise TableError(_("A table has at most %(max)d rows.") % {"max": MAX_ROWS}, code="table_too_many_rows")
+def _check_rows(count, limits):
+    if count > limits.rows:
+        raise TableError(_("A table has at most %(max)d rows.") % {"max": limits.rows}, code="table_too_many_rows")
 
 
-def _check_columns(count):
-    if count > MAX_COLUMNS:
+def _check_columns(count, limits):
+    if count > limits.columns:
         raise TableError(
-            _("A table has at most %(max)d columns.") % {"max": MAX_COLUMNS}, code="table_too_many_columns"
+            _("A table has at most %(max)d columns.") % {"max": limits.columns}, code="table_too_many_columns"
         )
 
 
-def _shaped(rows, header):
+def _shaped(rows, header, limits):
     if not any(cell for row in rows for cell in row):
         return None
     width = max(len(row) for row in rows)
     rows = [(row + [""] * width)[:width] for row in rows]
-    if sum(len(cell) for row in rows for cell in row) > MAX_TABLE_CHARS:
+    if sum(len(cell) for row in rows for cell in row) > limits.table_chars:
         raise TableError(
-            _("A table holds at most %(max)d characters in all.") % {"max": MAX_TABLE_CHARS}, code="table_too_long"
+            _("A table holds at most %(max)d characters in all.") % {"max": limits.table_chars}, code="table_too_long"
         )
     return {"header": header, "rows": rows}
 
 
-def parse_tsv(text, header=False):
+def parse_tsv(text, header=False, limits=SECTION):
     """Tab-separated text as Excel or WPS copies it → a table in the normal form, or None.
 
     A cell in "…" may hold tabs, line breaks and doubled quote marks; a quote mark inside an
-    unquoted cell (5" screen) is text. Raises TableError past the limits.
+    unquoted cell (5" screen) is text. Raises TableError past `limits`.
     """
     text = text or ""
-    if len(text) > MAX_TSV_CHARS:
+    if len(text) > limits.tsv_chars:
         raise TableError(
-            _("The pasted table is too long: at most %(max)d characters.") % {"max": MAX_TSV_CHARS},
+            _("The pasted table is too long: at most %(max)d characters.") % {"max": limits.tsv_chars},
             code="table_too_long",
         )
     text = clean_text(text)
@@ -131,14 +148,15 @@ def parse_tsv(text, header=False):
     rows = []
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"', strict=False):
-            _check_rows(len(rows) + 1)
-            _check_columns(len(row))
-            rows.append([_cell(cell) for cell in row])
+            _check_rows(len(rows) + 1, limits)
+            _check_columns(len(row), limits)
+            rows.append([_cell(cell, limits) for cell in row])
     except csv.Error as error:  # a field past csv's own size limit
         raise TableError(
-            _("A table cell holds at most %(max)d characters.") % {"max": MAX_CELL_CHARS}, code="table_cell_too_long"
+            _("A table cell holds at most %(max)d characters.") % {"max": limits.cell_chars},
+            code="table_cell_too_long",
         ) from error
-    return _shaped(rows, header)
+    return _shaped(rows, header, limits)
 
 
 def to_tsv(table):
@@ -161,6 +179,12 @@ def table_text(table):
     return "\n".join("\t".join(cell.replace("\n", " ") for cell in row) for row in table["rows"]) if table else ""
 
 
+def table_lines(table):
+    """A table where only paragraphs can go (a preamble, a closing): a line a row, cells
+    separated by an ideographic space."""
+    return [line for line in ("　".join(one_line(cell) for cell in row).strip() for row in table["rows"]) if line]
+
+
 def blank_table(rows=2, columns=2):
     return {"header": False, "rows": [[""] * columns for _ in range(rows)]}
 
@@ -175,12 +199,12 @@ def _w(tag, parent=None, **attrs):
     return element
 
 
-def table_element(table, font_size_pt=16, mark_placeholders=False, width_twips=TEXT_WIDTH_TWIPS):
+def table_element(table, font_size_pt=16, mark_placeholders=False, width_twips=TEXT_WIDTH_TWIPS, limits=SECTION):
     """A w:tbl of the table: the full width of the text area, single lines, the body font
     (仿宋) at `font_size_pt`, the header row (if any) in bold, repeated at the top of every page
     (w:tblHeader), and no row split across pages (w:cantSplit). `mark_placeholders` highlights
     them as the draft export does in the text."""
-    table = normalise(table)
+    table = normalise(table, limits)
     rows = table["rows"] if table else [[""]]
     columns = len(rows[0])
     fonts = settings.HUIGAO_FONTS
@@ -248,12 +272,12 @@ def _cell_paragraph(line, fonts, size, bold, mark_placeholders):
     return p
 
 
-def add_docx_table(document_or_container, table, font_size_pt=16, mark_placeholders=False):
+def add_docx_table(document_or_container, table, font_size_pt=16, mark_placeholders=False, limits=SECTION):
     """Append the table as a Word table to a python-docx Document (before its final section
     properties) or any block container (a cell, a header, a footer); returns the
     python-docx Table. Word wants a paragraph after a table in a cell, so one follows it there."""
     # Parsed again so that python-docx's element classes (CT_Tbl …) back the returned Table.
-    tbl = parse_xml(etree.tostring(table_element(table, font_size_pt, mark_placeholders)))
+    tbl = parse_xml(etree.tostring(table_element(table, font_size_pt, mark_placeholders, limits=limits)))
     document = getattr(document_or_container, "element", None)
     body = getattr(document, "body", None)
     if body is not None:  # a Document

@@ -217,3 +217,47 @@ def test_a_bad_printing_date_is_refused(login, coordinator, report):
     assert "输入一个有效的日期。" in response.content.decode()
     report.refresh_from_db()
     assert report.printed_by == ""
+
+
+def test_an_attachment_table_keeps_excel_s_quoted_cells_with_their_line_breaks(login, coordinator, report):
+    import io
+
+    import docx
+
+    from reports.docx_export import export_docx
+
+    client = login(coordinator)
+    table = '项目\t说明\r\n"企业开办\r\n一日办结"\t"达到""98%"""\r\n'
+    client.post(add_url(report), new(body="", table=table))
+    attachment = Attachment.objects.get(report=report)
+    assert attachment.table == {"header": True, "rows": [["项目", "说明"], ["企业开办\n一日办结", '达到"98%"']]}
+    # The editor shows it again as Excel would copy it, so that saving it unchanged keeps it.
+    html = client.get(reverse("reports:attachment-list", args=[report.pk])).content.decode()
+    assert "&quot;企业开办\n一日办结&quot;\t&quot;达到&quot;&quot;98%&quot;&quot;&quot;</textarea>" in html
+    client.post(reverse("reports:attachment-edit", args=[attachment.pk]), edit(attachment, table=f"{table}"))
+    attachment.refresh_from_db()
+    assert attachment.version == 2 and attachment.table["rows"][1] == ["企业开办\n一日办结", '达到"98%"']
+    # In the Word table the cell's two lines are two paragraphs of one cell.
+    cell = docx.Document(io.BytesIO(export_docx(report, draft=True))).tables[0].cell(1, 0)
+    assert [p.text for p in cell.paragraphs] == ["企业开办", "一日办结"]
+
+
+def test_an_attachment_table_past_a_section_s_limits_is_kept_exported_and_previewed(login, coordinator, report):
+    import io
+
+    import docx
+
+    from reports import tables
+    from reports.docx_export import export_docx
+
+    rows, columns = tables.MAX_ROWS * 3, tables.MAX_COLUMNS + 3
+    tsv = "\n".join("\t".join(f"{r}-{c}" for c in range(columns)) for r in range(rows))
+    client = login(coordinator)
+    client.post(add_url(report), new(body="", table=tsv, header=""))
+    attachment = Attachment.objects.get(report=report)
+    assert len(attachment.table["rows"]) == rows and len(attachment.table["rows"][0]) == columns
+    table = docx.Document(io.BytesIO(export_docx(report, draft=True))).tables[0]
+    assert (len(table.rows), len(table.columns)) == (rows, columns)
+    assert table.cell(rows - 1, columns - 1).text == f"{rows - 1}-{columns - 1}"
+    html = client.get(reverse("reports:report-preview", args=[report.pk])).content.decode()
+    assert f"{rows - 1}-{columns - 1}" in html

@@ -25,6 +25,7 @@ def test_the_form_suggests_next_years_title(login, coordinator, report):
     report.save()
     content = login(coordinator).get(clone_url(report)).content.decode()
     assert "关于2026年度优化营商环境工作的报告" in content
+    assert "成文日期和印发日期留待新一期填写" in content
     assert next_period_title("2019年至2025年总结") == "2020年至2026年总结"
 
 
@@ -141,3 +142,63 @@ def test_a_cloned_section_and_its_measures_know_their_counterparts_of_last_perio
     assert [m.previous for m in Measure.objects.filter(section=new).order_by("position")] == list(
         report.our_section.measures.order_by("position")
     )
+
+
+def give_attachments_and_imprint(report):
+    from reports.models import Attachment
+
+    report.addressee = "县委"
+    report.annotation = "（联系人：张某，联系电话：1234567）"
+    report.cc = "市委办公室，市政府办公室"
+    report.printed_by = "中共测试县委办公室"
+    report.printed_on = datetime.date(2025, 12, 20)
+    report.issued_on = datetime.date(2025, 12, 18)
+    report.save()
+    Attachment.objects.create(report=report, position=0, title="典型经验材料", body="第一段。\n第二段。")
+    Attachment.objects.create(
+        report=report,
+        position=1,
+        title="重点项目进度表",
+        body="",
+        table={"header": True, "rows": [["项目", "进度"], ["一号工程", "80%"]]},
+    )
+
+
+def test_cloning_carries_the_attachments_the_annotation_and_the_imprint_but_not_the_dates(login, coordinator, report):
+    give_attachments_and_imprint(report)
+    post_clone(login(coordinator), report)
+    copy = new_report(report)
+    copy.refresh_from_db()
+    assert [(a.position, a.title, a.body, a.table) for a in copy.attachments.all()] == [
+        (0, "典型经验材料", "第一段。\n第二段。", None),
+        (1, "重点项目进度表", "", {"header": True, "rows": [["项目", "进度"], ["一号工程", "80%"]]}),
+    ]
+    assert copy.addressee == "县委"
+    assert copy.annotation == "（联系人：张某，联系电话：1234567）"
+    assert (copy.cc, copy.printed_by) == ("市委办公室，市政府办公室", "中共测试县委办公室")
+    # Both dates belong to the new period: the office fills them in when it issues it.
+    assert copy.printed_on is None and copy.issued_on is None
+    # The source keeps its own.
+    report.refresh_from_db()
+    assert report.attachments.count() == 2 and report.printed_on == datetime.date(2025, 12, 20)
+
+
+def test_cloning_with_empty_sections_keeps_attachment_titles_and_table_headers_only(login, coordinator, report):
+    give_attachments_and_imprint(report)
+    post_clone(login(coordinator), report, content="empty")
+    copy = new_report(report)
+    assert [(a.title, a.body, a.table) for a in copy.attachments.all()] == [
+        ("典型经验材料", "", None),
+        ("重点项目进度表", "", {"header": True, "rows": [["项目", "进度"]]}),
+    ]
+    assert copy.annotation == report.annotation and copy.printed_by == report.printed_by
+
+
+def test_cloning_attachments_keeps_the_number_of_queries_constant(coordinator, report, django_assert_max_num_queries):
+    from reports.cloning import clone_report
+    from reports.models import Attachment
+
+    Attachment.objects.bulk_create(Attachment(report=report, position=n, title=f"附件{n}") for n in range(30))
+    with django_assert_max_num_queries(12):
+        copy = clone_report(report, coordinator, title="新", shift_days=1)
+    assert copy.attachments.count() == 30
