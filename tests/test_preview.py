@@ -150,7 +150,9 @@ def test_the_addressee_shows_under_the_title_with_a_full_width_colon(login, coor
 
 
 @pytest.fixture
-def changed_after_sign_off(report, our_section, their_section, drafter, signer, other_drafter, other_signer, coordinator):
+def changed_after_sign_off(
+    report, our_section, their_section, drafter, signer, other_drafter, other_signer, coordinator
+):
     """The 发改局's section signed off, accepted, then changed by the office with a reason; the
     财政局's signed off and left as signed."""
     ours = Assignment.objects.get(section=our_section)
@@ -188,9 +190,7 @@ def test_restoring_the_signed_text_takes_the_mark_off_the_preview(login, coordin
     assert '<span class="doc-tag">〔县发改局·已采用〕</span>' in page
 
 
-def test_the_mark_costs_the_preview_no_query(
-    login, coordinator, changed_after_sign_off, django_assert_max_num_queries
-):
+def test_the_mark_costs_the_preview_no_query(login, coordinator, changed_after_sign_off, django_assert_max_num_queries):
     client = login(coordinator)
     with django_assert_max_num_queries(10):
         page = preview(client, changed_after_sign_off)
