@@ -115,6 +115,9 @@ def test_the_signer_confirms_the_offices_change_and_only_then_the_report_is_fina
     finalise(page, accepted)
     expect(page.locator(".alert-danger").first).to_contain_text("报告暂不能定稿")
     expect(page.locator(".alert-danger", has_text="（一）在提升政务服务效能方面")).to_contain_text("尚待签发人确认")
+    # The board says what 定稿 waits for, on the row and above the button.
+    expect(page.locator(f"tr[data-section='{section.pk}']").get_by_test_id("awaits-confirmation")).to_be_visible()
+    expect(page.get_by_test_id("awaiting-confirmation")).to_contain_text("尚待签发人确认或提出异议")
     accepted.refresh_from_db()
     assert not accepted.is_final
 
