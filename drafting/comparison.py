@@ -61,7 +61,7 @@ class SectionComparison:
     state_label: str
     status: str
     signer: str = ""
-    signed_on: str = ""
+    signed_at: str = ""  # the day and the minute of the sign-off, local time
     rows: list = field(default_factory=list)
     reordered: bool = False
     order_reasons: list = field(default_factory=list)
@@ -249,7 +249,9 @@ def compare_sections(sections, measures=None, seconds=None):
         if assignment is None or assignment.state not in SIGNED_STATES or not assignment.signed_revision_id:
             continue
         item.signer = _name(assignment.signed_off_by)
-        item.signed_on = chinese_date(timezone.localtime(assignment.signed_off_at)) if assignment.signed_off_at else ""
+        if assignment.signed_off_at:
+            at = timezone.localtime(assignment.signed_off_at)
+            item.signed_at = f"{chinese_date(at)} {at:%H:%M}"
         if fingerprint(section, rows) == assignment.signed_hash:
             item.status = UNCHANGED
         else:

@@ -1,6 +1,7 @@
 """The 修改对照稿 as a DOCX in the 公文 layout: the report export's page, styles and page numbers
 (reports.docx_export.new_document), then each section's changes either as a table of three
 columns (原文 / 修改后 / 修改理由) or inline, deletions struck through and insertions underlined.
+The whole report's, or one section's (the same document holding that section alone).
 
 Paragraphs and tables are built with lxml and inserted in one pass, as the report export does.
 """
@@ -12,7 +13,16 @@ from django.utils.translation import gettext as _
 from docx.oxml.ns import qn
 from lxml import etree
 
-from drafting.comparison import ADDED, CHANGED, LOST, REMOVED, UNCHANGED, UNSIGNED, report_comparison
+from drafting.comparison import (
+    ADDED,
+    CHANGED,
+    LOST,
+    REMOVED,
+    UNCHANGED,
+    UNSIGNED,
+    report_comparison,
+    section_comparison,
+)
 from reports.document import single_line
 from reports.docx_export import (
     CHAR_TWIPS,
@@ -42,8 +52,17 @@ COLUMN_TWIPS = (3400, 3400, 2044)
 
 def export_comparison(report, layout=TABLE):
     """The report's 修改对照稿 as DOCX bytes."""
+    return _bytes(build_comparison(report, layout))
+
+
+def export_section_comparison(section, layout=TABLE):
+    """One section's 修改对照稿 as DOCX bytes (the section as access.get_section_for_viewer gives it)."""
+    return _bytes(build_section_comparison(section, layout))
+
+
+def _bytes(document):
     buffer = io.BytesIO()
-    build_comparison(report, layout).save(buffer)
+    document.save(buffer)
     return buffer.getvalue()
 
 
@@ -56,28 +75,39 @@ def comparison_filename(report):
     return f"{filename_stem(report.title)}（修改对照稿）.docx"
 
 
+def section_comparison_filename(section):
+    return f"{filename_stem(section.label + single_line(section.heading))}（修改对照稿）.docx"
+
+
 def build_comparison(report, layout=TABLE):
     with translation.override("zh-hans"):
         items, counts = report_comparison(report)
-        document = new_document(report)
-        add_paragraph_style(
-            document, STYLE_CELL, "对照表文字", size=CELL_SIZE, jc="left", first_line_chars=0, exact=False
-        )
-        add_paragraph_style(document, STYLE_NOTE, "对照稿说明")
-        body = []
-        title = single_line(report.title)
-        body.append(_paragraph(STYLE_TITLE, [(f"{title}\n{_('Revision comparison')}", None)]))
-        body.append(_paragraph(None, []))
+        return _build(report, items, counts, layout)
+
+
+def build_section_comparison(section, layout=TABLE):
+    with translation.override("zh-hans"):
+        return _build(section.report, [section_comparison(section)], None, layout)
+
+
+def _build(report, items, counts, layout):
+    """The document: the title, the summary (`counts`; a section's alone has none), each item."""
+    document = new_document(report)
+    add_paragraph_style(document, STYLE_CELL, "对照表文字", size=CELL_SIZE, jc="left", first_line_chars=0, exact=False)
+    add_paragraph_style(document, STYLE_NOTE, "对照稿说明")
+    body = []
+    title = single_line(report.title)
+    body.append(_paragraph(STYLE_TITLE, [(f"{title}\n{_('Revision comparison')}", None)]))
+    body.append(_paragraph(None, []))
+    if counts is not None:
         body.append(_paragraph(STYLE_NOTE, [(_summary(counts), None)]))
-        if layout == INLINE:
-            body.append(
-                _paragraph(STYLE_NOTE, [(_("Deleted words are struck through, inserted words underlined."), None)])
-            )
-        for item in items:
-            body.extend(_section(item, layout))
-        sect_pr = document.element.body[-1]
-        for element in body:
-            sect_pr.addprevious(element)
+    if layout == INLINE:
+        body.append(_paragraph(STYLE_NOTE, [(_("Deleted words are struck through, inserted words underlined."), None)]))
+    for item in items:
+        body.extend(_section(item, layout))
+    sect_pr = document.element.body[-1]
+    for element in body:
+        sect_pr.addprevious(element)
     return document
 
 
@@ -97,7 +127,7 @@ def section_status_line(item):
     if item.status == UNSIGNED:
         parts.append(_("Not signed off (%(state)s)") % {"state": item.state_label})
     else:
-        parts.append(_("Signed off by %(who)s on %(day)s") % {"who": item.signer, "day": item.signed_on})
+        parts.append(_("Signed off by %(who)s on %(day)s") % {"who": item.signer, "day": item.signed_at})
     if item.status == UNCHANGED:
         parts.append(_("No changes"))
     elif item.status == LOST:

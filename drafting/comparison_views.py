@@ -1,11 +1,19 @@
-"""The 修改对照稿 pages: one section's, the whole report's, and the report's DOCX."""
+"""The 修改对照稿 pages: one section's and the whole report's, each with its DOCX."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from drafting.comparison import CHANGED, LOST, UNCHANGED, UNSIGNED, report_comparison, section_comparison
-from drafting.comparison_docx import INLINE, LAYOUTS, TABLE, comparison_filename, export_comparison
+from drafting.comparison_docx import (
+    INLINE,
+    LAYOUTS,
+    TABLE,
+    comparison_filename,
+    export_comparison,
+    export_section_comparison,
+    section_comparison_filename,
+)
 from reports.access import get_report_for_coordinator, get_section_for_viewer
 from reports.export_views import content_disposition
 from reports.exporting import DOCX_TYPE
@@ -46,9 +54,27 @@ def section_comparison_page(request, pk):
             "items": _rows([item]),
             "layout": layout,
             "layouts": _layout_links(url, layout),
+            "docx_url": reverse("drafting:section-comparison-export", args=[section.pk]) + f"?layout={layout}",
             "statuses": {"changed": CHANGED, "unchanged": UNCHANGED, "unsigned": UNSIGNED, "lost": LOST},
         },
     )
+
+
+def section_comparison_export(request, pk):
+    """The section's 修改对照稿 as a DOCX, for whoever may see the section's page."""
+    section = get_section_for_viewer(request, pk)
+    content = export_section_comparison(section, _layout(request))
+    ReportEvent.objects.create(
+        report=section.report,
+        actor=request.user,
+        action=ReportAction.EXPORT,
+        comment=f"comparison {section.label}{section.heading}",
+    )
+    response = HttpResponse(content, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = content_disposition(
+        section_comparison_filename(section), f"section-{section.pk}-comparison.docx"
+    )
+    return response
 
 
 def report_comparison_page(request, pk):

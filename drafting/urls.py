@@ -14,6 +14,11 @@ urlpatterns = [
     path("sections/<int:pk>/history/compare/", views.section_compare, name="section-compare"),
     path("sections/<int:pk>/history/<int:version_pk>/restore/", views.section_restore, name="section-restore"),
     path("sections/<int:pk>/comparison/", comparison_views.section_comparison_page, name="section-comparison"),
+    path(
+        "sections/<int:pk>/comparison/docx/",
+        comparison_views.section_comparison_export,
+        name="section-comparison-export",
+    ),
     path("reports/<int:pk>/comparison/", comparison_views.report_comparison_page, name="report-comparison"),
     path(
         "reports/<int:pk>/comparison/docx/",

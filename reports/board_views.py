@@ -68,6 +68,7 @@ def board_rows(report):
         "assignment__deadline",
         "assignment__last_reminded_on",
         "assignment__signed_hash",
+        "assignment__confirmed_hash",
         "assignment__char_limit",
         *tallies.OUTLINE_FIELDS,
         last_transition_at=Subquery(
@@ -130,6 +131,9 @@ def board_rows(report):
         }
         if row["assigned"]:
             state, deadline, department = section.state, v["assignment__deadline"], section.department
+            signed_hash = v["assignment__signed_hash"]
+            now = tally[pk]["fingerprint"] if state in SIGNED_STATES and signed_hash else ""
+            changed = bool(now and now != signed_hash)
             row.update(
                 state=state,
                 state_label=labels[state],
@@ -148,12 +152,10 @@ def board_rows(report):
                 else "",
                 remind_url=reverse("reports:board-remind", args=[report.pk, pk]) if moves[state][1] else "",
                 reminded_today=v["assignment__last_reminded_on"] == today,
-                # The signed text pinned by the sign-off, compared with the text now (签发后改动).
-                changed_after_sign_off=bool(
-                    state in SIGNED_STATES
-                    and v["assignment__signed_hash"]
-                    and tally[pk]["fingerprint"] != v["assignment__signed_hash"]
-                ),
+                # The signed text pinned by the sign-off, compared with the text now (签发后改动),
+                # and, where the report asks for it, whether the signer has yet to confirm it.
+                changed_after_sign_off=changed,
+                awaits_confirmation=changed and report.reconfirm_changes and now != v["assignment__confirmed_hash"],
                 return_note=v["return_note"] or "",
                 cosigned=cosigning.get(pk, (0, 0))[0],
                 cosign_total=cosigning.get(pk, (0, 0))[1],
@@ -217,6 +219,7 @@ def report_board(request, pk):
     counts = [{"state": value, "label": labels[value], "count": count} for value, count in per_state.items()]
     accepted = per_state[AssignmentState.ACCEPTED]
     not_accepted = len(assigned) - accepted
+    awaiting_confirmation = sum(1 for row in assigned if row["awaits_confirmation"])
     return render(
         request,
         "reports/board.html",
@@ -230,7 +233,8 @@ def report_board(request, pk):
             "not_accepted_count": not_accepted,
             "problems": board.problems,
             "more_problems": board.problem_count - len(board.problems),
-            "ready_to_finalise": not not_accepted and not board.problem_count,
+            "awaiting_confirmation_count": awaiting_confirmation,
+            "ready_to_finalise": not not_accepted and not awaiting_confirmation and not board.problem_count,
             "departments": departments,
             "state": state,
             "department_id": department_id,

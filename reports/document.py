@@ -8,7 +8,8 @@ title's and an attachment title's one run holds its lines of sense (reports/titl
 by newlines; no other run holds a newline. Besides paragraphs: `b.attachment_note(items)` (the
 附件说明, items of (number, title), number "" for a single attachment) and
 `b.imprint(cc_line, printed_by, printed_line)` (the 版记, last, at the foot of an even page).
-Runs are (text, bold) or (text, bold, role) with role "tag" (department and state) or "pending".
+Runs are (text, bold) or (text, bold, role) with role "tag" (department and state), "changed"
+(the same tag of a signed section whose text changed after sign-off: 签发后改动) or "pending".
 A table, a measure's or an attachment's, is `b.table(table, limits)` (reports/tables.py's format
 and the limits it was stored under, tables.SECTION or tables.ATTACHMENT): a
 measure's follows its paragraph; a measure that is a table alone has no paragraph, and a table breaks a run-in paragraph of measures.
@@ -19,11 +20,11 @@ import math
 from dataclasses import dataclass, field
 
 from reports import attachments, numbering, tables
-from reports.models import Department, MeasureLayout, Section, measures_by_section
+from reports.models import Department, MeasureLayout, Section, fingerprint, measures_by_section
 from reports.numbering import numbered_measures
 from reports.placeholders import split_placeholders
 from reports.splitting import SENTENCE_END, join_measure
-from reports.states import UNSENT_STATES, draft_tags
+from reports.states import CHANGED_TAG, SIGNED_STATES, UNSENT_STATES, draft_tags
 from reports.text import clean_text, paragraphs
 from reports.titles import title_lines
 
@@ -109,7 +110,7 @@ def write_report(b, report, draft):
     lead_department = clean_text(report.lead_department.display_name)
     # One dict for the page: a translation per section would cost more than the section.
     tags = draft_tags()
-    outline, _departments = numbered_outline(report)
+    outline, _departments = numbered_outline(report, "assignment__signed_hash")
     measures_of = measures_by_section(outline)
     has_children = {s.parent_id for s in outline}
     for section in outline:
@@ -118,7 +119,10 @@ def write_report(b, report, draft):
         department = section.department
         who = clean_text(department.display_name) if department is not None else lead_department
         if draft and department is not None:
-            runs.append((f"〔{who}·{tags[section.state]}〕", False, "tag"))
+            if changed_after_sign_off(section, measures_of.get(section.pk, ())):
+                runs.append((f"〔{who}·{tags[section.state]}·{tags[CHANGED_TAG]}〕", False, "changed"))
+            else:
+                runs.append((f"〔{who}·{tags[section.state]}〕", False, "tag"))
         b.paragraph(kind, runs)
 
         intro = paragraphs(section.intro)
@@ -176,6 +180,13 @@ def write_report(b, report, draft):
     imprint = imprint_lines(report)
     if imprint:
         b.imprint(*imprint)
+
+
+def changed_after_sign_off(section, measures):
+    """Whether an outline section's text is no longer the one its department signed (the
+    fingerprint its sign-off pinned), as Assignment.changed_since_sign_off says of a model."""
+    signed_hash = section.values.get("assignment__signed_hash")
+    return bool(section.state in SIGNED_STATES and signed_hash and fingerprint(section, measures) != signed_hash)
 
 
 @dataclass(slots=True)
@@ -321,10 +332,11 @@ class _Blocks:
                 return
         pieces = []
         tag = ""
+        tag_changed = False
         for (_text, bold, *role), split in zip(runs, splits, strict=True):
             role = role[0] if role else ""
-            if role == "tag" and len(split) == 1 and not split[0][1]:
-                tag = split[0][0]
+            if role in TAG_ROLES and len(split) == 1 and not split[0][1]:
+                tag, tag_changed = split[0][0], role == "changed"
                 continue
             piece = None
             for fragment, placeholder in split:
@@ -357,7 +369,7 @@ class _Blocks:
         if text and kind in PARAGRAPH_KINDS:
             self._plain(kind, text)
             return
-        self._append(kind, pieces=pieces, text=text, tag=tag, left_chars=left_chars)
+        self._append(kind, pieces=pieces, text=text, tag=tag, tag_changed=tag_changed, left_chars=left_chars)
 
     def table(self, table, limits=tables.SECTION):
         """A table block: its rows of cells, each cell's lines split for their placeholders."""
@@ -382,7 +394,7 @@ class _Blocks:
             last = self._append("run")
         (last["bodies"] if kind == "body" else last["measures"]).append(text)
 
-    def _append(self, kind, pieces=(), text="", tag="", left_chars=None, lines=(), **extra):
+    def _append(self, kind, pieces=(), text="", tag="", tag_changed=False, left_chars=None, lines=(), **extra):
         block = {
             "lines": lines,
             "kind": kind,  # "run": plain paragraphs with nothing before them in their block
@@ -392,6 +404,7 @@ class _Blocks:
             "pieces": pieces,
             "text": text,
             "tag": tag,
+            "tag_changed": tag_changed,  # the tag says 签发后改动
             "pending": "",
             "indent_halves": None if left_chars is None else round(left_chars * 2),
             "bodies": [],
@@ -414,6 +427,8 @@ def _lines(pieces):
     return lines
 
 
+# The roles of a heading's 〔department·state〕 tag.
+TAG_ROLES = ("tag", "changed")
 # The kinds the preview shows as a <p class="doc-{kind}"> of their own.
 PARAGRAPH_KINDS = ("body", "measure")
 

@@ -43,9 +43,14 @@ def _state_labels(language):
     return {value: str(label) for value, label in AssignmentState.choices}
 
 
+# The draft tag's key for a signed text changed since (〔县发改局·已采用·签发后改动〕).
+CHANGED_TAG = "changed_after_sign_off"
+
+
 def draft_tags():
     """{state: tag} of the draft preview and export (〔县发改局·待签发〕): where the section stands
-    on its way into the report, in the active language."""
+    on its way into the report, in the active language; CHANGED_TAG's is added to the tag of a
+    section whose text is no longer the one signed."""
     return _draft_tags(get_language())
 
 
@@ -57,6 +62,7 @@ def _draft_tags(language):
         AssignmentState.SIGNED_OFF: _("Signed off, awaiting acceptance"),
         AssignmentState.ACCEPTED: _("Accepted"),
         AssignmentState.RETURNED: _("Returned for revision"),
+        CHANGED_TAG: _("Changed after sign-off"),
     }
     return {state: str(tag) for state, tag in tags.items()}
 

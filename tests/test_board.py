@@ -296,6 +296,37 @@ def test_a_row_changed_after_sign_off_is_marked_and_only_that_row(login, report,
     assert 'data-testid="changed-after-sign-off"' not in board_row(page, theirs)
 
 
+def test_a_change_waiting_for_its_signer_is_marked_and_the_board_does_not_call_the_report_ready(
+    login, report, coordinator, drafter, signer, other_signer
+):
+    from reports import content
+
+    report.reconfirm_changes = True
+    report.issued_on = datetime.date(2025, 12, 5)
+    report.save()
+    ours, theirs = report.our_section, report.their_section
+    assignment = ours.assignment
+    assignment.submit(drafter)
+    assignment.sign_off(signer)
+    assignment.accept(coordinator)
+    set_assignment_state(theirs.assignment, S.ACCEPTED, other_signer)
+    client = login(coordinator)
+    page = board(client, report).content.decode()
+    assert "所有分派章节均已采用" in page and 'data-testid="awaiting-confirmation"' not in page
+    measures = [content.MeasureText(m.pk, m.lead, m.body) for m in ours.measures.all()]
+    content.save_content(ours, coordinator, intro="牵头单位补充。", measures=measures, note="统一口径")
+    page = board(client, report).content.decode()
+    assert "待签发人确认" in board_row(page, ours)
+    assert "1 节签发后有改动，尚待签发人确认或提出异议。" in page
+    assert "所有分派章节均已采用" not in page
+    assignment.refresh_from_db()
+    assignment.confirm_change(signer)
+    page = board(client, report).content.decode()
+    assert 'data-testid="awaits-confirmation"' not in page and 'data-testid="awaiting-confirmation"' not in page
+    assert "签发后改动" in board_row(page, ours)  # confirmed, still not the text signed
+    assert "所有分派章节均已采用" in page
+
+
 def test_co_signing_progress_is_shown_per_row(login, report, coordinator, drafter, other_department):
     from tests.conftest import make_user
 

@@ -1,6 +1,7 @@
 """The 修改对照稿: what each department signed against the text now, measure by measure, with the
 editor's reason for each change; as a page (one section, the whole report) and as a DOCX."""
 
+import datetime
 import io
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from docx.oxml.ns import qn
 
 from drafting.comparison import ADDED, CHANGED, REMOVED, UNCHANGED, UNSIGNED, merge_sides, section_comparison
@@ -302,3 +304,80 @@ def test_libreoffice_lays_out_the_comparison_as_three_columns_original_revised_r
     assert "二是推进帮办代办。设立帮办窗口3个。（删除）" in revised
     assert "修改理由数据更新数据更新合并同类举措合并同类举措" in reasons
     assert "未签发" in "".join(lines)
+
+
+def section_export_url(section, layout=None):
+    url = reverse("drafting:section-comparison-export", args=[section.pk])
+    return url + (f"?layout={layout}" if layout else "")
+
+
+def test_the_section_page_offers_its_own_docx_in_the_chosen_layout(changed, login, drafter):
+    client = login(drafter)
+    page = client.get(comparison_url(changed) + "?layout=inline").content.decode()
+    assert f'href="{section_export_url(changed, "inline")}"' in page
+    response = client.get(section_export_url(changed, "inline"))
+    assert response.status_code == 200
+    assert "%E4%BF%AE%E6%94%B9%E5%AF%B9%E7%85%A7%E7%A8%BF" in response["Content-Disposition"]  # 修改对照稿
+    document = docx.Document(io.BytesIO(response.content))
+    assert not document.tables
+    assert any(p.text == "（修改理由：数据更新）" for p in document.paragraphs)
+
+
+def test_the_section_docx_holds_that_section_alone(changed, report, login, drafter):
+    response = login(drafter).get(section_export_url(changed))
+    document = docx.Document(io.BytesIO(response.content))
+    body = [p.text for p in document.paragraphs]
+    assert body[0] == "关于测试工作情况的报告\n修改对照稿"
+    assert "（一）在提升政务服务效能方面" in body
+    assert not any(line.startswith(("一、", "二、", "（二）")) for line in body)
+    assert not any("节签发后有改动" in line for line in body)  # the whole report's summary
+    [table] = document.tables
+    assert [c.text for c in table.rows[0].cells] == ["原文", "修改后", "修改理由"]
+    assert "一是推行一件事一次办。梳理形成清单12项。" in [row.cells[0].text for row in table.rows]
+
+
+def test_the_section_docx_is_for_those_who_see_the_section_page(changed, client, coordinator, other_drafter):
+    client.force_login(other_drafter)
+    assert client.get(section_export_url(changed)).status_code == 404
+    client.force_login(coordinator)
+    response = client.get(section_export_url(changed))
+    assert response.status_code == 200
+    assert docx.Document(io.BytesIO(response.content)).tables
+    client.logout()
+    assert client.get(section_export_url(changed)).status_code == 302  # to the login page
+
+
+def test_a_finalised_reports_comparison_shows_what_was_signed_by_whom_and_when_and_each_change_with_its_reason(
+    report, our_section, their_section, drafter, signer, other_drafter, other_signer, coordinator, tmp_path
+):
+    ours = sign_and_accept(our_section, drafter, signer, coordinator)
+    sign_and_accept(their_section, other_drafter, other_signer, coordinator)
+    first, second = texts(our_section)
+    content.save_content(
+        our_section,
+        coordinator,
+        measures=[first, content.MeasureText(second.pk, second.lead, "全程网办率达到95%，居全市前列。")],
+        note="按统计局最新数据更新",
+    )
+    report.issued_on = datetime.date(2025, 12, 5)
+    report.save()
+    report.finalise(coordinator)
+    report.refresh_from_db()
+    assert report.is_final
+    ours.refresh_from_db()
+
+    target = tmp_path / "对照稿.docx"
+    call_command("export_report", report.pk, "--comparison", "--output", str(target), stdout=io.StringIO())
+    document = docx.Document(str(target))
+    [table] = document.tables
+    [row] = table.rows[1:]
+    assert row.cells[0].text == "二是深化一网通办。全程网办率达到90%。"  # what the department signed
+    assert row.cells[1].text == "二是深化一网通办。全程网办率达到95%，居全市前列。"  # the text now
+    assert row.cells[2].text == "按统计局最新数据更新"
+    at = timezone.localtime(ours.signed_off_at)
+    signed_line = f"张签发 于 {at.year}年{at.month}月{at.day}日 {at:%H:%M} 签发"
+    body = [p.text for p in document.paragraphs]
+    ours_at = body.index("（一）在提升政务服务效能方面")
+    assert signed_line in body[ours_at + 1]
+    theirs_at = body.index("（二）在强化要素保障方面")
+    assert "other_signer 于" in body[theirs_at + 1] and "无改动" in body[theirs_at + 1]

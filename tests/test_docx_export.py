@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 
-from reports import docx_export, outline_edit
+from reports import content, docx_export, outline_edit
 from reports.document import signature_indents
 from reports.docx_export import STYLE_HEADINGS, STYLE_NAMES, export_docx
 from reports.models import Assignment, AssignmentState, Measure, MeasureLayout, Report, Section
@@ -451,3 +451,24 @@ def test_the_package_without_a_theme_still_opens_in_libreoffice(report, tmp_path
     from tests.test_export_layout import to_pdf
 
     assert to_pdf(export_docx(report, draft=True), tmp_path).stat().st_size > 0
+
+
+def test_the_draft_tag_says_when_a_signed_text_changed_after_sign_off(
+    report, our_section, their_section, drafter, signer, other_drafter, other_signer, coordinator
+):
+    ours = Assignment.objects.get(section=our_section)
+    ours.submit(drafter)
+    ours.sign_off(signer)
+    ours.accept(coordinator)
+    measures = [content.MeasureText(m.pk, m.lead, m.body) for m in our_section.measures.order_by("position")]
+    measures[1] = content.MeasureText(measures[1].pk, measures[1].lead, "全程网办率达到95%。")
+    content.save_content(our_section, coordinator, intro="", measures=measures, note="更新数据")
+    theirs = Assignment.objects.get(section=their_section)
+    theirs.submit(other_drafter)
+    theirs.sign_off(other_signer)
+    lines = texts(read(report, draft=True))
+    assert "（一）在提升政务服务效能方面〔县发改局·已采用·签发后改动〕" in lines
+    assert "（二）在强化要素保障方面〔县财政局·已签发待采用〕" in lines
+    final = texts(read(report))
+    assert "（一）在提升政务服务效能方面" in final
+    assert not any("签发后改动" in line for line in final)

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from reports import content
 from reports.document import report_blocks
 from reports.models import Assignment, AssignmentState, Measure, Report, Section
 
@@ -146,3 +147,51 @@ def test_the_addressee_shows_under_the_title_with_a_full_width_colon(login, coor
     page = preview(login(coordinator), report)
     assert '<p class="doc-addressee" data-testid="preview-addressee">县委办公室：</p>' in page
     assert page.index("关于测试工作情况的报告</h1>") < page.index("县委办公室：") < page.index("今年以来")
+
+
+@pytest.fixture
+def changed_after_sign_off(
+    report, our_section, their_section, drafter, signer, other_drafter, other_signer, coordinator
+):
+    """The 发改局's section signed off, accepted, then changed by the office with a reason; the
+    财政局's signed off and left as signed."""
+    ours = Assignment.objects.get(section=our_section)
+    ours.submit(drafter)
+    ours.sign_off(signer)
+    ours.accept(coordinator)
+    measures = [content.MeasureText(m.pk, m.lead, m.body) for m in our_section.measures.order_by("position")]
+    content.save_content(our_section, coordinator, intro="牵头单位补充的导语。", measures=measures, note="统一口径")
+    theirs = Assignment.objects.get(section=their_section)
+    theirs.submit(other_drafter)
+    theirs.sign_off(other_signer)
+    return report
+
+
+def test_the_draft_preview_marks_a_signed_section_changed_after_sign_off_and_only_that_one(
+    login, coordinator, changed_after_sign_off
+):
+    page = preview(login(coordinator), changed_after_sign_off)
+    assert (
+        '<span class="doc-tag doc-tag-changed" data-testid="changed-after-sign-off">〔县发改局·已采用·签发后改动〕</span>'
+        in page
+    )
+    assert page.count('data-testid="changed-after-sign-off"') == 1
+    assert '<span class="doc-tag">〔县财政局·已签发待采用〕</span>' in page
+    assert "签发后改动" not in preview(login(coordinator), changed_after_sign_off, mode="final")
+
+
+def test_restoring_the_signed_text_takes_the_mark_off_the_preview(login, coordinator, changed_after_sign_off):
+    section = changed_after_sign_off.our_section
+    signed_version = content.revisions(section).last()
+    assert signed_version.field_dict["intro"] == ""
+    content.restore(section, coordinator, signed_version)
+    page = preview(login(coordinator), changed_after_sign_off)
+    assert "签发后改动" not in page
+    assert '<span class="doc-tag">〔县发改局·已采用〕</span>' in page
+
+
+def test_the_mark_costs_the_preview_no_query(login, coordinator, changed_after_sign_off, django_assert_max_num_queries):
+    client = login(coordinator)
+    with django_assert_max_num_queries(10):
+        page = preview(client, changed_after_sign_off)
+    assert "签发后改动" in page

@@ -101,11 +101,12 @@ def test_a_change_after_sign_off_is_shown_with_its_reason_on_editor_and_review_p
             assert "定稿前须由签发人确认改动或提出异议。" in notice
 
 
-def test_an_unchanged_signed_text_shows_no_notice(login, our_section, drafter, signer):
+@pytest.mark.parametrize("show", [review, edit_page], ids=["review", "editor"])
+def test_an_unchanged_signed_text_shows_no_notice(login, our_section, drafter, signer, show):
     assignment = Assignment.objects.get(section=our_section)
     assignment.submit(drafter)
     assignment.sign_off(signer)
-    page = review(login(drafter), our_section)
+    page = show(login(drafter), our_section)
     assert "已签发" in page
     assert 'data-testid="changed-after-sign-off"' not in page
 
