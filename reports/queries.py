@@ -1,0 +1,107 @@
+"""The recurring filters of reports and assignments, and measures read as bare rows: what the
+pages ask of the database again and again, kept apart from the models they filter."""
+
+import datetime
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Case, F, Q, Subquery, Value, When
+from django.utils import timezone
+
+from reports.records import AssignmentTransition
+from reports.states import AssignmentState, TransitionAction
+
+
+class ReportQuerySet(models.QuerySet):
+    def coordinated_by(self, user):
+        """Reports whose lead department the user belongs to (every report for a superuser)."""
+        if user.is_superuser:
+            return self
+        return self.filter(lead_department__memberships__user=user)
+
+    def for_user(self, user):
+        """Reports the user may see: coordinated by them or with a section of their department."""
+        if user.is_superuser:
+            return self
+        departments = apps.get_model("reports", "Department").objects.filter(memberships__user=user)
+        return self.filter(
+            Q(lead_department__in=departments) | Q(sections__assignment__department__in=departments)
+        ).distinct()
+
+    def open(self):
+        return self.filter(is_final=False)
+
+    def final(self):
+        """Final and still in use: not archived."""
+        return self.filter(is_final=True, archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+
+class MeasureRow:
+    """A measure's text without a model instance: pages that read every measure of a large report
+    (board, preview, export) spend most of their time building Measure instances otherwise."""
+
+    __slots__ = ("pk", "section_id", "position", "lead", "body", "carried_numbers", "table", "ordinal")
+
+    def __init__(self, pk, section_id, position, lead, body, carried_numbers=(), table=None):
+        self.pk, self.section_id, self.position, self.lead, self.body = pk, section_id, position, lead, body
+        self.carried_numbers = carried_numbers
+        self.table = table
+
+
+def measures_by_section(sections):
+    """{section pk: [MeasureRow, …]} for the given sections, in one query (none if there are none)."""
+    by_section = {}
+    section_ids = [section.pk for section in sections]
+    if section_ids:
+        rows = apps.get_model("reports", "Measure").objects.filter(section_id__in=section_ids)
+        for row in rows.values_list("pk", "section_id", "position", "lead", "body", "carried_numbers", "table"):
+            by_section.setdefault(row[1], []).append(MeasureRow(*row))
+    return by_section
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Assignments of the user's departments (every assignment for a superuser)."""
+        if user.is_superuser:
+            return self
+        return self.filter(department__memberships__user=user)
+
+    def in_open_reports(self):
+        return self.filter(section__report__is_final=False)
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(deadline__lt=today).exclude(state=AssignmentState.ACCEPTED)
+
+    def with_return_note(self):
+        """Each assignment with `return_note`: see return_note()."""
+        return self.annotate(return_note=return_note(assignment=models.OuterRef("pk")))
+
+    def due_within(self, days, today=None):
+        today = today or timezone.localdate()
+        return self.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=days)).exclude(
+            state=AssignmentState.ACCEPTED
+        )
+
+
+def return_note(**link):
+    """The note of the send-back (退回起草) or return (退回修改) that was the assignment's last
+    move, "" when its last move was another: what the department is asked to change, for every
+    page that lists the section. `link` ties the log to the outer query, e.g.
+    assignment=OuterRef("pk") or assignment__section=OuterRef("pk")."""
+    moves = (
+        AssignmentTransition.objects.filter(**link)
+        .exclude(from_state=F("to_state"))
+        .order_by("-created_at", "-pk")
+        .annotate(
+            note=Case(
+                When(action__in=(TransitionAction.SEND_BACK, TransitionAction.RETURN), then=F("comment")),
+                default=Value(""),
+                output_field=models.TextField(),
+            )
+        )
+    )
+    return Subquery(moves.values("note")[:1], output_field=models.TextField())
