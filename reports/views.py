@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from reports import access, assigning, content, exporting, outline_edit
 from reports.document import report_blocks
 from reports.forms import BulkAssignForm, ReorderForm, ReportForm, SectionAddForm, SectionFrameForm
-from reports.models import CoSignature, Department, ReportAction, ReportEvent
+from reports.models import Assignment, CoSignature, Department, ReportAction, ReportEvent
 from reports.permissions import can_read_whole_report
-from reports.text import chinese_date
+from reports.text import chinese_date, short_date
 from reports.view_helpers import show_refusal
 
 
@@ -46,6 +46,14 @@ def report_detail(request, pk, bulk_form=None, status=200):
     report = access.get_report_for_viewer(request, pk)
     is_coordinator = report.is_coordinator(request.user)
     outline = report.outline()
+    # What each returned section was sent back for, and its deadline with the year when it is
+    # not this year's: one query for the whole outline.
+    notes = dict(
+        Assignment.objects.filter(section__report=report).with_return_note().values_list("section_id", "return_note")
+    )
+    for section in outline:
+        section.return_note = notes.get(section.pk) or ""
+        section.deadline_label = short_date(section.assignment.deadline) if section.has_assignment else ""
     context = {
         "report": report,
         "outline": outline,

@@ -2,10 +2,12 @@
 what each move does, the sign-off gate one line per place, returns with their note wherever the
 section is listed, and the draft preview's tags."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.models import Assignment, AssignmentState, Measure
 from tests.conftest import set_assignment_state
@@ -123,6 +125,29 @@ def test_a_sent_back_section_shows_the_signers_note_on_the_dashboard_and_the_boa
     board = page(login(coordinator), "reports:report-board", report.pk)
     board_row = board[board.index(f'data-section="{our_section.pk}"') :]
     assert "第二条数据要更新到年底。" in board_row[: board_row.index("</tr>")]
+
+
+def test_a_returned_section_shows_its_note_in_the_reports_outline_for_the_office_and_the_department(
+    login, drafter, signer, coordinator, report, our_section
+):
+    assignment = our_section.assignment
+    assignment.submit(drafter)
+    assignment.send_back(signer, "第二条数据要更新到年底。")
+    for user in (coordinator, drafter):
+        outline = page(login(user), "reports:report-detail", report.pk)
+        node = outline[outline.index(our_section.heading) :]
+        node = node[: node.index("</li>")]
+        assert 'data-testid="return-note"' in node and "第二条数据要更新到年底。" in node
+    assignment.submit(drafter)
+    assert 'data-testid="return-note"' not in page(login(coordinator), "reports:report-detail", report.pk)
+
+
+def test_the_outline_gives_a_deadline_of_another_year_with_its_year(login, coordinator, report, our_section):
+    assignment = our_section.assignment
+    assignment.deadline = datetime.date(timezone.localdate().year + 1, 3, 5)
+    assignment.save()
+    outline = page(login(coordinator), "reports:report-detail", report.pk)
+    assert f"{assignment.deadline.year}年3月5日" in outline
 
 
 def test_a_returned_section_shows_the_offices_note_until_it_is_submitted_again(
