@@ -130,6 +130,10 @@ def workflow_panel(request, section, problems, measures=None):
     changed = assignment.changed_since_sign_off(section, measures)
     # The reason given with the latest change after sign-off (the editor's note).
     change_reason = next((e.comment for e in reversed(thread) if e.action == TransitionAction.CHANGE), "")
+    # What the department is asked to change: the note of a send-back or return that was the
+    # last move (as reports.models.return_note), shown by the state rather than deep in the thread.
+    last_move = next((e for e in reversed(thread) if e.moved), None)
+    returned = last_move is not None and last_move.action in (TransitionAction.SEND_BACK, TransitionAction.RETURN)
     cosignatures = _cosignatures(assignment)
     labels = _comment_labels()
     signed = assignment.state in (AssignmentState.SIGNED_OFF, AssignmentState.ACCEPTED) and assignment.signed_off_by_id
@@ -169,6 +173,8 @@ def workflow_panel(request, section, problems, measures=None):
         cosign_waiting="、".join(row["department"] for row in cosignatures if not row["signed"]),
         changed_after_sign_off=changed,
         change_reason=change_reason,
+        return_note=last_move.comment if returned else "",
+        return_by=last_move.who if returned else "",
         awaits_confirmation=changed and permissions.awaits_confirmation,
         thread=thread,
     )

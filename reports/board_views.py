@@ -34,7 +34,7 @@ from reports.permissions import SectionPermissions
 from reports.placeholders import count_placeholders
 from reports.states import SIGNED_STATES, AssignmentState, TransitionAction, state_labels
 from reports.text import chinese_date
-from reports.view_helpers import local_next, show_refusal
+from reports.view_helpers import local_next, problem_rows, show_refusal
 
 # The board's "due soon": a deadline within this many days (Assignment.is_due_soon's default).
 DUE_SOON_DAYS = 3
@@ -231,7 +231,8 @@ def report_board(request, pk):
             "accepted_count": accepted,
             "overdue_count": sum(1 for row in assigned if row["overdue"]),
             "not_accepted_count": not_accepted,
-            "problems": board.problems,
+            # Each with the page where it is fixed: a section's review page, the report's form.
+            "problems": problem_rows(report, board.problems, section_page="drafting:section-review"),
             "more_problems": board.problem_count - len(board.problems),
             "awaiting_confirmation_count": awaiting_confirmation,
             "ready_to_finalise": not not_accepted and not awaiting_confirmation and not board.problem_count,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from reports import access, exporting, gate, tasks
 from reports.models import ExportFile, ExportFormat, ExportState, WordingRule
+from reports.view_helpers import problem_rows
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -31,7 +32,7 @@ def report_export(request, pk):
         # Final means final: nothing goes out while a section, a placeholder or the signature is missing.
         problems = gate.final_problems(report, wording=WordingRule.objects.in_use())
         if problems:
-            context = {"report": report, "problems": refusal_rows(report, problems), "format": format}
+            context = {"report": report, "problems": problem_rows(report, problems), "format": format}
             return render(request, "reports/export_refused.html", context, status=409)
     if format == ExportFormat.PDF:
         reason = exporting.pdf_unavailable_reason()
@@ -45,22 +46,6 @@ def report_export(request, pk):
     content, content_type, file_name = exporting.render(report, draft, format)
     exporting.record_export(report, request.user, draft, format)
     return file_response(content, content_type, file_name, f"report-{report.pk}.{format}")
-
-
-def refusal_rows(report, problems):
-    """Each problem with the page (and the place on it) where it is fixed: a section's editor,
-    or the report's form at the field (the gate's "report-issuer" is the form's "id_issuer")."""
-    edit_report = reverse("reports:report-edit", args=[report.pk])
-    rows = []
-    for problem in problems:
-        if problem.section is not None:
-            url = reverse("drafting:section-edit", args=[problem.section.pk]) + "#" + problem.anchor
-        elif problem.anchor.startswith("attachment-"):
-            url = reverse("reports:attachment-list", args=[report.pk]) + "#" + problem.anchor
-        else:
-            url = edit_report + "#id_" + problem.anchor.removeprefix("report-")
-        rows.append({"message": problem.message, "url": url})
-    return rows
 
 
 def file_response(content, content_type, file_name, fallback):
