@@ -47,13 +47,11 @@ def test_a_proofreading_error_blocks_sign_off_where_the_report_is_set_so(
     click_action(page, "submit")
     expect(page.get_by_test_id("section-state")).to_have_text("待签发")
 
-    # The signer's 签发 is refused, saying why; the error links to its measure.
+    # The signer's 签发 cannot act and says why beside it; the error links to its measure.
     login_as(signer)
     page.goto(f"/sections/{section.pk}/review/")
-    click_action(page, "sign_off")
-    expect(page.locator(".alert-danger").first).to_contain_text(
-        "无法签发：校对发现1处错误，本报告设定校对错误阻止签发，请先改正。"
-    )
+    expect(page.locator("#workflow-panel button[data-action=sign_off]")).to_be_disabled()
+    expect(page.get_by_test_id("refusal-sign_off")).to_contain_text("还有1处校对错误待改正")
     expect(page.get_by_test_id("section-state")).to_have_text("待签发")
     blockers = page.get_by_test_id("sign-off-blockers")
     expect(blockers).to_contain_text("举措“二是”：““”缺少配对的后半个。（P003）")
