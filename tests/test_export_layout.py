@@ -128,6 +128,24 @@ def test_a_long_title_is_laid_out_in_its_lines_of_sense_centred_in_the_text_area
     assert 2 * 28.95 - 8 < addressee[3] - lines[1][3] < 2 * 28.95 + 8
 
 
+@pytest.mark.parametrize(
+    "title",
+    ["关于青川县2026年度民生实事办理工作的总结", "关于开展2026年第三季度安全生产大检查的通知"],
+)
+def test_a_title_with_figures_keeps_its_last_characters_on_its_lines_when_laid_out(demo_report, tmp_path, title):
+    """Figures are wider than half a character in the fonts LibreOffice sets: a title counted at
+    exactly half would fill its line and push its last character onto a line of its own."""
+    from reports.titles import title_lines
+
+    demo_report.title = title
+    demo_report.save()
+    expected = title_lines(title)
+    lines = bbox_lines(to_pdf(export_docx(demo_report), tmp_path), 1)
+    laid_out = [line[0] for line in lines[: len(expected)]]
+    assert laid_out == [line.replace(" ", "") for line in expected]
+    assert all(len(line) > 2 for line in laid_out)
+
+
 def page_number_line(pdf, page):
     return next(line for line in bbox_lines(pdf, page) if line[0].startswith(PAGE_NUMBER))
 
