@@ -210,6 +210,11 @@ def _add_imprint_section(sect_pr, paragraphs, imprint):
     sect_pr.find(qn("w:pgSz")).addprevious(_el("w:type", val="evenPage"))
 
 
+def _is_signature(p):
+    style = p.find(f"{W_PPR}/{qn('w:pStyle')}")
+    return style is not None and style.get(W_VAL) in (KIND_STYLES.get("issuer"), KIND_STYLES.get("date"))
+
+
 class _BodyBuilder:
     """Builds w:p elements with lxml: w:pStyle by id, runs of w:r/w:t, no python-docx proxies."""
 
@@ -404,8 +409,31 @@ class _BodyBuilder:
                 ind.set(qn("w:firstLine"), "0")
         for text, bold, *_role in runs:
             self._runs(p, text, bold)
+        if kind in ("issuer", "date"):
+            self._keep_with_text_above()
         self.paragraphs.append(p)
         return p
+
+    def _keep_with_text_above(self):
+        """The signature never stands alone on a page: the blank line, the issuer and the last
+        paragraph of the text above keep with what follows them (w:keepNext), so a page break
+        falling there takes the text's last line over with the signature."""
+        for previous in reversed(self.paragraphs):
+            if previous.tag != W_P:
+                return
+            ppr = previous.find(W_PPR)
+            if ppr is None:
+                ppr = etree.Element(W_PPR)
+                previous.insert(0, ppr)
+            if ppr.find(qn("w:keepNext")) is None:
+                style = ppr.find(qn("w:pStyle"))
+                keep = etree.Element(qn("w:keepNext"))
+                if style is None:
+                    ppr.insert(0, keep)
+                else:
+                    style.addnext(keep)
+            if previous.find(W_R) is not None and not _is_signature(previous):
+                return
 
     @staticmethod
     def _run(p, text, bold, highlight):

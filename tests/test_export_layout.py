@@ -192,3 +192,18 @@ def test_the_draft_mark_is_printed_on_the_first_page_only_and_every_page_keeps_i
     assert [len(found) for found in marks] == [1, 0, 0]
     numbers = [next(line[0] for line in page if line[0].startswith(PAGE_NUMBER)) for page in pages]
     assert numbers == ["—1—", "—2—", "—3—"]
+
+
+@pytest.mark.parametrize("closing_lines", [9, 10, 11])
+def test_the_signature_never_stands_alone_on_the_last_page(report, tmp_path, closing_lines):
+    """Closings of these lengths end the text on the first page's last lines, where the blank
+    line, the issuer or the date would otherwise start the next page alone: the text's last
+    line goes over with them."""
+    report.issuer = "中共测试县委办公室"
+    report.issued_on = datetime.date(2026, 12, 1)
+    report.closing = "\n".join(["下一步我们将继续努力推动各项工作落实落地见到实效。"] * closing_lines)
+    report.save()
+    pdf = to_pdf(export_docx(report), tmp_path)
+    last = [line[0] for line in bbox_lines(pdf, page_count(pdf))]
+    signature = next(i for i, text in enumerate(last) if text in ("中共测试县委办公室", "2026年12月1日"))
+    assert signature > 0 and last[signature - 1].startswith("下一步"), last
