@@ -564,3 +564,11 @@ def test_libreoffice_lays_out_the_signed_texts_as_a_second_part_on_a_page_of_its
         assert signed in text
     table_row = next(line for line in second if line.startswith("工业园"))
     assert table_row == "工业园300"
+
+
+def test_a_sections_docx_with_full_holds_that_sections_signed_text_alone(both_signed, our_section, login, drafter):
+    response = login(drafter).get(section_export_url(our_section) + "?full=1")
+    body = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs]
+    signed = body[body.index("第二部分　签发文本") :]
+    assert "二是深化一网通办。全程网办率达到90%。" in signed
+    assert "（二）在强化要素保障方面" not in body
