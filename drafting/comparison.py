@@ -20,9 +20,9 @@ from reversion.models import Version
 from drafting.diffs import char_sides, deadline_after
 from reports import content
 from reports.models import Section, fingerprint, measures_by_section
-from reports.numbering import measure_ordinal, number_tree
+from reports.numbering import is_table_only, measure_ordinal, number_tree
 from reports.states import SIGNED_STATES, state_labels
-from reports.text import chinese_date
+from reports.text import chinese_date, paragraphs
 
 # How long all the marks of one report comparison may take before the rest are marked whole.
 REPORT_DIFF_SECONDS = 3.0
@@ -66,6 +66,34 @@ class SectionComparison:
     reordered: bool = False
     order_reasons: list = field(default_factory=list)
     other_reasons: list = field(default_factory=list)
+    signed_text: "SignedText | None" = None  # with signed_text=True: what the department signed
+
+
+@dataclass
+class SignedMeasure:
+    ordinal: str  # 一是, 二是 …; "" for a measure that is a table alone
+    text: str
+    table: dict | None
+
+
+@dataclass
+class SignedText:
+    """A section's text as its sign-off pinned it, numbered as it was then."""
+
+    heading: str
+    intro: list  # its paragraphs
+    measures: list  # [SignedMeasure]
+
+
+def signed_text(snapshot):
+    measures, n = [], 0
+    for measure in snapshot.measures:
+        ordinal = ""
+        if not is_table_only(measure):
+            n += 1
+            ordinal = measure_ordinal(n)
+        measures.append(SignedMeasure(ordinal, measure.text if ordinal else "", measure.table or None))
+    return SignedText(snapshot.heading, paragraphs(snapshot.intro), measures)
 
 
 def merge_sides(old, new):
@@ -136,6 +164,19 @@ def _signed_versions(sections):
             skipped[pk] = [v.revision.comment for v in history[1 : len(history) - MAX_REVISIONS] if v.revision.comment]
             by_section[pk] = [history[0], *history[len(history) - MAX_REVISIONS :]]
     return by_section, skipped
+
+
+def _pinned_versions(sections):
+    """{section pk: the Version its sign-off pinned}, for the sections given: one query."""
+    if not sections:
+        return {}
+    pins = {str(s.pk): s.assignment.signed_revision_id for s in sections}
+    versions = Version.objects.filter(
+        content_type=ContentType.objects.get_for_model(Section),
+        object_id__in=list(pins),
+        revision_id__in=set(pins.values()),
+    ).select_related("revision", "content_type")
+    return {int(v.object_id): v for v in versions if pins[v.object_id] == v.revision_id}
 
 
 def _texts(snapshot):
@@ -222,17 +263,19 @@ def _row(kind, status, old_label, new_label, old_text, new_text, reasons, deadli
     return ChangeRow(kind, status, old_label, new_label, old, new, list(reasons or ()))
 
 
-def compare_sections(sections, measures=None, seconds=None):
+def compare_sections(sections, measures=None, seconds=None, with_signed_text=False):
     """A SectionComparison for each section (numbered: label and level set), in the given order.
 
-    `sections` carry their assignment (select_related) and `measures` is measures_by_section's
+    With `with_signed_text`, each signed section also carries its signed text (the pinned
+    revision's; an unchanged section's own text when that revision is gone, since its
+    fingerprint still proves it the same). `sections` carry their assignment (select_related) and `measures` is measures_by_section's
     {section pk: rows} when the caller has it. A constant number of queries.
     """
     if measures is None:
         measures = measures_by_section(sections)
     deadline = deadline_after(seconds) if seconds else deadline_after()
     states = state_labels()
-    results, to_compare = [], []
+    results, to_compare, unchanged = [], [], []
     for section in sections:
         assignment = section.assignment if section.has_assignment else None
         rows = measures.get(section.pk, [])
@@ -254,11 +297,18 @@ def compare_sections(sections, measures=None, seconds=None):
             item.signed_at = f"{chinese_date(at)} {at:%H:%M}"
         if fingerprint(section, rows) == assignment.signed_hash:
             item.status = UNCHANGED
+            unchanged.append((item, section, rows))
         else:
             item.status = CHANGED
             to_compare.append((item, section, rows))
     histories, skipped = _signed_versions([section for _item, section, _rows in to_compare])
-    snapshots = content.snapshots_of_versions([v for history in histories.values() for v in history])
+    pinned = _pinned_versions([section for _item, section, _rows in unchanged]) if with_signed_text else {}
+    snapshots = content.snapshots_of_versions(
+        [v for history in histories.values() for v in history] + list(pinned.values())
+    )
+    for item, section, rows in unchanged if with_signed_text else ():
+        version = pinned.get(section.pk)
+        item.signed_text = signed_text(snapshots[version.pk] if version else content.snapshot(section, rows))
     for item, section, rows in to_compare:
         history = histories.get(section.pk)
         if not history:
@@ -266,22 +316,25 @@ def compare_sections(sections, measures=None, seconds=None):
             continue
         reasons = _reasons(history, snapshots)
         signed = snapshots[history[0].pk]
+        if with_signed_text:
+            item.signed_text = signed_text(signed)
         item.rows, item.reordered = _rows(signed, content.snapshot(section, rows), reasons, deadline, section.label)
         item.order_reasons = reasons.get("order", []) if item.reordered else []
         item.other_reasons = skipped.get(section.pk, [])
     return results
 
 
-def section_comparison(section):
+def section_comparison(section, with_signed_text=False):
     """One section's comparison (the section as the access helper gives it: assignment and department read)."""
-    return compare_sections([section])[0]
+    return compare_sections([section], with_signed_text=with_signed_text)[0]
 
 
-def report_comparison(report):
-    """Every section of the report in reading order, and the counts the summary shows."""
+def report_comparison(report, with_signed_text=False):
+    """Every section of the report in reading order, and the counts the summary shows; with
+    `with_signed_text`, each signed section's signed text too."""
     sections = list(report.sections.select_related("assignment__department", "assignment__signed_off_by").order_by())
     ordered = number_tree(sections)
-    items = compare_sections(ordered, seconds=REPORT_DIFF_SECONDS)
+    items = compare_sections(ordered, seconds=REPORT_DIFF_SECONDS, with_signed_text=with_signed_text)
     counts = {
         status: sum(1 for item in items if item.status == status) for status in (UNSIGNED, UNCHANGED, CHANGED, LOST)
     }

@@ -3,6 +3,10 @@
 columns (原文 / 修改后 / 修改理由) or inline, deletions struck through and insertions underlined.
 The whole report's, or one section's (the same document holding that section alone).
 
+With `full`, a second part 签发文本 follows on a new page: each signed section's whole text as
+its department signed it, with who signed it and when. The changes come first because they are
+what a superior reads; the signed texts are the record they can be checked against.
+
 Paragraphs and tables are built with lxml and inserted in one pass, as the report export does.
 """
 
@@ -39,25 +43,27 @@ from reports.docx_export import (
     filename_stem,
     new_document,
 )
+from reports.tables import table_element
 from reports.text import clean_text
 
 TABLE, INLINE = "table", "inline"
 LAYOUTS = (TABLE, INLINE)
 STYLE_CELL = "HuigaoComparisonCell"
 STYLE_NOTE = "HuigaoComparisonNote"
+STYLE_PART = "HuigaoComparisonPart"
 CELL_SIZE = 28  # 4号 = 14 pt: three columns of 16 pt would hold eight characters a line
 # The text area is 156 mm wide: 原文 and 修改后 share most of it, the reasons take the rest.
 COLUMN_TWIPS = (3400, 3400, 2044)
 
 
-def export_comparison(report, layout=TABLE):
-    """The report's 修改对照稿 as DOCX bytes."""
-    return _bytes(build_comparison(report, layout))
+def export_comparison(report, layout=TABLE, full=False):
+    """The report's 修改对照稿 as DOCX bytes; with `full`, the signed texts after the changes."""
+    return _bytes(build_comparison(report, layout, full))
 
 
-def export_section_comparison(section, layout=TABLE):
+def export_section_comparison(section, layout=TABLE, full=False):
     """One section's 修改对照稿 as DOCX bytes (the section as access.get_section_for_viewer gives it)."""
-    return _bytes(build_section_comparison(section, layout))
+    return _bytes(build_section_comparison(section, layout, full))
 
 
 def _bytes(document):
@@ -66,9 +72,9 @@ def _bytes(document):
     return buffer.getvalue()
 
 
-def exporter(report, inline=False):
+def exporter(report, inline=False, full=False):
     """What reports.docx_export.EXPORTERS["comparison"] calls (export_report --comparison)."""
-    return export_comparison(report, INLINE if inline else TABLE), comparison_filename(report)
+    return export_comparison(report, INLINE if inline else TABLE, full), comparison_filename(report)
 
 
 def comparison_filename(report):
@@ -79,22 +85,24 @@ def section_comparison_filename(section):
     return f"{filename_stem(section.label + single_line(section.heading))}（修改对照稿）.docx"
 
 
-def build_comparison(report, layout=TABLE):
+def build_comparison(report, layout=TABLE, full=False):
     with translation.override("zh-hans"):
-        items, counts = report_comparison(report)
-        return _build(report, items, counts, layout)
+        items, counts = report_comparison(report, with_signed_text=full)
+        return _build(report, items, counts, layout, full)
 
 
-def build_section_comparison(section, layout=TABLE):
+def build_section_comparison(section, layout=TABLE, full=False):
     with translation.override("zh-hans"):
-        return _build(section.report, [section_comparison(section)], None, layout)
+        return _build(section.report, [section_comparison(section, with_signed_text=full)], None, layout, full)
 
 
-def _build(report, items, counts, layout):
-    """The document: the title, the summary (`counts`; a section's alone has none), each item."""
+def _build(report, items, counts, layout, full=False):
+    """The document: the title, the summary (`counts`; a section's alone has none), each item,
+    and with `full` the signed texts."""
     document = new_document(report)
     add_paragraph_style(document, STYLE_CELL, "对照表文字", size=CELL_SIZE, jc="left", first_line_chars=0, exact=False)
     add_paragraph_style(document, STYLE_NOTE, "对照稿说明")
+    add_paragraph_style(document, STYLE_PART, "对照稿部分标题", jc="center", first_line_chars=0)
     body = []
     title = single_line(report.title)
     body.append(_paragraph(STYLE_TITLE, [(f"{title}\n{_('Revision comparison')}", None)]))
@@ -103,8 +111,14 @@ def _build(report, items, counts, layout):
         body.append(_paragraph(STYLE_NOTE, [(_summary(counts), None)]))
     if layout == INLINE:
         body.append(_paragraph(STYLE_NOTE, [(_("Deleted words are struck through, inserted words underlined."), None)]))
+    if full:
+        body.append(_part_heading(_("Part one: changes after sign-off"), new_page=False))
     for item in items:
         body.extend(_section(item, layout))
+    if full:
+        body.extend(_signed_part(items, report.table_font_size))
+    if body[-1].tag != W_P:
+        body.append(_paragraph(None, []))  # Word wants a paragraph between a table and the section's end
     sect_pr = document.element.body[-1]
     for element in body:
         sect_pr.addprevious(element)
@@ -158,6 +172,50 @@ def _section(item, layout):
             _paragraph(STYLE_NOTE, [(_("Reasons of earlier changes: %(reasons)s") % {"reasons": reasons}, None)])
         )
     return out
+
+
+# ------------------------------------------------------------------ the signed texts
+
+
+def signed_line(item):
+    """Whose text a section's signed text is: the department, who signed it and when."""
+    parts = []
+    if item.department:
+        parts.append(_("Department: %(name)s") % {"name": item.department})
+    parts.append(_("Signed off by %(who)s on %(day)s") % {"who": item.signer, "day": item.signed_at})
+    return "　".join(parts)
+
+
+def _signed_part(items, table_font_size):
+    """Part two: each signed section's text as it was signed, in the report's order."""
+    signed = [item for item in items if item.signed_text is not None]
+    out = [
+        _part_heading(_("Part two: the texts as signed off"), new_page=True),
+        _paragraph(
+            STYLE_NOTE,
+            [(_("Each section below is the text its department signed off, before any later change."), None)],
+        ),
+    ]
+    if not signed:
+        out.append(_paragraph(STYLE_NOTE, [(_("No section has been signed off."), None)]))
+    for item in signed:
+        text = item.signed_text
+        out.append(_paragraph(STYLE_HEADINGS[min(item.level, 4)], [(f"{item.label}{single_line(text.heading)}", None)]))
+        out.append(_paragraph(STYLE_NOTE, [(signed_line(item), None)]))
+        out.extend(_paragraph(None, [(line, None)]) for line in text.intro)
+        for measure in text.measures:
+            if measure.ordinal:
+                out.append(_paragraph(None, [(measure.ordinal + measure.text, None)]))
+            if measure.table:
+                out.append(table_element(measure.table, font_size_pt=table_font_size))
+    return out
+
+
+def _part_heading(text, new_page):
+    p = _paragraph(STYLE_PART, [(text, None)], bold=True)
+    if new_page:
+        p.find(W_PPR).append(_el("w:pageBreakBefore"))
+    return p
 
 
 # ------------------------------------------------------------------ inline

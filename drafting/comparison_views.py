@@ -26,10 +26,20 @@ def _layout(request):
     return layout if layout in LAYOUTS else TABLE
 
 
-def _layout_links(url, layout):
+def _full(request):
+    """Whether the signed texts follow the changes (签发文本): off unless asked, as they make the
+    document as long as the report again."""
+    return request.GET.get("full") == "1"
+
+
+def _query(layout, full):
+    return f"?layout={layout}" + ("&full=1" if full else "")
+
+
+def _layout_links(url, layout, full=False):
     return [
-        {"layout": TABLE, "url": f"{url}?layout={TABLE}", "current": layout == TABLE},
-        {"layout": INLINE, "url": f"{url}?layout={INLINE}", "current": layout == INLINE},
+        {"layout": TABLE, "url": url + _query(TABLE, full), "current": layout == TABLE},
+        {"layout": INLINE, "url": url + _query(INLINE, full), "current": layout == INLINE},
     ]
 
 
@@ -42,8 +52,8 @@ def _rows(items):
 
 def section_comparison_page(request, pk):
     section = get_section_for_viewer(request, pk)
-    layout = _layout(request)
-    item = section_comparison(section)
+    layout, full = _layout(request), _full(request)
+    item = section_comparison(section, with_signed_text=full)
     url = reverse("drafting:section-comparison", args=[section.pk])
     return render(
         request,
@@ -52,9 +62,11 @@ def section_comparison_page(request, pk):
             "section": section,
             "report": section.report,
             "items": _rows([item]),
+            "signed_items": [item] if item.signed_text else [],
             "layout": layout,
-            "layouts": _layout_links(url, layout),
-            "docx_url": reverse("drafting:section-comparison-export", args=[section.pk]) + f"?layout={layout}",
+            "full": full,
+            "layouts": _layout_links(url, layout, full),
+            "docx_url": reverse("drafting:section-comparison-export", args=[section.pk]) + _query(layout, full),
             "statuses": {"changed": CHANGED, "unchanged": UNCHANGED, "unsigned": UNSIGNED, "lost": LOST},
         },
     )
@@ -63,7 +75,7 @@ def section_comparison_page(request, pk):
 def section_comparison_export(request, pk):
     """The section's 修改对照稿 as a DOCX, for whoever may see the section's page."""
     section = get_section_for_viewer(request, pk)
-    content = export_section_comparison(section, _layout(request))
+    content = export_section_comparison(section, _layout(request), _full(request))
     ReportEvent.objects.create(
         report=section.report,
         actor=request.user,
@@ -79,8 +91,8 @@ def section_comparison_export(request, pk):
 
 def report_comparison_page(request, pk):
     report = get_report_for_coordinator(request, pk)
-    layout = _layout(request)
-    items, counts = report_comparison(report)
+    layout, full = _layout(request), _full(request)
+    items, counts = report_comparison(report, with_signed_text=full)
     url = reverse("drafting:report-comparison", args=[report.pk])
     return render(
         request,
@@ -93,9 +105,11 @@ def report_comparison_page(request, pk):
                 "unchanged": counts[UNCHANGED],
                 "unsigned": counts[UNSIGNED] + counts[LOST],
             },
+            "signed_items": [item for item in items if item.signed_text],
             "layout": layout,
-            "layouts": _layout_links(url, layout),
-            "docx_url": reverse("drafting:report-comparison-export", args=[report.pk]) + f"?layout={layout}",
+            "full": full,
+            "layouts": _layout_links(url, layout, full),
+            "docx_url": reverse("drafting:report-comparison-export", args=[report.pk]) + _query(layout, full),
             "statuses": {"changed": CHANGED, "unchanged": UNCHANGED, "unsigned": UNSIGNED, "lost": LOST},
         },
     )
@@ -103,8 +117,7 @@ def report_comparison_page(request, pk):
 
 def report_comparison_export(request, pk):
     report = get_report_for_coordinator(request, pk)
-    layout = _layout(request)
-    content = export_comparison(report, layout)
+    content = export_comparison(report, _layout(request), _full(request))
     ReportEvent.objects.create(report=report, actor=request.user, action=ReportAction.EXPORT, comment="comparison")
     response = HttpResponse(content, content_type=DOCX_TYPE)
     response["Content-Disposition"] = content_disposition(

@@ -381,3 +381,194 @@ def test_a_finalised_reports_comparison_shows_what_was_signed_by_whom_and_when_a
     assert signed_line in body[ours_at + 1]
     theirs_at = body.index("（二）在强化要素保障方面")
     assert "other_signer 于" in body[theirs_at + 1] and "无改动" in body[theirs_at + 1]
+
+
+# ---------------------------------------------------------------- the signed texts (签发文本)
+
+TABLE = {"header": True, "rows": [["项目", "面积（亩）"], ["工业园", "300"]]}
+
+
+@pytest.fixture
+def both_signed(changed, report, their_section, other_drafter, other_signer, coordinator):
+    """（一） changed after sign-off as in `changed`; （二） with a table, signed and never changed."""
+    measure = their_section.measures.get()
+    measure.table = TABLE
+    measure.save()
+    sign_and_accept(their_section, other_drafter, other_signer, coordinator)
+    return report
+
+
+def signed_at(section):
+    at = timezone.localtime(Assignment.objects.get(section=section).signed_off_at)
+    return f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}"
+
+
+def test_the_full_docx_follows_the_changes_with_each_signed_sections_whole_text_signer_and_time(
+    both_signed, our_section, their_section
+):
+    document = docx.Document(io.BytesIO(export_comparison(both_signed, full=True)))
+    body = [p.text for p in document.paragraphs]
+    part_one, part_two = body.index("第一部分　签发后改动"), body.index("第二部分　签发文本")
+    assert part_one < body.index("（一）在提升政务服务效能方面") < part_two
+    heading = next(p for p in document.paragraphs if p.text == "第二部分　签发文本")
+    assert heading._p.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None
+
+    # Part one: the changed section's old text, new text and reason, as without the signed texts.
+    changes, signed_table = document.tables
+    edited = next(row for row in changes.rows if row.cells[0].text == "一是推行一件事一次办。梳理形成清单12项。")
+    assert edited.cells[1].text == "一是推行一件事一次办。梳理形成办事清单15项。"
+    assert edited.cells[2].text == "数据更新"
+
+    # Part two: every signed section in full as signed, with who signed it and when; the
+    # unsigned sections (一、 and 二、) are not there.
+    signed = body[part_two + 1 :]
+    assert not any(line.startswith(("一、", "二、")) for line in signed)
+    ours = signed.index("（一）在提升政务服务效能方面")
+    theirs = signed.index("（二）在强化要素保障方面")
+    assert signed[ours + 1] == f"责任单位：县发改局　张签发 于 {signed_at(our_section)} 签发"
+    # The changed section as signed: no intro yet, its 二是 not yet deleted, 12 not yet 15.
+    assert signed[ours + 2 : theirs] == [
+        "一是推行一件事一次办。梳理形成清单12项。",
+        "二是深化一网通办。全程网办率达到90%。",
+    ]
+    assert "全县政务服务提速增效。" not in signed
+    # The unchanged section in full, its table too.
+    assert signed[theirs + 1] == f"责任单位：县财政局　other_signer 于 {signed_at(their_section)} 签发"
+    assert signed[theirs + 2] == "一是保障项目用地。盘活闲置土地300亩。"
+    assert [[cell.text for cell in row.cells] for row in signed_table.rows] == TABLE["rows"]
+
+
+def test_without_full_the_docx_has_the_changes_alone(both_signed):
+    document = docx.Document(io.BytesIO(export_comparison(both_signed)))
+    body = [p.text for p in document.paragraphs]
+    assert "第二部分　签发文本" not in body and "第一部分　签发后改动" not in body
+    assert len(document.tables) == 1
+
+
+def test_the_signed_text_is_the_pinned_revisions_even_after_the_heading_changed(
+    both_signed, their_section, coordinator
+):
+    content.save_content(their_section, coordinator, heading="在强化要素保障和资金方面", note="标题统一")
+    document = docx.Document(io.BytesIO(export_comparison(both_signed, full=True)))
+    body = [p.text for p in document.paragraphs]
+    signed = body[body.index("第二部分　签发文本") :]
+    assert "（二）在强化要素保障方面" in signed and "（二）在强化要素保障和资金方面" not in signed
+    assert "（二）在强化要素保障和资金方面" in body  # part one: the heading now, changed with its reason
+    assert "标题统一" in [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+
+
+def test_export_report_full_adds_the_signed_texts_and_needs_comparison(both_signed, tmp_path):
+    target = tmp_path / "对照稿.docx"
+    out = io.StringIO()
+    call_command("export_report", both_signed.pk, "--comparison", "--full", "--output", str(target), stdout=out)
+    assert "with the signed texts" in out.getvalue()
+    body = [p.text for p in docx.Document(str(target)).paragraphs]
+    assert "第二部分　签发文本" in body and "一是保障项目用地。盘活闲置土地300亩。" in body
+    call_command("export_report", both_signed.pk, "--comparison", "--inline", "--full", "--output", str(target))
+    document = docx.Document(str(target))
+    assert "（修改理由：数据更新）" in [p.text for p in document.paragraphs]
+    assert len(document.tables) == 1  # the signed table alone: the changes are inline
+    with pytest.raises(CommandError, match="--comparison"):
+        call_command("export_report", both_signed.pk, "--full", "--output", str(tmp_path / "x.docx"))
+
+
+def test_the_report_page_shows_the_signed_texts_when_asked_and_its_docx_link_carries_the_choice(
+    both_signed, login, coordinator
+):
+    client = login(coordinator)
+    page = client.get(report_comparison_url(both_signed)).content.decode()
+    assert 'data-testid="signed-section"' not in page and "附各部门签发文本" in page
+    page = client.get(report_comparison_url(both_signed, layout="inline", full=1)).content.decode()
+    signed = page.split('id="signed-texts"')[1]
+    assert signed.count('data-testid="signed-section"') == 2
+    assert "二是深化一网通办。全程网办率达到90%。" in signed and "张签发" in signed and "other_signer" in signed
+    assert '<th scope="col">面积（亩）</th>' in signed and "<td>300</td>" in signed
+    export = reverse("drafting:report-comparison-export", args=[both_signed.pk]) + "?layout=inline&amp;full=1"
+    assert f'href="{export}"' in page
+    assert 'name="full" value="1" id="comparison-full" checked' in page
+    response = client.get(reverse("drafting:report-comparison-export", args=[both_signed.pk]) + "?full=1")
+    assert "第二部分　签发文本" in [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs]
+
+
+def test_the_signed_texts_on_the_page_are_escaped(
+    report, their_section, other_drafter, other_signer, coordinator, login
+):
+    measure = their_section.measures.get()
+    measure.body = "<script>alert(1)</script>"
+    measure.table = {"header": False, "rows": [["<img src=x onerror=alert(2)>"]]}
+    measure.save()
+    their_section.heading = "<b>标题</b>"
+    their_section.save()
+    sign_and_accept(their_section, other_drafter, other_signer, coordinator)
+    page = login(coordinator).get(report_comparison_url(report, full=1)).content.decode()
+    signed = page.split('id="signed-texts"')[1]
+    assert "<script>alert(1)" not in signed and "<img src=x" not in signed and "<b>标题</b>" not in signed
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in signed and "&lt;img src=x onerror=alert(2)&gt;" in signed
+    assert "&lt;b&gt;标题&lt;/b&gt;" in signed
+
+
+def test_the_report_comparison_with_the_signed_texts_reads_a_constant_number_of_queries(
+    report, coordinator, drafter, signer, login
+):
+    client = login(coordinator)
+
+    def add_signed_sections(n):
+        for kind in ("changed", "unchanged"):
+            section = Section.objects.create(
+                report=report, parent=report.our_section.parent, position=10 + n, heading=f"{kind}{n}"
+            )
+            Measure.objects.create(section=section, position=0, lead="举措", body="原文。")
+            Assignment.objects.create(section=section, department=report.our_section.assignment.department)
+            sign_and_accept(section, drafter, signer, coordinator)
+            if kind == "changed":
+                [measure] = texts(section)
+                content.save_content(
+                    section, coordinator, measures=[content.MeasureText(measure.pk, "举措", "改文。")], note=f"理由{n}"
+                )
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(report_comparison_url(report, full=1)).content.decode()
+        return len(queries), page.count('data-testid="signed-section"')
+
+    for n in range(2):
+        add_signed_sections(n)
+    few, shown = count()
+    assert shown == 4
+    for n in range(2, 5):
+        add_signed_sections(n)
+    assert count() == (few, 10)
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext")), reason="needs LibreOffice and poppler-utils"
+)
+def test_libreoffice_lays_out_the_signed_texts_as_a_second_part_on_a_page_of_its_own(both_signed, tmp_path):
+    pdf = to_pdf(export_comparison(both_signed, full=True), tmp_path)
+    assert page_count(pdf) == 2
+    first = [line.replace("\u3000", "") for line in page_lines(pdf, 1)]
+    assert "第一部分签发后改动" in first and "原文修改后修改理由" in first
+    assert not any("签发文本" in line for line in first)
+    second = [line.replace("\u3000", "") for line in page_lines(pdf, 2)]
+    assert second[0] == "第二部分签发文本"
+    text = "".join(second)
+    for signed in (
+        "（一）在提升政务服务效能方面",
+        "一是推行一件事一次办。梳理形成清单12项。",
+        "二是深化一网通办。全程网办率达到90%。",
+        "（二）在强化要素保障方面",
+        "一是保障项目用地。盘活闲置土地300亩。",
+        "张签发于",
+        "other_signer于",
+    ):
+        assert signed in text
+    table_row = next(line for line in second if line.startswith("工业园"))
+    assert table_row == "工业园300"
+
+
+def test_a_sections_docx_with_full_holds_that_sections_signed_text_alone(both_signed, our_section, login, drafter):
+    response = login(drafter).get(section_export_url(our_section) + "?full=1")
+    body = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs]
+    signed = body[body.index("第二部分　签发文本") :]
+    assert "二是深化一网通办。全程网办率达到90%。" in signed
+    assert "（二）在强化要素保障方面" not in body

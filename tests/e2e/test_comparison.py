@@ -35,14 +35,14 @@ def test_the_office_changes_an_accepted_section_and_the_comparison_shows_it_with
     changed = page.locator("[data-testid=comparison-section][data-status=changed]")
     expect(changed).to_have_count(1)
     row = changed.locator("[data-testid=comparison-row]")
-    expect(row.locator("td.compare-old del")).to_have_text("2")
+    expect(row.locator("td.compare-old del")).to_have_text("12")  # a changed figure is marked whole
     expect(row.locator("td.compare-new ins").first).to_have_text("办事")
     expect(row.locator("td.comparison-reason")).to_have_text("数据以年报为准")
     expect(page.locator("[data-testid=comparison-section][data-status=unsigned]").first).to_contain_text("未签发")
 
     page.get_by_test_id("layout-inline").click()
     inline = page.locator("[data-testid=comparison-section][data-status=changed] [data-testid=comparison-row]")
-    expect(inline.locator("del")).to_have_text("2")
+    expect(inline.locator("del")).to_have_text("12")
     expect(inline).to_contain_text("修改理由：数据以年报为准")
 
     with page.expect_download() as download_info:
@@ -54,6 +54,24 @@ def test_the_office_changes_an_accepted_section_and_the_comparison_shows_it_with
     document = docx.Document(str(target))
     assert not document.tables  # the inline layout the office chose
     assert any(p.text == "（修改理由：数据以年报为准）" for p in document.paragraphs)
+
+    # The office adds what the department signed: the page shows it and the DOCX carries it.
+    page.get_by_test_id("comparison-full").check()
+    page.get_by_test_id("comparison-apply").click()
+    signed = page.locator("[data-testid=signed-section]")
+    expect(signed).to_have_count(1)
+    expect(signed.locator("[data-testid=signed-measure]").first).to_have_text(
+        "一是推行一件事一次办。梳理形成清单12项。"
+    )
+    expect(signed.locator("[data-testid=signed-by]")).to_contain_text("张签发")
+    expect(page.get_by_test_id("layout-inline")).to_have_attribute("aria-current", "true")
+    with page.expect_download() as download_info:
+        page.get_by_test_id("comparison-docx").click()
+    download_info.value.save_as(target)
+    body = [p.text for p in docx.Document(str(target)).paragraphs]
+    signed_part = body[body.index("第二部分　签发文本") :]
+    assert "一是推行一件事一次办。梳理形成清单12项。" in signed_part
+    assert "（修改理由：数据以年报为准）" in body[: body.index("第二部分　签发文本")]
 
 
 def test_a_drafter_replies_to_and_resolves_a_comment_from_beside_its_measure(

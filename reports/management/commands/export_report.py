@@ -1,5 +1,5 @@
 """Export a report from the shell: python manage.py export_report ID --output FILE [--draft] [--pdf],
-or its 修改对照稿: --comparison [--inline].
+or its 修改对照稿: --comparison [--inline] [--full].
 
 Exit codes: 0 written; 1 the report is not there or not ready to be final (the list says what
 is missing), or the file cannot be written; 2 wrong arguments; 3 no PDF (LibreOffice missing
@@ -42,18 +42,27 @@ class Command(BaseCommand):
             action="store_true",
             help="with --comparison: deletions struck through and insertions underlined, not a 原文/修改后/修改理由 table",
         )
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="with --comparison: add a second part 签发文本, each signed section's whole text as signed, by whom, when",
+        )
 
-    def handle(self, *args, report_id, output, draft, pdf, comparison, inline, **options):
+    def handle(self, *args, report_id, output, draft, pdf, comparison, inline, full, **options):
         report = Report.objects.select_related("lead_department").filter(pk=report_id).first()
         if report is None:
             raise CommandError(f"There is no report {report_id}.")
         if inline and not comparison:
             raise CommandError("--inline is a layout of the comparison: add --comparison.")
+        if full and not comparison:
+            raise CommandError("--full adds the signed texts to the comparison: add --comparison.")
         with translation.override(settings.LANGUAGE_CODE):
             if comparison:
                 # Whatever the report's state: the comparison is how a draft's changes are shown too.
-                content, _name = EXPORTERS["comparison"](report, inline=inline)
+                content, _name = EXPORTERS["comparison"](report, inline=inline, full=full)
                 mode = "comparison, inline" if inline else "comparison, table"
+                if full:
+                    mode += ", with the signed texts"
             else:
                 if not draft:
                     # Final means final: nothing goes out while a section, a placeholder or the signature is missing.
