@@ -75,11 +75,6 @@ class DashboardRow:
     # What the signer or the coordinating office asked to change, while the section is back with its drafters.
     return_note: str
 
-    def __getitem__(self, name):
-        # The template language looks a name up as a key before an attribute: answering the key
-        # spares it a TypeError for each of the two dozen lookups a row.
-        return getattr(self, name)
-
 
 @dataclass
 class DashboardGroup:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from reports import access, document, exporting, gate, proofread, tallies
@@ -126,6 +127,9 @@ def board_rows(report):
             else "",
             "placeholders": placeholders_in[pk],
             "empty_measures": tally[pk]["empty_measures"],
+            "empty_measures_label": ngettext("%(n)s empty measure", "%(n)s empty measures", empty) % {"n": empty}
+            if (empty := tally[pk]["empty_measures"])
+            else "",
             "proof_errors": findings_in[pk][proofread.ERROR],
             "proof_warnings": findings_in[pk][proofread.WARNING],
         }
