@@ -56,3 +56,20 @@ def test_the_outline_and_the_editor_fit_the_phone(page, login_as, report, coordi
     page.goto(f"/sections/{report.our_section.pk}/")
     expect(page.get_by_test_id("save")).to_be_visible()
     assert_no_page_scrolls_sideways(page)
+
+
+@pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])
+def test_the_dashboards_headings_and_buttons_keep_their_words_whole_beside_a_long_return_note(
+    page, login_as, report, drafter, signer, width
+):
+    assignment = report.our_section.assignment
+    assignment.submit(drafter)
+    assignment.send_back(signer, "请补充全年数据，并说明与上年相比的变化原因及下一步打算。" * 4)
+    page.set_viewport_size({"width": width, "height": 800})
+    login_as(drafter)
+    page.goto("/")
+    row = page.locator(f"[data-testid=section-row][data-section='{report.our_section.pk}']")
+    expect(row.get_by_test_id("return-note")).to_be_visible()
+    for header in page.locator("[data-testid=report-group] th").all():
+        assert on_one_line(header), header.inner_text()
+    assert on_one_line(row.get_by_test_id("next-action").locator(".btn, span").first)
