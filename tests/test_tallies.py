@@ -233,7 +233,7 @@ def test_the_board_lists_the_first_problems_and_counts_the_rest(login, report, c
     expected = gate.report_problems(report)
     assert len(expected) > 20
     response = board(login(coordinator), report)
-    assert [p.message for p in response.context["problems"]] == [p.message for p in expected[:20]]
+    assert [p["message"] for p in response.context["problems"]] == [p.message for p in expected[:20]]
     assert response.context["more_problems"] == len(expected) - 20
     assert not response.context["ready_to_finalise"]
     assert f"……另有{len(expected) - 20}处。" in response.content.decode()

@@ -1,6 +1,7 @@
 """The section editor in real Chromium: add a measure, drag it to the top, save, history, compare."""
 
 import pytest
+from playwright.sync_api import expect
 
 from reports.models import Section
 
@@ -71,11 +72,12 @@ def test_a_drafter_adds_a_measure_drags_it_to_the_top_saves_and_compares(page, l
     ]
 
     page.get_by_role("link", name="修改历史").click()
-    assert page.get_by_test_id("revision").count() == 2
-    assert page.get_by_text("新增帮办代办").is_visible()
+    expect(page.get_by_test_id("revision")).to_have_count(2)
+    expect(page.get_by_text("新增帮办代办")).to_be_visible()
     page.get_by_test_id("compare").click()
     table = page.get_by_test_id("compare-table")
-    assert table.locator("ins", has_text="优化帮办代办").is_visible()
+    # Waits for the compare page: is_visible() would ask the history page still on screen.
+    expect(table.locator("ins", has_text="优化帮办代办")).to_be_visible()
     row = table.locator("tr", has_text="推行一件事一次办")
     assert row.locator("th.compare-label").all_inner_texts() == ["一是", "二是"]
 
