@@ -132,3 +132,26 @@ def on_one_line(locator):
     expect(locator).to_be_visible()
     line = locator.evaluate("cell => parseFloat(getComputedStyle(cell).lineHeight) || 24")
     return text_height(locator) < 1.5 * line
+
+
+def click_action(page, action):
+    """Press a move's button in the section's workflow panel and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.click(f"#workflow-panel button[data-action={action}]")
+
+
+def edit_measure(page, section, measure, body):
+    """Type a measure's new body in the section editor and save."""
+    page.goto(f"/sections/{section.pk}/")
+    page.fill(f"#measure-{measure.pk} textarea[name$='-body']", body)
+    page.get_by_test_id("save").click()
+    expect(page.locator(".alert-success").first).to_be_visible()
+
+
+@pytest.fixture
+def english_page(browser, live_server):
+    """A page of a browser that asks for English (Accept-Language en-US)."""
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()

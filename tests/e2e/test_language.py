@@ -9,14 +9,6 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def english_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
-
-
 def test_an_english_browser_stays_chinese_until_the_user_chooses(english_page, drafter):
     page = english_page
     page.goto("/accounts/login/")

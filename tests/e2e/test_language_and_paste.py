@@ -14,16 +14,9 @@ PHONE = {"width": 375, "height": 800}
 PASTED = "一是新增一项举措，落实到位。二是再增一项举措，按期完成。"
 
 
-@pytest.fixture
-def english_phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport=PHONE)
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
-
-
-def test_on_a_phone_the_language_switch_is_behind_the_menu_and_the_choice_holds(english_phone, drafter):
-    page = english_phone
+def test_on_a_phone_the_language_switch_is_behind_the_menu_and_the_choice_holds(english_page, drafter):
+    page = english_page
+    page.set_viewport_size(PHONE)
     page.goto("/accounts/login/")
     page.fill("input[name=username]", drafter.username)
     page.fill("input[name=password]", PASSWORD)

@@ -8,20 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from reports.models import AssignmentState
+from tests.e2e.conftest import click_action, edit_measure
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def click_action(page, action):
-    with page.expect_navigation():
-        page.click(f"#workflow-panel button[data-action={action}]")
-
-
-def edit_measure(page, section, measure, body):
-    page.goto(f"/sections/{section.pk}/")
-    page.fill(f"#measure-{measure.pk} textarea[name$='-body']", body)
-    page.get_by_test_id("save").click()
-    expect(page.locator(".alert-success").first).to_be_visible()
 
 
 def test_a_proofreading_error_blocks_sign_off_where_the_report_is_set_so(

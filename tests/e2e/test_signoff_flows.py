@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from reports.models import Assignment, CoSignature, Report
 from reports.states import AssignmentState, TransitionAction
 from tests.conftest import set_assignment_state
+from tests.e2e.conftest import click_action
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -18,11 +19,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def open_review(page, section):
     page.goto(f"/sections/{section.pk}/review/")
     expect(page.get_by_test_id("section-state")).to_be_visible()
-
-
-def click_action(page, action):
-    with page.expect_navigation():
-        page.click(f"#workflow-panel button[data-action={action}]")
 
 
 def test_the_lead_signer_signs_off_only_after_the_co_department_has_co_signed(

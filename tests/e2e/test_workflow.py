@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reports.models import AssignmentState, AssignmentTransition
+from tests.e2e.conftest import click_action, edit_measure
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -16,19 +17,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def open_section(page, section):
     page.goto(f"/sections/{section.pk}/review/")
     expect(page.get_by_test_id("section-state")).to_be_visible()
-
-
-def click_action(page, action):
-    with page.expect_navigation():
-        page.click(f"#workflow-panel button[data-action={action}]")
-
-
-def edit_measure(page, section, measure, body):
-    """Type a measure's new body in the section editor and save."""
-    page.goto(f"/sections/{section.pk}/")
-    page.fill(f"#measure-{measure.pk} textarea[name$='-body']", body)
-    page.get_by_test_id("save").click()
-    expect(page.locator(".alert-success").first).to_be_visible()
 
 
 def test_a_section_goes_from_drafting_to_accepted_through_the_gate_and_a_return(
