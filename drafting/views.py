@@ -36,7 +36,7 @@ from reports.numbering import numbered_measures
 from reports.permissions import SectionPermissions, can_read_whole_report, next_action_labels
 from reports.splitting import join_measure
 from reports.states import state_labels
-from reports.text import char_count
+from reports.text import char_count, short_date
 
 User = get_user_model()
 
@@ -113,10 +113,6 @@ def _outline_rows(reports, parents):
         seen.update(pk for _report, pk, _parent, _position in more)
         missing = {parent for _report, _pk, parent, _position in more if parent is not None and parent not in seen}
     return rows
-
-
-def _day(value):
-    return f"{value.month}月{value.day}日"
 
 
 # What a dashboard row reads of an assignment, its section, department and last editor: values,
@@ -217,7 +213,7 @@ def dashboard(request):
         due_soon = not overdue and Assignment.due_soon_on(deadline, state, today)
         deadline_text = ""
         if deadline:
-            deadline_text = _day(deadline)
+            deadline_text = short_date(deadline)
             if overdue or due_soon:
                 deadline_text = f"{deadline_text} {overdue_word if overdue else soon_word}"
         if department_pk not in departments:
@@ -237,7 +233,7 @@ def dashboard(request):
             overdue=overdue,
             due_soon=due_soon,
             edited_by=editors.get(editor_pk, ""),
-            edited_at=f"{_day(edited_at)} {edited_at:%H:%M}" if edited_at else "",
+            edited_at=f"{short_date(edited_at)} {edited_at:%H:%M}" if edited_at else "",
             placeholders=placeholders,
             chars=chars,
             char_limit=limit,

@@ -73,3 +73,23 @@ def test_the_dashboards_headings_and_buttons_keep_their_words_whole_beside_a_lon
     for header in page.locator("[data-testid=report-group] th").all():
         assert on_one_line(header), header.inner_text()
     assert on_one_line(row.get_by_test_id("next-action").locator(".btn, span").first)
+
+
+@pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])
+def test_a_deadline_of_another_year_shows_its_year_on_the_dashboard_and_the_outline(
+    page, login_as, report, coordinator, width
+):
+    import datetime
+
+    from django.utils import timezone
+
+    assignment = report.our_section.assignment
+    assignment.deadline = datetime.date(timezone.localdate().year + 1, 1, 15)
+    assignment.save()
+    page.set_viewport_size({"width": width, "height": 800})
+    login_as(coordinator)
+    page.goto("/")
+    row = page.locator(f"[data-testid=section-row][data-section='{report.our_section.pk}']")
+    expect(row.get_by_test_id("deadline")).to_have_text(f"{assignment.deadline.year}年1月15日")
+    page.goto(f"/reports/{report.pk}/")
+    expect(page.get_by_test_id("outline")).to_contain_text(f"{assignment.deadline.year}年1月15日")
