@@ -18,7 +18,7 @@ from django.db.migrations.recorder import MigrationRecorder
 ROOT = Path(__file__).resolve().parent.parent
 RENAMED = {
     "0002_transition_actions_and_notification_preferences": "0002_issue4_workflow",
-    "0003_report_issued_on_text": "0003_issue6_import",
+    "0003_report_date_as_written": "0003_issue6_import",
 }
 
 

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0003_report_issued_on_text'),
+        ('reports', '0003_report_date_as_written'),
     ]
 
     operations = [
