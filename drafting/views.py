@@ -327,10 +327,10 @@ def _editor(request, section, form=None, formset=None, status=200, **context):
     measures = numbered_measures(measures_by_section([section]).get(section.pk, []))
     texts = [ShownMeasure.of(m.pk, m.ordinal, m.lead, m.body, m.carried_numbers, m.table) for m in measures]
     intro = marked(section.intro)
-    table_marks = [marked(cell) for cell in tallies.table_cells(measures)]
+    table_marks = [marked(cell) for cell in tables.measure_cells(measures)]
     # tallies.counts' sums, from the texts split above rather than a second scan of each.
     chars = char_count(section.intro) + sum(char_count(m.lead) + char_count(m.body) for m in measures)
-    chars += sum(char_count(cell) for cell in tallies.table_cells(measures))
+    chars += sum(char_count(cell) for cell in tables.measure_cells(measures))
     placeholders = intro.placeholders + sum(text.marked.placeholders for text in texts)
     placeholders += sum(mark.placeholders for mark in table_marks)
     permissions = section.permissions_for(request.user)

@@ -9,6 +9,7 @@ from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from reports.models import Attachment, Report
+from reports.outline_edit import renumber
 
 MAX_ATTACHMENTS = 50
 
@@ -61,19 +62,10 @@ def move(attachment, direction):
     if direction not in ("up", "down") or not 0 <= target < len(siblings):
         raise AttachmentError(_("The attachment cannot move that way."))
     siblings[index], siblings[target] = siblings[target], siblings[index]
-    _renumber(siblings)
+    renumber(siblings)
 
 
 @transaction.atomic
 def delete(attachment):
     attachment.delete()
-    _renumber(list(Attachment.objects.select_for_update().filter(report_id=attachment.report_id)))
-
-
-def _renumber(siblings):
-    changed = []
-    for position, attachment in enumerate(siblings):
-        if attachment.position != position:
-            attachment.position = position
-            changed.append(attachment)
-    Attachment.objects.bulk_update(changed, ["position"])
+    renumber(list(Attachment.objects.select_for_update().filter(report_id=attachment.report_id)))

@@ -601,13 +601,6 @@ def _set_up_styles(document):
         )
     for style_id in (STYLE_MEASURE, STYLE_MARK, STYLE_ANNOTATION):
         _set_style(styles_el, style_id, STYLE_NAMES[style_id], _ppr(), _rpr(f["body"], BODY_SIZE))
-    _set_style(
-        styles_el,
-        STYLE_ATTACHMENT_NOTE,
-        STYLE_NAMES[STYLE_ATTACHMENT_NOTE],
-        _ppr(jc="left", first_line_chars=0),
-        _rpr(f["body"], BODY_SIZE),
-    )
     # 附件1: 3号黑体, flush left on the first line of a new page (7.4).
     _set_style(
         styles_el,
@@ -630,7 +623,7 @@ def _set_up_styles(document):
         _ppr(jc="left", first_line_chars=0),
         _rpr(f["body"], IMPRINT_SIZE, condense=0),
     )
-    for style_id in (STYLE_ADDRESSEE, STYLE_ISSUER, STYLE_DATE):
+    for style_id in (STYLE_ATTACHMENT_NOTE, STYLE_ADDRESSEE, STYLE_ISSUER, STYLE_DATE):
         _set_style(
             styles_el, style_id, STYLE_NAMES[style_id], _ppr(jc="left", first_line_chars=0), _rpr(f["body"], BODY_SIZE)
         )

@@ -28,13 +28,16 @@ def _siblings(report, parent_id):
     return list(Section.objects.filter(report=report, parent_id=parent_id).order_by("position", "pk"))
 
 
-def _renumber(siblings):
+def renumber(siblings):
+    """Positions 0, 1, 2 … in the given order (sections of one parent, or a report's
+    attachments), written in one query for those that moved."""
     changed = []
-    for position, section in enumerate(siblings):
-        if section.position != position:
-            section.position = position
-            changed.append(section)
-    Section.objects.bulk_update(changed, ["position"])
+    for position, item in enumerate(siblings):
+        if item.position != position:
+            item.position = position
+            changed.append(item)
+    if changed:
+        type(changed[0]).objects.bulk_update(changed, ["position"])
 
 
 def _subtree_depth(report, section):
@@ -67,7 +70,7 @@ def move_section(section, direction):
         if not 0 <= other < len(siblings):
             raise OutlineError(_("The section cannot move further."))
         siblings[index], siblings[other] = siblings[other], siblings[index]
-        _renumber(siblings)
+        renumber(siblings)
     elif direction == "indent":
         if index == 0:
             raise OutlineError(_("The first section of its level has no section above it to go under."))
@@ -78,19 +81,19 @@ def move_section(section, direction):
         section.parent = new_parent
         section.position = len(last)
         section.save(update_fields=["parent", "position"])
-        _renumber([s for s in siblings if s.pk != section.pk])
+        renumber([s for s in siblings if s.pk != section.pk])
     elif direction == "outdent":
         if section.parent_id is None:
             raise OutlineError(_("A top-level section cannot move further out."))
         parent = section.parent
         rest = [s for s in siblings if s.pk != section.pk]
-        _renumber(rest)
+        renumber(rest)
         outer = _siblings(report, parent.parent_id)
         at = next(i for i, s in enumerate(outer) if s.pk == parent.pk) + 1
         section.parent_id = parent.parent_id
         outer.insert(at, section)
         section.save(update_fields=["parent"])
-        _renumber(outer)
+        renumber(outer)
     else:
         raise OutlineError(_("Unknown move."))
 
@@ -167,7 +170,7 @@ def delete_section(section, user):
                 reversion.add_to_revision(s.assignment)
     parent_id = section.parent_id
     section.delete()
-    _renumber(_siblings(report, parent_id))
+    renumber(_siblings(report, parent_id))
     ReportEvent.objects.create(report=report, actor=user, action=ReportAction.DELETE_SECTION, comment=title)
 
 

@@ -491,7 +491,7 @@ def section_length(intro, measures):
     """The characters the length limit counts, as the editor and the board count them
     (reports.tallies.counts): intro, measures and tables' cells, white space not counted."""
     texts = [intro, *(m.lead + m.body for m in measures)]
-    texts += [cell for m in measures if getattr(m, "table", None) for cell in tables.cell_texts(m.table)]
+    texts += tables.measure_cells(measures)
     return sum(char_count(text) for text in texts)
 
 

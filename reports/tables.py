@@ -174,6 +174,11 @@ def cell_texts(table):
     return [cell for row in table["rows"] for cell in row] if table else []
 
 
+def measure_cells(measures):
+    """The text of every cell of the measures' tables, in order (a measure without one has none)."""
+    return [cell for m in measures if getattr(m, "table", None) for cell in cell_texts(m.table)]
+
+
 def table_text(table):
     """The table's text, one row a line, cells separated by a tab: what a search or a check reads."""
     return "\n".join("\t".join(cell.replace("\n", " ") for cell in row) for row in table["rows"]) if table else ""

@@ -36,13 +36,8 @@ _writing = contextvars.ContextVar("writing_with_tally", default=False)
 def counts(section, measures):
     """(characters, placeholders) of the section's intro, measures and tables, counted in Python."""
     return text_counts(
-        [section.intro, *(m.lead for m in measures), *(m.body for m in measures), *table_cells(measures)]
+        [section.intro, *(m.lead for m in measures), *(m.body for m in measures), *tables.measure_cells(measures)]
     )
-
-
-def table_cells(measures):
-    """The text of every cell of the measures' tables."""
-    return [cell for m in measures if getattr(m, "table", None) for cell in tables.cell_texts(m.table)]
 
 
 def text_counts(texts):

@@ -1,11 +1,10 @@
 """Small filters for the drafting pages; the markup they feed stays in the templates."""
 
 from django import template
-from django.template import engines
-from django.utils.safestring import mark_safe
 
 from drafting.marks import marked
 from reports import tables
+from reports.templatetags.jinja_rows import render_jinja
 
 register = template.Library()
 
@@ -13,44 +12,9 @@ register = template.Library()
 register.filter("marked", marked)
 
 
-WORDS = (
-    "drag",
-    "characters",
-    "placeholders",
-    "move_up",
-    "up",
-    "move_down",
-    "down",
-    "delete",
-    "add_table",
-    "table",
-    "header_row",
-    "add_row",
-    "add_column",
-    "remove_row",
-    "remove_column",
-    "remove_table",
-    "table_text",
-    "table_help",
-    "paste",
-    "paste_hint",
-    "cell",
-    "open_comments",
-    "reply",
-    "resolve",
-    "thread",
-    "last_period",
-    "same",
-    "new",
-    "new_title",
-)
-
-
 def _render(context, name="drafting/measure_cards.html", **values):
-    words = {name: context[f"word_{name}"] for name in WORDS}
     limits = {"rows": tables.MAX_ROWS, "columns": tables.MAX_COLUMNS}
-    template = engines["jinja2"].get_template(name)
-    return mark_safe(template.render({"forms": (), "words": words, "limits": limits, **values}))
+    return render_jinja(context, name, **{"forms": (), "limits": limits, **values})
 
 
 @register.simple_tag(takes_context=True)
