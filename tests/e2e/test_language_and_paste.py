@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from reports.models import Measure
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import open_menu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,12 +25,14 @@ def test_on_a_phone_the_language_switch_is_behind_the_menu_and_the_choice_holds(
     expect(page.get_by_role("heading", name="我的章节")).to_be_visible()
     # Behind the menu button on a phone: hidden until it is opened.
     expect(page.get_by_test_id("language-en")).to_be_hidden()
-    page.get_by_role("button", name="菜单").click()
+    expect(page.get_by_role("button", name="菜单")).to_be_visible()
+    open_menu(page)
     page.get_by_test_id("language-en").click()
     expect(page.get_by_role("heading", name="My sections")).to_be_visible()
     page.goto("/reports/")
     expect(page.get_by_role("heading", name="Reports", exact=True)).to_be_visible()
-    page.get_by_role("button", name="Menu").click()
+    expect(page.get_by_role("button", name="Menu")).to_be_visible()
+    open_menu(page)
     page.get_by_test_id("language-zh-hans").click()
     expect(page.get_by_role("heading", name="报告", exact=True)).to_be_visible()
 
