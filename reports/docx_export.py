@@ -114,10 +114,14 @@ def fonts():
     return settings.HUIGAO_FONTS
 
 
-def export_docx(report, draft=False):
-    """The report as DOCX bytes (final: clean; draft: 征求意见稿 with marks)."""
+def export_docx(report, draft=False, blank_page_before_imprint=False):
+    """The report as DOCX bytes (final: clean; draft: 征求意见稿 with marks).
+
+    blank_page_before_imprint: the text is known to end on an even page (reports/exporting.py
+    lays it out to find out), so the 版记 goes two pages on, and neither the blank page nor the
+    版记's page is numbered (GB/T 9704 7.5.4)."""
     buffer = io.BytesIO()
-    build_document(report, draft=draft).save(buffer)
+    build_document(report, draft=draft, blank_page_before_imprint=blank_page_before_imprint).save(buffer)
     return buffer.getvalue()
 
 
@@ -135,7 +139,7 @@ def filename_stem(title):
     return title or "report"
 
 
-def build_document(report, draft=False):
+def build_document(report, draft=False, blank_page_before_imprint=False):
     """A python-docx Document of the whole report; two queries for the sections and measures."""
     with translation.override("zh-hans"):
         document = new_document(report, draft)
@@ -149,7 +153,13 @@ def build_document(report, draft=False):
         for p in builder.paragraphs:
             sect_pr.addprevious(p)
         if builder.imprint_table is not None:
-            _add_imprint_section(sect_pr, builder.paragraphs, builder.imprint_table)
+            _add_imprint_section(sect_pr, builder.paragraphs, builder.imprint_table, blank_page_before_imprint)
+            if blank_page_before_imprint:
+                # The blank page's section and the 版记's have footers of their own, empty.
+                for section in document.sections[1:]:
+                    for footer in (section.footer, section.even_page_footer):
+                        footer.is_linked_to_previous = False
+                        _replace_paragraphs(footer, [_el("w:p")])
     return document
 
 
@@ -178,7 +188,7 @@ def add_paragraph_style(document, style_id, name, *, size=BODY_SIZE, jc="both", 
     )
 
 
-def _add_imprint_section(sect_pr, paragraphs, imprint):
+def _add_imprint_section(sect_pr, paragraphs, imprint, blank_page_before=False):
     """The 版记 on the last page, an even one, its last rule on the text area's lower edge (7.5).
 
     The text so far ends a section (the last paragraph carries a copy of the page's w:sectPr);
@@ -187,6 +197,12 @@ def _add_imprint_section(sect_pr, paragraphs, imprint):
     table floating at the bottom of the text area (w:tblpPr vertAnchor=margin, tblpYSpec=bottom),
     anchored to the section's one empty paragraph, so it stands at the foot of the page whatever
     its number of lines.
+
+    blank_page_before: the text ends on an even page. The blank page is then a section of its
+    own, one empty paragraph on a new page, rather than the one a word processor inserts: an
+    inserted page has no footer of its own, and Word and LibreOffice disagree on which one it
+    shows. Both that page and the 版记's stay unnumbered (7.5.4); build_document empties their
+    footers.
     """
     last = paragraphs[-1] if paragraphs and paragraphs[-1].tag == W_P else None
     if last is None:
@@ -197,17 +213,29 @@ def _add_imprint_section(sect_pr, paragraphs, imprint):
         ppr = etree.Element(W_PPR)
         last.insert(0, ppr)
     ppr.append(copy.deepcopy(sect_pr))
+    if blank_page_before:
+        blank = etree.Element(W_P)
+        blank_ppr = etree.SubElement(blank, W_PPR)
+        blank_sect = _later_section(copy.deepcopy(sect_pr), "nextPage")
+        blank_ppr.append(blank_sect)
+        sect_pr.addprevious(blank)
     # An empty paragraph opens the section: LibreOffice starts the new page at the section's
     # first paragraph, and one inside the floating table would lose the break.
     sect_pr.addprevious(etree.Element(W_P))
     sect_pr.addprevious(imprint)
     sect_pr.addprevious(etree.Element(W_P))
-    # The last section keeps the page and inherits the footers (numbers run on); no first-page
-    # header: the draft mark belongs to the report's first page only.
+    _later_section(sect_pr, "evenPage")
+
+
+def _later_section(sect_pr, start):
+    """A section after the text's: the same page, starting on the next page or the next even
+    one, inheriting the footers (numbers run on) unless given its own; no first-page header:
+    the draft mark belongs to the report's first page only."""
     for child in list(sect_pr):
         if child.tag in (qn("w:headerReference"), qn("w:footerReference"), qn("w:titlePg"), qn("w:type")):
             sect_pr.remove(child)
-    sect_pr.find(qn("w:pgSz")).addprevious(_el("w:type", val="evenPage"))
+    sect_pr.find(qn("w:pgSz")).addprevious(_el("w:type", val=start))
+    return sect_pr
 
 
 def _is_signature(p):

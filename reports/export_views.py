@@ -39,7 +39,7 @@ def report_export(request, pk):
         if reason:
             messages.error(request, reason)
             return redirect("reports:report-board", report.pk)
-    if exporting.builds_in_background(report, format):
+    if exporting.builds_in_background(report, format, draft):
         if request.method != "POST":
             return render(request, "reports/export_confirm.html", {"report": report, "draft": draft, "format": format})
         return redirect(exporting.queue(report, request.user, format, draft))

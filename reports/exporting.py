@@ -8,12 +8,17 @@ server the download reaches can hand it out; the status page polls until it is r
 worker's schedule deletes the files once they expire.
 
 The PDF is LibreOffice's rendering of the same DOCX, so an office prints what it checked.
+
+A report with a 版记 is laid out by LibreOffice before its final DOCX is handed out (and before
+any PDF): where the text ends on an even page, the 版记 goes two pages on, and GB/T 9704 7.5.4
+wants neither that blank page nor the 版记's numbered, which only the layout can tell.
 """
 
 import contextlib
 import datetime
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -26,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reports import gate
+from reports.document import imprint_lines
 from reports.docx_export import export_docx, export_filename
 from reports.models import ExportFile, ExportFormat, ExportState, ReportAction, ReportEvent, Section, WordingRule
 
@@ -73,8 +79,11 @@ def pdf_unavailable_reason():
     return ""
 
 
-def docx_to_pdf(docx_bytes, timeout=None):
+def docx_to_pdf(docx_bytes, timeout=None, skip_empty_pages=False):
     """The DOCX laid out by LibreOffice as PDF bytes; raises PdfUnavailable or PdfFailed.
+
+    skip_empty_pages: leave out the blank pages LibreOffice inserts where a section must start
+    on an even page (by default they are kept: each is a sheet's side when printed).
 
     Each run has its own directory and its own LibreOffice profile (-env:UserInstallation):
     a soffice already running on the machine, or another conversion at the same time, would
@@ -98,7 +107,8 @@ def docx_to_pdf(docx_bytes, timeout=None):
             "--convert-to",
             # Keep the blank page Word's evenPage section break asks for, so that the 版记 stays
             # on an even page in the PDF as on paper (LibreOffice skips empty pages by default).
-            'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}',
+            'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"%s"}}'
+            % ("true" if skip_empty_pages else "false"),
             "--outdir",
             str(out),
             str(source),
@@ -140,12 +150,46 @@ def _kill(process):
 # --- What an export is and where it is built ------------------------------------------------
 
 
+# A page object of LibreOffice's PDF (its page tree is /Type /Pages).
+PDF_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def pdf_page_count(pdf_bytes):
+    return len(PDF_PAGE.findall(pdf_bytes))
+
+
+def lays_out(report, draft, format):
+    """Whether this export is laid out by LibreOffice first (see the module's docstring): a
+    PDF always is; a DOCX when it is final, the report has a 版记 and LibreOffice is here."""
+    if format == ExportFormat.PDF:
+        return True
+    return not draft and imprint_lines(report) is not None and soffice_path() is not None
+
+
 def render(report, draft, format):
     """(content, content type, file name) of the report in `format`, final or draft."""
     content = export_docx(report, draft=draft)
     name = export_filename(report, draft)
+    pdf = None
+    if lays_out(report, draft, format) and imprint_lines(report) is not None:
+        try:
+            laid_out = docx_to_pdf(content, skip_empty_pages=True)
+        except ExportError:
+            if format == ExportFormat.PDF:
+                raise
+            # The DOCX still goes out, its 版记 page numbered: better than no file.
+            logger.warning(
+                "Report %s: LibreOffice could not lay out the DOCX; the 版记 page keeps its number", report.pk
+            )
+        else:
+            # The 版记 is on an even page: with the blank page before it left out, an odd count
+            # means the text ended on an even page.
+            if pdf_page_count(laid_out) % 2:
+                content = export_docx(report, draft=draft, blank_page_before_imprint=True)
+            else:
+                pdf = laid_out  # no blank page: this is the PDF as printed
     if format == ExportFormat.PDF:
-        return docx_to_pdf(content), PDF_TYPE, name.removesuffix(".docx") + ".pdf"
+        return pdf or docx_to_pdf(content), PDF_TYPE, name.removesuffix(".docx") + ".pdf"
     return content, DOCX_TYPE, name
 
 
@@ -157,8 +201,11 @@ def report_size(report):
     return counts["sections"] + counts["measures"]
 
 
-def builds_in_background(report, format):
-    return format == ExportFormat.PDF or report_size(report) >= settings.HUIGAO_EXPORT_BACKGROUND_ITEMS
+def builds_in_background(report, format, draft=False):
+    """A LibreOffice run takes seconds; so does the DOCX of a large report."""
+    if lays_out(report, draft, format):
+        return True
+    return report_size(report) >= settings.HUIGAO_EXPORT_BACKGROUND_ITEMS
 
 
 def record_export(report, user, draft, format):

@@ -7,6 +7,7 @@ import shutil
 
 import docx
 import pytest
+from docx.enum.section import WD_SECTION
 from docx.oxml.ns import qn
 
 from reports import docx_export, exporting
@@ -181,15 +182,67 @@ def test_laid_out_attachments_note_annotation_and_imprint_stand_where_gb_t_9704_
 
 
 @needs_libreoffice
-def test_text_ending_on_an_even_page_puts_the_imprint_two_pages_on_with_an_unnumbered_blank_page(full_report, tmp_path):
+def test_text_ending_on_an_even_page_puts_the_imprint_two_pages_on_and_numbers_neither_page(full_report, tmp_path):
     Attachment.objects.filter(position=1).delete()
-    pdf = to_pdf(export_docx(full_report), tmp_path)
-    # Body on page 1, the attachment on page 2, a blank page 3, the imprint on page 4.
+    content, _type, _name = exporting.render(full_report, False, "docx")
+    pdf = to_pdf(content, tmp_path)
+    # Body on page 1, the attachment on page 2 (both numbered), a blank page 3, the imprint on
+    # page 4: GB/T 9704 7.5.4 numbers neither of the last two.
     assert page_count(pdf) == 4
+    assert any(line[0] == "—2—" for line in bbox_lines(pdf, 2))
     assert bbox_lines(pdf, 3) == []
     last = bbox_lines(pdf, 4)
     assert last[0][0].startswith("抄送：")
-    assert any(line[0] == "—4—" for line in last)
+    assert not any(line[0].startswith("—") for line in last)
+
+
+@needs_libreoffice
+def test_the_blank_page_before_the_imprint_is_a_page_of_the_docx_with_empty_footers(full_report):
+    Attachment.objects.filter(position=1).delete()
+    content, _type, _name = exporting.render(full_report, False, "docx")
+    document = docx.Document(io.BytesIO(content))
+    text, blank, imprint = document.sections
+    # Word shows a page it inserts with some section's footer: this one is in the file.
+    assert blank.start_type == WD_SECTION.NEW_PAGE and imprint.start_type == WD_SECTION.EVEN_PAGE
+    for section in (blank, imprint):
+        for footer in (section.footer, section.even_page_footer):
+            assert not footer.is_linked_to_previous
+            assert "PAGE" not in footer._element.xml and footer.paragraphs[0].text == ""
+    assert "PAGE" in text.footer._element.xml
+
+
+@needs_libreoffice
+def test_the_pdf_of_a_text_ending_on_an_even_page_numbers_neither_the_blank_page_nor_the_imprint(
+    full_report, tmp_path
+):
+    Attachment.objects.filter(position=1).delete()
+    content, content_type, name = exporting.render(full_report, False, "pdf")
+    assert content_type == "application/pdf" and name.endswith(".pdf")
+    pdf = tmp_path / name
+    pdf.write_bytes(content)
+    assert page_count(pdf) == exporting.pdf_page_count(content) == 4
+    assert bbox_lines(pdf, 3) == []
+    assert not any(line[0].startswith("—") for line in bbox_lines(pdf, 4))
+    assert any(line[0] == "—2—" for line in bbox_lines(pdf, 2))
+
+
+@needs_libreoffice
+def test_text_ending_on_an_odd_page_puts_the_imprint_on_the_next_page_numbered(full_report, tmp_path):
+    content, _type, _name = exporting.render(full_report, False, "docx")
+    # Body, 附件1 and 附件2 on pages 1 to 3: the imprint follows on page 4, no blank page before it.
+    assert len(docx.Document(io.BytesIO(content)).sections) == 2
+    pdf = to_pdf(content, tmp_path)
+    assert page_count(pdf) == 4
+    assert any(line[0] == "—4—" for line in bbox_lines(pdf, 4))
+
+
+def test_without_libreoffice_the_final_docx_keeps_one_imprint_section_and_is_built_in_the_request(
+    full_report, settings
+):
+    settings.HUIGAO_SOFFICE = ""
+    assert not exporting.builds_in_background(full_report, "docx")
+    content, _type, _name = exporting.render(full_report, False, "docx")
+    assert len(docx.Document(io.BytesIO(content)).sections) == 2
 
 
 @needs_libreoffice

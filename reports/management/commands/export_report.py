@@ -14,8 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from reports import exporting, gate
-from reports.docx_export import EXPORTERS, export_docx
-from reports.models import Report, WordingRule
+from reports.docx_export import EXPORTERS
+from reports.models import ExportFormat, Report, WordingRule
 
 PDF_FAILED = 3
 
@@ -72,13 +72,17 @@ class Command(BaseCommand):
                         lines += [f"- {problem.message}" for problem in problems]
                         lines.append(gettext("Export the draft (--draft) to see it with these marked."))
                         raise CommandError("\n".join(lines))
-                content = export_docx(report, draft=draft)
                 mode = "draft" if draft else "final"
-            if pdf:
-                try:
+            try:
+                if not comparison:
+                    # As the pages build it: a report with a 版记 is laid out first (its blank page).
+                    format = ExportFormat.PDF if pdf else ExportFormat.DOCX
+                    content, _type, _name = exporting.render(report, draft, format)
+                elif pdf:
                     content = exporting.docx_to_pdf(content)
-                except exporting.ExportError as error:
-                    raise CommandError(str(error), returncode=PDF_FAILED) from error
+            except exporting.ExportError as error:
+                raise CommandError(str(error), returncode=PDF_FAILED) from error
+            if pdf:
                 mode += " PDF"
         path = Path(output)
         try:
