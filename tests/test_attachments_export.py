@@ -7,12 +7,14 @@ import shutil
 
 import docx
 import pytest
+from django.core.management import call_command
+from django.urls import reverse
 from docx.enum.section import WD_SECTION
 from docx.oxml.ns import qn
 
 from reports import docx_export, exporting
 from reports.docx_export import export_docx
-from reports.models import Attachment
+from reports.models import Attachment, ExportFile, ExportState
 from tests.test_export_layout import MM, TEXT_LEFT, TEXT_RIGHT, bbox_lines, page_count
 
 pytestmark = pytest.mark.django_db
@@ -212,9 +214,7 @@ def test_the_blank_page_before_the_imprint_is_a_page_of_the_docx_with_empty_foot
 
 
 @needs_libreoffice
-def test_the_pdf_of_a_text_ending_on_an_even_page_numbers_neither_the_blank_page_nor_the_imprint(
-    full_report, tmp_path
-):
+def test_the_pdf_of_a_text_ending_on_an_even_page_numbers_neither_the_blank_page_nor_the_imprint(full_report, tmp_path):
     Attachment.objects.filter(position=1).delete()
     content, content_type, name = exporting.render(full_report, False, "pdf")
     assert content_type == "application/pdf" and name.endswith(".pdf")
@@ -243,6 +243,33 @@ def test_without_libreoffice_the_final_docx_keeps_one_imprint_section_and_is_bui
     assert not exporting.builds_in_background(full_report, "docx")
     content, _type, _name = exporting.render(full_report, False, "docx")
     assert len(docx.Document(io.BytesIO(content)).sections) == 2
+
+
+@needs_libreoffice
+def test_the_final_docx_of_a_report_with_an_imprint_is_laid_out_by_the_worker(login, coordinator, complete_report):
+    complete_report.printed_by = "中共测试县委办公室"
+    complete_report.printed_on = datetime.date(2026, 12, 1)
+    complete_report.save()
+    client = login(coordinator)
+    url = reverse("reports:report-export", args=[complete_report.pk])
+    # The draft DOCX still comes straight back; the final one waits for the layout.
+    assert client.post(url, {"draft": "1"})["Content-Type"].startswith("application/vnd.openxmlformats")
+    response = client.post(url)
+    assert response.status_code == 302
+    export = ExportFile.objects.get(report=complete_report, draft=False)
+    assert response["Location"] == export.get_absolute_url()
+    assert export.state == ExportState.READY  # the test settings run tasks at once
+    sections = docx.Document(io.BytesIO(bytes(export.content))).sections
+    # The one-page body ends on an odd page: the imprint follows on page 2, no blank page.
+    assert len(sections) == 2 and sections[1].start_type == WD_SECTION.EVEN_PAGE
+
+
+@needs_libreoffice
+def test_export_report_writes_the_laid_out_docx(complete_report, full_report, tmp_path):
+    Attachment.objects.filter(position=1).delete()
+    output = tmp_path / "final.docx"
+    call_command("export_report", str(full_report.pk), "--output", str(output), stdout=io.StringIO())
+    assert len(docx.Document(str(output)).sections) == 3  # text, the blank page, the 版记
 
 
 @needs_libreoffice
