@@ -18,6 +18,8 @@ def test_the_unsaved_text_is_checked_and_each_finding_points_at_its_words(login,
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-field="id_intro" data-start="4" data-end="5"' in html  # the half-width comma
+    # What the editor's script reads to underline the words in the preview.
+    assert 'data-severity="warning" data-code="P001" data-message="中文文字中的半角“,”。"' in html
     assert "P001" in html and "P002" in html
     assert "全文约" in html
     our_section.refresh_from_db()

@@ -1,6 +1,7 @@
-// The section editor: drag to reorder, live 一是/二是 labels, counts, placeholder marks,
-// and a question before leaving with unsaved changes. Without this file the page still
-// works: move up/down, add and delete are ordinary submit buttons handled by the server.
+// The section editor: drag to reorder, live 一是/二是 labels, counts, placeholder marks, the
+// proofreader's findings underlined in the previews, and a question before leaving with unsaved
+// changes. Without this file the page still works: move up/down, add and delete are ordinary
+// submit buttons handled by the server.
 (function () {
   "use strict";
 
@@ -67,24 +68,126 @@
     return spans;
   }
 
-  function highlight(element, text) {
-    const keys = new Set(element.dataset.carried ? JSON.parse(element.dataset.carried) : []);
-    const spans = [];
-    for (const match of text.matchAll(PLACEHOLDER)) spans.push([match.index, match.index + match[0].length, false]);
-    spans.push(...carriedSpans(text, keys));
-    spans.sort((a, b) => a[0] - b[0]);
-    element.replaceChildren();
-    let last = 0;
-    for (const [start, end, carried] of spans) {
-      if (start < last) continue;
-      element.append(text.slice(last, start));
-      const mark = document.createElement("mark");
-      mark.className = carried ? "carried-number" : "placeholder";
-      mark.textContent = text.slice(start, end);
-      element.append(mark);
-      last = end;
+  const SEVERITIES = ["error", "warning", "hint"];
+  // The last check's findings by field id, with the text the check read: a field's findings are
+  // shown while it still holds that text (one being typed in waits for the next check).
+  let checked = new Map();
+
+  // The proofreader counts code points; the fields and the DOM count UTF-16 units.
+  function unitOffset(text, points) {
+    if (!/[\uD800-\uDFFF]/.test(text)) return points;
+    let units = 0;
+    let n = 0;
+    for (const ch of text) {
+      if (n === points) break;
+      units += ch.length;
+      n += 1;
     }
-    element.append(text.slice(last));
+    return units;
+  }
+
+  // The findings of one field as spans of a preview whose text holds the field's from `skip`
+  // (the leading blanks the preview drops), `length` long, at `at`.
+  function findingSpans(field, skip, length, at) {
+    const entry = field && checked.get(field.id);
+    if (!entry || entry.value !== field.value) return [];
+    const spans = [];
+    for (const finding of entry.findings) {
+      const start = Math.max(unitOffset(field.value, finding.start) - skip, 0);
+      const end = Math.min(unitOffset(field.value, finding.end) - skip, length);
+      if (start < end) spans.push({ start: at + start, end: at + end, finding: finding });
+    }
+    return spans;
+  }
+
+  // Where a measure's lead and body stand in joinMeasure's text.
+  function measureFindingSpans(card) {
+    const lead = card.querySelector("[data-count='lead']");
+    const body = card.querySelector("[data-count='body']");
+    const leadValue = lead ? lead.value : "";
+    const bodyValue = body ? body.value : "";
+    const leadText = leadValue.trim();
+    const bodyText = bodyValue.trim();
+    let bodyAt = 0;
+    if (leadText) bodyAt = leadText.length + (SENTENCE_END.includes(leadText[leadText.length - 1]) ? 0 : 1);
+    const leadSkip = leadValue.length - leadValue.trimStart().length;
+    const bodySkip = bodyValue.length - bodyValue.trimStart().length;
+    return findingSpans(lead, leadSkip, leadText.length, 0).concat(
+      findingSpans(body, bodySkip, bodyText.length, bodyAt),
+    );
+  }
+
+  function findingNode(span) {
+    const finding = span.finding;
+    const node = document.createElement("span");
+    node.className = "proof-mark proof-" + (SEVERITIES.includes(finding.severity) ? finding.severity : "hint");
+    node.title = finding.message;
+    node.dataset.code = finding.code;
+    node.dataset.field = finding.field;
+    node.dataset.start = String(finding.start);
+    node.dataset.end = String(finding.end);
+    node.dataset.finding = String(finding.index);
+    return node;
+  }
+
+  // The text with its placeholders and carried figures in <mark>s and the findings' words in
+  // underlined spans. Marks never overlap and stay whole; findings may overlap each other and the
+  // marks, so a finding's span is cut where it crosses another's edge or a mark's, and every
+  // piece carries the finding. The element's text is always exactly `text`.
+  function highlight(element, text, findings) {
+    const keys = new Set(element.dataset.carried ? JSON.parse(element.dataset.carried) : []);
+    const candidates = [];
+    for (const match of text.matchAll(PLACEHOLDER)) candidates.push([match.index, match.index + match[0].length, false]);
+    candidates.push(...carriedSpans(text, keys));
+    candidates.sort((a, b) => a[0] - b[0]);
+    const marks = [];
+    let last = 0;
+    for (const span of candidates) {
+      if (span[0] < last) continue;
+      marks.push(span);
+      last = span[1];
+    }
+    const spans = (findings || []).slice().sort((a, b) => a.start - b.start || b.end - a.end);
+    const cuts = new Set([0, text.length]);
+    for (const [start, end] of marks) cuts.add(start).add(end);
+    for (const span of spans) cuts.add(span.start).add(span.end);
+    const points = Array.from(cuts).sort((a, b) => a - b);
+    element.replaceChildren();
+    let next = 0;
+    let mark = null;
+    let container = element;
+    let open = []; // the finding spans open in the container, outermost first
+    let entered = 0;
+    let covering = []; // the findings over the piece, in the spans' order
+    for (let i = 0; i + 1 < points.length; i += 1) {
+      const from = points[i];
+      const to = points[i + 1];
+      while (next < marks.length && marks[next][1] <= from) next += 1;
+      const inside = next < marks.length && marks[next][0] <= from ? marks[next] : null;
+      if (inside !== mark) {
+        mark = inside;
+        open = [];
+        container = element;
+        if (mark) {
+          container = document.createElement("mark");
+          container.className = mark[2] ? "carried-number" : "placeholder";
+          element.append(container);
+        }
+      }
+      // A sweep: the findings that start by here join, those that ended leave (thousands of
+      // findings in one text stay quick).
+      covering = covering.filter((span) => span.end > from);
+      while (entered < spans.length && spans[entered].start <= from) covering.push(spans[entered++]);
+      let kept = 0;
+      while (kept < open.length && kept < covering.length && open[kept].span === covering[kept]) kept += 1;
+      open.length = kept;
+      for (const span of covering.slice(kept)) {
+        const node = findingNode(span);
+        (open.length ? open[open.length - 1].node : container).append(node);
+        open.push({ span: span, node: node });
+      }
+      (open.length ? open[open.length - 1].node : container).append(text.slice(from, to));
+    }
   }
 
   function cards() {
@@ -132,7 +235,7 @@
     let marks = intro ? placeholders(intro.value) : 0;
     if (intro) {
       const preview = form.querySelector("[data-preview-for='intro']");
-      if (preview) highlight(preview, intro.value);
+      if (preview) highlight(preview, intro.value, findingSpans(intro, 0, intro.value.length, 0));
     }
     cards().forEach(function (card) {
       const text = measureText(card);
@@ -140,7 +243,7 @@
       const found = placeholders(text);
       card.querySelector("[data-chars]").textContent = String(count);
       card.querySelector("[data-placeholders]").textContent = String(found);
-      highlight(card.querySelector("[data-preview]"), text);
+      highlight(card.querySelector("[data-preview]"), text, measureFindingSpans(card));
       if (!isDeleted(card)) {
         // The full stop the join adds is not the user's text: count what they typed.
         const lead = card.querySelector("[data-count='lead']");
@@ -226,6 +329,30 @@
   form.addEventListener("submit", function () {
     dirty = false;
   });
+  // A check's findings (sent by the proofreading script below), with the texts it read.
+  form.addEventListener("proofread", function (event) {
+    checked = new Map();
+    event.detail.findings.forEach(function (finding, index) {
+      const value = event.detail.values.get(finding.field);
+      if (value === undefined) return;
+      if (!checked.has(finding.field)) checked.set(finding.field, { value: value, findings: [] });
+      checked.get(finding.field).findings.push(Object.assign({ index: index }, finding));
+    });
+    recount();
+  });
+  // A finding, in the list or underlined in a preview, selects the words it is about in their field.
+  document.addEventListener("click", function (event) {
+    const pointer = event.target.closest("#check-results a[data-field], .measure-preview .proof-mark");
+    if (!pointer) return;
+    const field = document.getElementById(pointer.dataset.field);
+    if (!field) return;
+    event.preventDefault();
+    field.focus();
+    field.setSelectionRange(
+      unitOffset(field.value, parseInt(pointer.dataset.start, 10)),
+      unitOffset(field.value, parseInt(pointer.dataset.end, 10)),
+    );
+  });
   // "Take the saved text" after a conflict discards the form on purpose.
   document.querySelectorAll("[data-discard]").forEach(function (link) {
     link.addEventListener("click", function () {
@@ -268,8 +395,8 @@
 })();
 
 // Proofreading as the user types: a moment after the last key, the form goes to the check view,
-// whose findings (a server-rendered, escaped fragment) replace the list; a finding's link selects
-// the words it is about in their field.
+// whose findings (a server-rendered, escaped fragment) replace the list; the editor above reads
+// them from the list's links to underline their words in the previews.
 (function () {
   "use strict";
   const form = document.getElementById("section-form");
@@ -280,23 +407,42 @@
   // Nothing on the page changes while a button is held (a measure being dragged): the check
   // waits, or its findings wait, until it is let go.
   let held = false;
+  let due = false;
   let waiting = null;
 
-  function show(html) {
-    if (held) waiting = html;
-    else results.innerHTML = html;
+  function findings() {
+    return Array.from(results.querySelectorAll("a[data-field]"), (link) => ({
+      field: link.dataset.field,
+      start: parseInt(link.dataset.start, 10),
+      end: parseInt(link.dataset.end, 10),
+      severity: link.dataset.severity,
+      code: link.dataset.code,
+      message: link.dataset.message,
+    }));
+  }
+
+  function show(html, values) {
+    if (held) {
+      waiting = { html: html, values: values };
+      return;
+    }
+    results.innerHTML = html;
+    form.dispatchEvent(new CustomEvent("proofread", { detail: { findings: findings(), values: values } }));
   }
 
   function check() {
     if (held) {
-      waiting = waiting || "";
+      due = true;
       return;
     }
     const ticket = ++sent;
+    // What the check reads: a finding belongs to its field's text as it was sent.
+    const values = new Map();
+    for (const field of form.querySelectorAll("input[id], textarea[id]")) values.set(field.id, field.value);
     fetch(form.dataset.checkUrl, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" })
       .then((response) => response.text())
       .then((html) => {
-        if (ticket === sent) show(html);
+        if (ticket === sent) show(html, values);
       })
       .catch(() => {});
   }
@@ -306,24 +452,20 @@
   });
   document.addEventListener("pointerup", () => {
     held = false;
-    if (waiting === "") check();
-    else if (waiting !== null) results.innerHTML = waiting;
+    const shown = waiting;
     waiting = null;
+    if (due) {
+      due = false;
+      check();
+    } else if (shown) {
+      show(shown.html, shown.values);
+    }
   });
 
   form.addEventListener("input", (event) => {
     if (event.target.form !== form) return;
     clearTimeout(timer);
     timer = setTimeout(check, 600);
-  });
-  results.addEventListener("click", (event) => {
-    const link = event.target.closest("a[data-field]");
-    if (!link) return;
-    const field = document.getElementById(link.dataset.field);
-    if (!field) return;
-    event.preventDefault();
-    field.focus();
-    field.setSelectionRange(parseInt(link.dataset.start, 10), parseInt(link.dataset.end, 10));
   });
   check();
 })();
