@@ -359,6 +359,17 @@
       dirty = false;
     });
   });
+  // Another form on the page (submit, sign off, a comment, a checked figure) would leave the page
+  // and the unsaved text with it: it waits, saying why, until the text is saved.
+  document.addEventListener("submit", function (event) {
+    if (!dirty || event.target === form) return;
+    const notice = document.getElementById("unsaved-before-action");
+    if (!notice) return;
+    event.preventDefault();
+    event.target.before(notice);
+    notice.classList.remove("d-none");
+    notice.focus();
+  });
   window.addEventListener("beforeunload", function (event) {
     if (!dirty) return;
     event.preventDefault();

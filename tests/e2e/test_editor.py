@@ -87,7 +87,7 @@ def test_move_buttons_and_delete_renumber_live(page, login_as, drafter, report):
     page.goto(f"/sections/{report.our_section.pk}/")
     page.locator("#measures [data-measure]").last.get_by_role("button", name="上移").click()
     assert leads(page) == ["深化一网通办", "推行一件事一次办"]
-    assert page.get_by_text("有未保存的修改").is_visible()
+    assert page.get_by_text("有未保存的修改", exact=True).is_visible()
     page.locator("#measures [data-measure]").first.get_by_label("删除").check()
     assert ordinals(page) == ["", "一是"]
     page.get_by_test_id("save").click()
