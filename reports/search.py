@@ -1,4 +1,6 @@
-"""Search across what the user may see: report titles, section headings and intros, measures.
+"""Search across what the user may see: report titles, preambles and closings, section headings
+and intros, measures. A report's preamble and closing are the office's text: found by those who
+may read the whole report (can_read_whole_report), as its preview shows them.
 
 Chinese has no spaces between words, so a full-text parser that splits at white space finds
 nothing inside a sentence. The search is a plain case-insensitive substring match
@@ -65,10 +67,19 @@ def matching_sections(user, q):
     return visible_sections(user).filter(_matches(q, "heading", "intro") | Q(Exists(measures)))
 
 
+def whole_readable(user):
+    """The condition on reports the user may read whole: what can_read_whole_report allows."""
+    if user.is_superuser:
+        return Q()
+    return Q(lead_department__memberships__user=user) | Q(departments_see_whole_report=True)
+
+
 def matching_reports(user, q):
-    """The reports with a match in their title or in a section the user may read, newest first."""
+    """The reports with a match in their title, in the preamble or closing of one the user may
+    read whole, or in a section the user may read, newest first."""
     sections = matching_sections(user, q).values("report_id")
-    return Report.objects.for_user(user).filter(Q(title__icontains=q) | Q(pk__in=sections))
+    framing = Report.objects.filter(whole_readable(user), _matches(q, "preamble", "closing")).values("pk")
+    return Report.objects.for_user(user).filter(Q(title__icontains=q) | Q(pk__in=sections) | Q(pk__in=framing))
 
 
 def highlight(text, q, before=BEFORE_CHARS, after=AFTER_CHARS):
@@ -112,6 +123,8 @@ class ReportResult:
     url: str
     hits: list = field(default_factory=list)
     more: int = 0
+    snippets: list = field(default_factory=list)  # [(kind, pieces)], kind "preamble" or "closing"
+    whole_url: str = ""  # the report's preview, where its preamble and closing are read
 
 
 def results(user, q, reports):
@@ -151,18 +164,29 @@ def results(user, q, reports):
             hit.snippets.append(("intro", highlight(row["intro"], q)))
         hit.snippets += [("measure", highlight(text, q)) for text in measures.get(row["pk"], ())]
         by_report.setdefault(row["report_id"], []).append(hit)
+    framing = {
+        row["pk"]: row
+        for row in Report.objects.filter(whole_readable(user), _matches(q, "preamble", "closing"), pk__in=ids)
+        .order_by()
+        .values("pk", "preamble", "closing")
+    }
     rows = []
     for report in reports:
         hits = by_report.get(report.pk, [])
-        rows.append(
-            ReportResult(
-                report=report,
-                title=highlight(report.title, q, before=200, after=200),
-                url=report.get_absolute_url(),
-                hits=hits,
-                more=counts.get(report.pk, 0) - len(hits),
-            )
+        result = ReportResult(
+            report=report,
+            title=highlight(report.title, q, before=200, after=200),
+            url=report.get_absolute_url(),
+            hits=hits,
+            more=counts.get(report.pk, 0) - len(hits),
         )
+        texts = framing.get(report.pk)
+        if texts:
+            result.whole_url = reverse("reports:report-preview", args=[report.pk])
+            result.snippets = [
+                (kind, highlight(texts[kind], q)) for kind in ("preamble", "closing") if pattern_in(q, texts[kind])
+            ]
+        rows.append(result)
     return rows
 
 

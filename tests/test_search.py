@@ -147,4 +147,53 @@ def test_on_postgresql_a_three_character_search_can_use_the_trigram_index(db):
 def _searched():
     from importlib import import_module
 
-    return import_module("reports.migrations.0012_search_trigram_indexes").SEARCHED
+    framing = import_module("reports.migrations.0017_report_preamble_closing_trgm").SEARCHED
+    return import_module("reports.migrations.0012_search_trigram_indexes").SEARCHED + [
+        ("report", column, name) for column, name in framing
+    ]
+
+
+def with_framing(report):
+    report.preamble = "今年以来，我县坚持稳中求进工作总基调，统筹推进各项工作。"
+    report.closing = "下一步，我们将持续巩固拓展成果，奋力谱写新篇章。"
+    report.save()
+    return report
+
+
+def test_the_office_finds_words_of_its_reports_preamble_and_closing_linked_to_the_preview(login, coordinator, report):
+    with_framing(report)
+    client = login(coordinator)
+    preview = reverse("reports:report-preview", args=[report.pk])
+    html = found(client, "稳中求进")
+    assert 'data-kind="preamble"' in html and '<mark class="search-match">稳中求进</mark>' in html
+    assert f'<a href="{preview}">导语</a>' in html
+    html = found(client, "谱写新篇章")
+    assert 'data-kind="closing"' in html and f'<a href="{preview}">结束语</a>' in html
+    assert 'data-kind="preamble"' not in html
+
+
+def test_a_drafter_finds_the_preamble_only_once_the_office_opens_the_whole_report(login, drafter, report):
+    with_framing(report)
+    client = login(drafter)
+    # The drafter takes part in the report but may not read the office's text yet.
+    html = found(client, "稳中求进")
+    assert 'data-testid="search-empty"' in html and "统筹推进" not in html
+    report.departments_see_whole_report = True
+    report.save()
+    html = found(client, "稳中求进")
+    assert 'data-kind="preamble"' in html
+
+
+def test_someone_outside_the_report_never_finds_its_preamble(login, other_coordinator, report):
+    with_framing(report)
+    report.departments_see_whole_report = True
+    report.save()
+    html = found(login(other_coordinator), "稳中求进")
+    assert 'data-testid="search-empty"' in html
+
+
+def test_markup_in_a_preamble_is_shown_as_text(login, coordinator, report):
+    report.preamble = "<img src=x onerror=alert(1)>稳中求进"
+    report.save()
+    html = found(login(coordinator), "稳中求进")
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
