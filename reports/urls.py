@@ -45,6 +45,7 @@ app_urls = (
         path("attachments/<int:pk>/delete/", attachment_views.attachment_delete, name="attachment-delete"),
         path("<int:pk>/board/", board_views.report_board, name="report-board"),
         path("<int:pk>/board/csv/", board_views.report_board_csv, name="report-board-csv"),
+        # Under the board's own URL: the board's rows append remind/<section pk>/ to it.
         path("<int:pk>/board/remind/<int:section_pk>/", board_views.board_remind, name="board-remind"),
         path("<int:pk>/finalise/", board_views.report_finalise, name="report-finalise"),
         path("<int:pk>/reopen/", board_views.report_reopen, name="report-reopen"),

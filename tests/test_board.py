@@ -372,3 +372,24 @@ def test_proofreading_counts_per_row_and_the_page_estimate(login, report, coordi
     estimate = estimate[: estimate.index("</p>")]
     assert "text-danger" in estimate and "（限 1 页）" in estimate
     assert "全文约 10 页" in estimate
+
+
+def test_every_link_and_form_of_the_rows_goes_where_reverse_says(login, report, coordinator, signer):
+    # The rows write their links from two base URLs: each must be the URL its name gives.
+    set_assignment_state(report.our_section.assignment, S.SIGNED_OFF, signer)
+    page = board(login(coordinator), report).content.decode()
+    our, their = report.our_section.pk, report.their_section.pk
+    for section in report.sections.all():
+        assert f'href="{reverse("drafting:section-review", args=[section.pk])}"' in page
+    assert f'action="{reverse("drafting:section-action", args=[our, "accept"])}"' in page
+    assert f'action="{reverse("drafting:section-action", args=[our, "return"])}"' in page
+    assert f'action="{reverse("reports:board-remind", args=[report.pk, their])}"' in page
+    # Signed off: nothing to remind; not signed off: nothing to accept.
+    assert f'action="{reverse("reports:board-remind", args=[report.pk, our])}"' not in page
+    assert f'action="{reverse("drafting:section-action", args=[their, "accept"])}"' not in page
+
+
+def test_the_sections_base_url_leads_to_the_users_sections(login, drafter):
+    response = login(drafter).get(reverse("drafting:sections"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("drafting:dashboard")
