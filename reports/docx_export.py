@@ -125,6 +125,33 @@ def export_docx(report, draft=False, blank_page_before_imprint=False):
     return buffer.getvalue()
 
 
+class Walk:
+    """The report walk's calls (write_report's b.paragraph, b.table …), kept: their fingerprint
+    says whether the document would come out as before, and replayed into the DOCX builder they
+    make the document without walking the report again."""
+
+    def __init__(self, report, draft):
+        self.calls = []
+        with translation.override("zh-hans"):  # the tags' words, as build_document writes them
+            write_report(self, report, draft)
+
+    def paragraph(self, *args, **kwargs):
+        self.calls.append(("paragraph", args, kwargs))
+
+    def table(self, *args, **kwargs):
+        self.calls.append(("table", args, kwargs))
+
+    def attachment_note(self, *args, **kwargs):
+        self.calls.append(("attachment_note", args, kwargs))
+
+    def imprint(self, *args, **kwargs):
+        self.calls.append(("imprint", args, kwargs))
+
+    def replay(self, builder):
+        for name, args, kwargs in self.calls:
+            getattr(builder, name)(*args, **kwargs)
+
+
 def export_filename(report, draft=False):
     """The file name the download gets: the report title (no characters file systems refuse)."""
     title = filename_stem(report.title)
@@ -139,14 +166,18 @@ def filename_stem(title):
     return title or "report"
 
 
-def build_document(report, draft=False, blank_page_before_imprint=False):
-    """A python-docx Document of the whole report; two queries for the sections and measures."""
+def build_document(report, draft=False, blank_page_before_imprint=False, walk=None):
+    """A python-docx Document of the whole report; two queries for the sections and measures,
+    none when `walk` (a Walk of this report) already holds them."""
     with translation.override("zh-hans"):
         document = new_document(report, draft)
         body = document.element.body
         sect_pr = body[-1]
         builder = _BodyBuilder(draft, report.table_font_size)
-        write_report(builder, report, draft)
+        if walk is None:
+            write_report(builder, report, draft)
+        else:
+            walk.replay(builder)
         if builder.paragraphs and builder.paragraphs[-1].tag == W_TBL:
             builder.paragraph("body", [])  # Word wants a paragraph between a table and the section's end
         # One insertion pass: everything goes before the final w:sectPr.

@@ -16,6 +16,8 @@ wants neither that blank page nor the 版记's numbered, which only the layout c
 
 import contextlib
 import datetime
+import hashlib
+import io
 import logging
 import os
 import re
@@ -25,14 +27,15 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import docx
 from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reports import gate
+from reports import attachments, document, docx_export, gate, numbering, placeholders, splitting, tables, text, titles
 from reports.document import imprint_lines
-from reports.docx_export import export_docx, export_filename
+from reports.docx_export import Walk, build_document, export_docx, export_filename
 from reports.models import ExportFile, ExportFormat, ExportState, ReportAction, ReportEvent, Section, WordingRule
 
 logger = logging.getLogger("huigao.exports")
@@ -166,9 +169,10 @@ def lays_out(report, draft, format):
     return not draft and imprint_lines(report) is not None and soffice_path() is not None
 
 
-def render(report, draft, format):
-    """(content, content type, file name) of the report in `format`, final or draft."""
-    content = export_docx(report, draft=draft)
+def render(report, draft, format, keep=True):
+    """(content, content type, file name) of the report in `format`, final or draft; keep=False
+    where the caller keeps the file itself (the worker's ExportFile)."""
+    content = docx_content(report, draft, keep=keep)
     name = export_filename(report, draft)
     pdf = None
     if lays_out(report, draft, format) and imprint_lines(report) is not None:
@@ -191,6 +195,81 @@ def render(report, draft, format):
     if format == ExportFormat.PDF:
         return pdf or docx_to_pdf(content), PDF_TYPE, name.removesuffix(".docx") + ".pdf"
     return content, DOCX_TYPE, name
+
+
+# --- Reusing a DOCX while nothing it shows has changed ----------------------------------------
+
+# The code that lays the document out: a deployment that changes it builds every document anew.
+BUILD_CODE = hashlib.sha256(
+    b"".join(
+        Path(module.__file__).read_bytes()
+        for module in (docx_export, document, tables, titles, numbering, placeholders, splitting, text, attachments)
+    )
+    + docx.__version__.encode()
+).hexdigest()
+
+
+def fingerprint(report, draft, walk):
+    """What the DOCX of `walk` (the report walked for it) shows, as one digest: every paragraph,
+    table, 附件说明 and 版记 the walk hands the builder, in order (texts, numbers, tags, marks),
+    what the builder reads from the report itself (title and office for the file's properties,
+    the tables' font size), the fonts setting and the layout code. Any change to any of them,
+    however it was made, gives another digest."""
+    digest = hashlib.sha256()
+    for part in (
+        BUILD_CODE,
+        draft,
+        report.title,
+        report.lead_department.name,
+        report.table_font_size,
+        settings.HUIGAO_FONTS,
+        walk.calls,
+    ):
+        digest.update(repr(part).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def docx_content(report, draft, keep=True):
+    """The report's DOCX: the one built last while its fingerprint is the same, else built now
+    and (keep) kept as an ExportFile for HUIGAO_EXPORT_KEEP_HOURS in place of the report's older
+    ones. The report is walked once either way; a 500-section build costs several times the walk."""
+    walk = Walk(report, draft)
+    key = fingerprint(report, draft, walk)
+    now = timezone.now()
+    kept = ExportFile.objects.filter(
+        report=report,
+        format=ExportFormat.DOCX,
+        draft=draft,
+        state=ExportState.READY,
+        fingerprint=key,
+        expires_at__gt=now,
+    )
+    content = kept.values_list("content", flat=True).first()
+    if content is not None:
+        return bytes(content)
+    buffer = io.BytesIO()
+    build_document(report, draft=draft, walk=walk).save(buffer)
+    content = buffer.getvalue()
+    if not keep:
+        return content
+    mode = "draft" if draft else "final"
+    ExportFile.objects.filter(report=report, format=ExportFormat.DOCX, draft=draft).exclude(fingerprint="").delete()
+    ExportFile.objects.create(
+        report=report,
+        format=ExportFormat.DOCX,
+        draft=draft,
+        state=ExportState.READY,
+        file_name=f"report-{report.pk}-{mode}.docx",
+        content_type=DOCX_TYPE,
+        content=content,
+        size=len(content),
+        created_at=now,
+        finished_at=now,
+        expires_at=now + datetime.timedelta(hours=settings.HUIGAO_EXPORT_KEEP_HOURS),
+        fingerprint=key,
+    )
+    return content
 
 
 def report_size(report):
@@ -265,7 +344,7 @@ def build(export_id, attempt=1, retry=None):
                     lines = [_("The report cannot be exported as final yet:")]
                     lines += [problem.message for problem in problems[: gate.MAX_LISTED_PROBLEMS]]
                     raise ExportError("\n".join(lines))
-            content, content_type, file_name = render(report, export.draft, export.format)
+            content, content_type, file_name = render(report, export.draft, export.format, keep=False)
         except ExportError as error:
             delays = settings.HUIGAO_EXPORT_RETRY_DELAYS
             if error.retry and retry is not None and attempt <= len(delays):

@@ -367,6 +367,9 @@ class ExportFile(models.Model):
     created_at = models.DateTimeField(_("requested at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), db_index=True)
+    # Set on a DOCX kept for reuse (reports/exporting.py, docx_content): the fingerprint of
+    # everything it shows. Empty on the exports users ask the worker for.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
