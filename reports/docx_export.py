@@ -9,6 +9,7 @@ character — together they made a large export quadratic and slower than pandoc
 """
 
 import copy
+import dataclasses
 import io
 
 import docx
@@ -135,11 +136,18 @@ class Walk:
         with translation.override("zh-hans"):  # the tags' words, as build_document writes them
             write_report(self, report, draft)
 
+    def shown(self):
+        """The calls as plain values (lists, tuples, dicts, text, numbers) for the fingerprint."""
+        return [
+            (name, (args[0], dataclasses.astuple(args[1])), kwargs) if name == "table" else (name, args, kwargs)
+            for name, args, kwargs in self.calls
+        ]
+
     def paragraph(self, *args, **kwargs):
         self.calls.append(("paragraph", args, kwargs))
 
-    def table(self, *args, **kwargs):
-        self.calls.append(("table", args, kwargs))
+    def table(self, table, limits=tables.SECTION):
+        self.calls.append(("table", (table, limits), {}))
 
     def attachment_note(self, *args, **kwargs):
         self.calls.append(("attachment_note", args, kwargs))

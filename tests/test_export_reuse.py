@@ -1,6 +1,7 @@
 """The DOCX export reuses the file built last while nothing the document shows has changed, and
 builds anew after any change, however it was made (a form, an admin edit, a bulk update)."""
 
+import datetime
 import io
 
 import docx
@@ -121,3 +122,22 @@ def test_only_the_latest_file_of_a_report_is_kept(export, report):
     Measure.objects.filter(lead="保障项目用地").update(body="盘活闲置土地400亩。")
     export(report)
     assert len(kept(report)) == 1
+
+
+def test_a_report_with_tables_an_imprint_and_a_date_is_kept_and_its_tables_changes_give_a_new_file(export, report):
+    report.issued_on = datetime.date(2026, 11, 20)
+    report.printed_by, report.printed_on = "中共测试县委办公室", datetime.date(2026, 12, 1)
+    report.save()
+    measure = Measure.objects.get(lead="保障项目用地")
+    Measure.objects.filter(pk=measure.pk).update(
+        table={"header": True, "rows": [["项目", "进度"], ["一号工程", "80%"]]}
+    )
+    Attachment.objects.create(report=report, title="情况表", body="正文。", table={"header": False, "rows": [["甲"]]})
+    first = export(report)
+    assert len(kept(report)) == 1
+    assert export(report) == first
+    Measure.objects.filter(pk=measure.pk).update(
+        table={"header": True, "rows": [["项目", "进度"], ["一号工程", "90%"]]}
+    )
+    cells = [cell.text for table in docx.Document(io.BytesIO(export(report))).tables for cell in table._cells]
+    assert "90%" in cells and "80%" not in cells
