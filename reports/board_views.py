@@ -73,11 +73,11 @@ def board_rows(report):
         "assignment__char_limit",
         *tallies.OUTLINE_FIELDS,
         last_transition_at=Subquery(
-            AssignmentTransition.objects.filter(assignment__section=OuterRef("pk"))
+            AssignmentTransition.objects.filter(assignment=OuterRef("assignment__pk"))
             .order_by("-created_at")
             .values("created_at")[:1]
         ),
-        return_note=return_note(assignment__section=OuterRef("pk")),
+        return_note=return_note(assignment=OuterRef("assignment__pk")),
         # Overdue and due soon as the assignments' own filters say.
         overdue=Exists(assignments.overdue(today)),
         due_soon=Exists(assignments.due_within(DUE_SOON_DAYS, today)),
