@@ -393,3 +393,19 @@ def test_the_sections_base_url_leads_to_the_users_sections(login, drafter):
     response = login(drafter).get(reverse("drafting:sections"))
     assert response.status_code == 302
     assert response["Location"] == reverse("drafting:dashboard")
+
+
+def test_a_section_reminded_today_shows_its_remind_button_disabled(
+    login, report, coordinator, django_capture_on_commit_callbacks
+):
+    client = login(coordinator)
+    remind = reverse("reports:board-remind", args=[report.pk, report.our_section.pk])
+    page = board(client, report).content.decode()
+    assert page.count('data-action="remind" disabled') == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(remind)
+    page = board(client, report).content.decode()
+    form = page[page.index(f'action="{remind}"') :]
+    form = form[: form.index("</form>")]
+    assert 'data-action="remind" disabled title="今天已催办"' in form
+    assert page.count('data-action="remind" disabled') == 1  # the other department's is not
