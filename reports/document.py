@@ -111,7 +111,7 @@ def write_report(b, report, draft):
     # One dict for the page: a translation per section would cost more than the section.
     tags = draft_tags()
     outline, _departments = numbered_outline(report, "assignment__signed_hash")
-    measures_of = measures_by_section(outline, carried=False)
+    measures_of = measures_by_section(outline, carried=False, report=report)
     has_children = {s.parent_id for s in outline}
     for section in outline:
         kind = f"heading{min(section.level, numbering.MAX_LEVEL)}"

@@ -55,14 +55,17 @@ class MeasureRow:
         self.table = table
 
 
-def measures_by_section(sections, carried=True):
+def measures_by_section(sections, carried=True, report=None):
     """{section pk: [MeasureRow, …]} for the given sections, in one query (none if there are none).
     carried=False leaves out the figures carried from last period (decoding them is a JSON parse
-    a measure) for readers that do not show them (the report walk)."""
+    a measure) for readers that do not show them (the report walk). `report`: the sections are
+    all of that report's, so the query names the report rather than each section (hundreds of
+    parameters to bind, and a list as long for the database to plan)."""
     by_section = {}
     section_ids = [section.pk for section in sections]
     if section_ids:
-        rows = apps.get_model("reports", "Measure").objects.filter(section_id__in=section_ids)
+        rows = apps.get_model("reports", "Measure").objects.all()
+        rows = rows.filter(section__report=report) if report is not None else rows.filter(section_id__in=section_ids)
         if carried:
             fields = ("pk", "section_id", "position", "lead", "body", "carried_numbers", "table")
             for row in rows.values_list(*fields):
