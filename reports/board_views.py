@@ -109,6 +109,7 @@ def board_rows(report):
     # whether the report is final: it is asked once per state, not once per row.
     moves = {state: SectionPermissions.coordinator_actions(state, report.is_final) for state in AssignmentState.values}
     rows = []
+    zone = timezone.get_current_timezone()  # once, not a thread-local lookup a row
     for section in outline:
         v = section.values
         pk = section.pk
@@ -121,7 +122,7 @@ def board_rows(report):
             "heading": section.heading,
             "assigned": section.state is not None,
             "last_activity": last_activity,
-            "last_activity_label": timezone.localtime(last_activity).strftime("%Y-%m-%d %H:%M")
+            "last_activity_label": timezone.localtime(last_activity, zone).strftime("%Y-%m-%d %H:%M")
             if last_activity
             else "",
             "placeholders": placeholders_in[pk],
