@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0016_section_tally'),
+        ('reports', '0017_report_preamble_closing_trgm'),
     ]
 
     operations = [
