@@ -241,7 +241,7 @@ def report_board(request, pk):
             "departments": departments,
             "state": state,
             "department_id": department_id,
-            "events": report.events.select_related("actor"),
+            **_latest_events(report),
             "pages": board.pages,
             "page_limit": report.page_limit,
             "over_page_limit": bool(report.page_limit and board.pages > report.page_limit),
@@ -253,6 +253,21 @@ def report_board(request, pk):
             "pdf_unavailable": exporting.pdf_unavailable_reason(),
         },
     )
+
+
+# The board's report log shows the latest events: every export adds one, so a busy report's
+# whole log would grow the page without end.
+BOARD_EVENTS = 20
+
+
+def _latest_events(report):
+    """The latest BOARD_EVENTS of the report's log, oldest first, and whether there are earlier ones."""
+    latest = list(report.events.select_related("actor").order_by("-created_at", "-pk")[: BOARD_EVENTS + 1])
+    return {
+        "events": latest[:BOARD_EVENTS][::-1],
+        "earlier_events": len(latest) > BOARD_EVENTS,
+        "events_shown": BOARD_EVENTS,
+    }
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").

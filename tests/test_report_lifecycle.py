@@ -186,3 +186,27 @@ def test_a_report_without_its_issuer_or_a_complete_date_is_not_finalised(
     assert any(message.startswith(missing) for message in refused.value.messages)
     ready.refresh_from_db()
     assert not ready.is_final
+
+
+def test_the_board_lists_the_latest_report_events_and_says_earlier_ones_are_left_out(login, report, coordinator):
+    from reports.board_views import BOARD_EVENTS
+    from reports.models import ReportAction, ReportEvent
+
+    client = login(coordinator)
+    board = reverse("reports:report-board", args=[report.pk])
+    ReportEvent.objects.bulk_create(
+        ReportEvent(report=report, actor=coordinator, action=ReportAction.EXPORT, comment=f"第{n}次导出")
+        for n in range(1, BOARD_EVENTS + 1)
+    )
+    page = client.get(board).content.decode()
+    assert 'data-testid="earlier-events"' not in page
+    log = page[page.index('data-testid="report-log"') :]
+    assert "第1次导出" in log and f"第{BOARD_EVENTS}次导出" in log
+
+    ReportEvent.objects.create(report=report, actor=coordinator, action=ReportAction.EXPORT, comment="最新一次导出")
+    page = client.get(board).content.decode()
+    assert f"仅显示最近 {BOARD_EVENTS} 条" in page
+    log = page[page.index('data-testid="report-log"') :]
+    assert "第1次导出" not in log and "第2次导出" in log
+    # Oldest first, the newest last.
+    assert log.index("第2次导出") < log.index(f"第{BOARD_EVENTS}次导出") < log.index("最新一次导出")
