@@ -175,6 +175,7 @@ def dashboard(request):
     overdue_word, soon_word = _("overdue"), _("due soon")
     actions = next_action_labels()
     today = timezone.localdate()
+    sections_url = reverse("drafting:sections")
     zone = timezone.get_current_timezone()
     # Names through the models' own methods, once per department and editor, not once a row.
     departments, editors = {}, {}
@@ -208,12 +209,14 @@ def dashboard(request):
         permissions = SectionPermissions.listed(user, report=report, state=state, role=role, coordinates=coordinates)
         action, links = permissions.next_action(chars, placeholders, actions)
         order, label = place.get(section_pk, ((), ""))
-        edit_url = reverse("drafting:section-edit", args=[section_pk]) if links or role else None
+        # sections/<pk>/ under the one base URL (drafting/urls.py): a reverse() a row was a
+        # sixth of the page.
+        edit_url = f"{sections_url}{section_pk}/" if links or role else None
         overdue = Assignment.overdue_on(deadline, state, today)
         due_soon = not overdue and Assignment.due_soon_on(deadline, state, today)
         deadline_text = ""
         if deadline:
-            deadline_text = short_date(deadline)
+            deadline_text = short_date(deadline, today)
             if overdue or due_soon:
                 deadline_text = f"{deadline_text} {overdue_word if overdue else soon_word}"
         if department_pk not in departments:
@@ -233,7 +236,7 @@ def dashboard(request):
             overdue=overdue,
             due_soon=due_soon,
             edited_by=editors.get(editor_pk, ""),
-            edited_at=f"{short_date(edited_at)} {edited_at:%H:%M}" if edited_at else "",
+            edited_at=f"{short_date(edited_at, today)} {edited_at:%H:%M}" if edited_at else "",
             placeholders=placeholders,
             chars=chars,
             char_limit=limit,

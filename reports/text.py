@@ -61,13 +61,14 @@ def chinese_date(value):
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def short_date(value):
-    """6月9日 within the current year, 2025年6月9日 otherwise (lists show many dates, mostly this year's)."""
+def short_date(value, today=None):
+    """6月9日 within the current year, 2025年6月9日 otherwise (lists show many dates, mostly this year's).
+    `today`: the local date, where a list has it already (reading the time zone costs more than the date)."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
-    if value.year == timezone.localdate().year:
+    if value.year == (today or timezone.localdate()).year:
         return f"{value.month}月{value.day}日"
     return chinese_date(value)
 

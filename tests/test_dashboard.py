@@ -165,3 +165,13 @@ def test_the_navigation_counts_only_the_users_unread_notifications(login, drafte
     Notification.objects.filter(recipient=drafter).update(read_at=timezone.now())
     html = login(drafter).get(reverse("drafting:dashboard")).content.decode()
     assert 'data-testid="unread-count"' not in html
+
+
+def test_every_rows_link_is_the_editor_url_reverse_gives(login, coordinator, our_section, their_section):
+    # The rows' links are written from one base URL: each must be the URL its name gives.
+    response = login(coordinator).get(reverse("drafting:dashboard"))
+    html = response.content.decode()
+    for section in (our_section, their_section):
+        url = reverse("drafting:section-edit", args=[section.pk])
+        assert rows(response)[section.pk].heading_url == url
+        assert f'href="{url}"' in html
