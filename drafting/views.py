@@ -209,8 +209,7 @@ def dashboard(request):
         permissions = SectionPermissions.listed(user, report=report, state=state, role=role, coordinates=coordinates)
         action, links = permissions.next_action(chars, placeholders, actions)
         order, label = place.get(section_pk, ((), ""))
-        # sections/<pk>/ under the one base URL (drafting/urls.py): a reverse() a row was a
-        # sixth of the page.
+        # sections/<pk>/ under the one base URL (drafting/urls.py), reversed once a page.
         edit_url = f"{sections_url}{section_pk}/" if links or role else None
         overdue = Assignment.overdue_on(deadline, state, today)
         due_soon = not overdue and Assignment.due_soon_on(deadline, state, today)

@@ -148,8 +148,8 @@ def board_rows(report):
                 deadline_label=chinese_date(deadline) if deadline else "",
                 overdue=v["overdue"],
                 due_soon=v["due_soon"],
-                # The template links each from the page's two base URLs (report_board): a
-                # reverse() a link was half the time of a large board.
+                # The template links each from the page's two base URLs (report_board),
+                # reversed once a page rather than four times a row.
                 can_accept=TransitionAction.ACCEPT in moves[state][0],
                 can_return=TransitionAction.RETURN in moves[state][0],
                 can_remind=moves[state][1],

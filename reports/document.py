@@ -16,8 +16,11 @@ measure's follows its paragraph; a measure that is a table alone has no paragrap
 What a kind looks like is the builder's business (a Word style, an HTML element).
 """
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
+
+from django.utils import translation
 
 from reports import attachments, numbering, tables
 from reports.models import Department, MeasureLayout, Section, fingerprint, measures_by_section
@@ -438,3 +441,37 @@ def report_blocks(report, draft=True):
     builder = _Blocks()
     write_report(builder, report, draft)
     return builder.blocks
+
+
+class Walk:
+    """The report walk's calls (write_report's b.paragraph, b.table …), kept: their fingerprint
+    says whether the document would come out as before, and replayed into the DOCX builder they
+    make the document without walking the report again."""
+
+    def __init__(self, report, draft):
+        self.calls = []
+        with translation.override("zh-hans"):  # the tags' words, as build_document writes them
+            write_report(self, report, draft)
+
+    def shown(self):
+        """The calls as plain values (lists, tuples, dicts, text, numbers) for the fingerprint."""
+        return [
+            (name, (args[0], dataclasses.astuple(args[1])), kwargs) if name == "table" else (name, args, kwargs)
+            for name, args, kwargs in self.calls
+        ]
+
+    def paragraph(self, *args, **kwargs):
+        self.calls.append(("paragraph", args, kwargs))
+
+    def table(self, table, limits=tables.SECTION):
+        self.calls.append(("table", (table, limits), {}))
+
+    def attachment_note(self, *args, **kwargs):
+        self.calls.append(("attachment_note", args, kwargs))
+
+    def imprint(self, *args, **kwargs):
+        self.calls.append(("imprint", args, kwargs))
+
+    def replay(self, builder):
+        for name, args, kwargs in self.calls:
+            getattr(builder, name)(*args, **kwargs)

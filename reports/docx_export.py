@@ -9,7 +9,6 @@ character — together they made a large export quadratic and slower than pandoc
 """
 
 import copy
-import dataclasses
 import io
 
 import docx
@@ -124,40 +123,6 @@ def export_docx(report, draft=False, blank_page_before_imprint=False):
     buffer = io.BytesIO()
     build_document(report, draft=draft, blank_page_before_imprint=blank_page_before_imprint).save(buffer)
     return buffer.getvalue()
-
-
-class Walk:
-    """The report walk's calls (write_report's b.paragraph, b.table …), kept: their fingerprint
-    says whether the document would come out as before, and replayed into the DOCX builder they
-    make the document without walking the report again."""
-
-    def __init__(self, report, draft):
-        self.calls = []
-        with translation.override("zh-hans"):  # the tags' words, as build_document writes them
-            write_report(self, report, draft)
-
-    def shown(self):
-        """The calls as plain values (lists, tuples, dicts, text, numbers) for the fingerprint."""
-        return [
-            (name, (args[0], dataclasses.astuple(args[1])), kwargs) if name == "table" else (name, args, kwargs)
-            for name, args, kwargs in self.calls
-        ]
-
-    def paragraph(self, *args, **kwargs):
-        self.calls.append(("paragraph", args, kwargs))
-
-    def table(self, table, limits=tables.SECTION):
-        self.calls.append(("table", (table, limits), {}))
-
-    def attachment_note(self, *args, **kwargs):
-        self.calls.append(("attachment_note", args, kwargs))
-
-    def imprint(self, *args, **kwargs):
-        self.calls.append(("imprint", args, kwargs))
-
-    def replay(self, builder):
-        for name, args, kwargs in self.calls:
-            getattr(builder, name)(*args, **kwargs)
 
 
 def export_filename(report, draft=False):

@@ -2,8 +2,9 @@
 worker builds, and its download.
 
 The export buttons post (a queued export is a new row); a GET of the export URL still
-downloads a small report's DOCX at once, as links and scripts expect, and asks for the click
-before it queues anything.
+downloads at once what is built in the request (a small report's DOCX, its draft, a final one
+without a 版记), as links and scripts expect, and asks for the click before it queues anything
+(a PDF, a large report, a final DOCX with a 版记 where LibreOffice lays it out first).
 """
 
 import datetime

@@ -35,8 +35,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reports import attachments, document, docx_export, gate, numbering, placeholders, splitting, tables, text, titles
-from reports.document import imprint_lines
-from reports.docx_export import Walk, build_document, export_docx, export_filename
+from reports.document import Walk, imprint_lines
+from reports.docx_export import build_document, export_filename
 from reports.models import ExportFile, ExportFormat, ExportState, ReportAction, ReportEvent, Section, WordingRule
 
 logger = logging.getLogger("huigao.exports")
@@ -173,7 +173,7 @@ def lays_out(report, draft, format):
 def render(report, draft, format, keep=True):
     """(content, content type, file name) of the report in `format`, final or draft; keep=False
     where the caller keeps the file itself (the worker's ExportFile)."""
-    content = docx_content(report, draft, keep=keep)
+    content, walk = docx_content(report, draft, keep=keep)
     name = export_filename(report, draft)
     pdf = None
     if lays_out(report, draft, format) and imprint_lines(report) is not None:
@@ -189,8 +189,16 @@ def render(report, draft, format, keep=True):
         else:
             # The 版记 is on an even page: with the blank page before it left out, an odd count
             # means the text ended on an even page.
-            if pdf_page_count(laid_out) % 2:
-                content = export_docx(report, draft=draft, blank_page_before_imprint=True)
+            pages = pdf_page_count(laid_out)
+            if not pages:
+                logger.warning(
+                    "Report %s: no pages found in LibreOffice's PDF; the 版记 page keeps its number", report.pk
+                )
+            elif pages % 2:
+                # From the same walk: the report may have changed during the layout.
+                buffer = io.BytesIO()
+                build_document(report, draft=draft, blank_page_before_imprint=True, walk=walk).save(buffer)
+                content = buffer.getvalue()
             else:
                 pdf = laid_out  # no blank page: this is the PDF as printed
     if format == ExportFormat.PDF:
@@ -217,9 +225,9 @@ def fingerprint(report, draft, walk):
     the tables' font size), the fonts setting and the layout code. Any change to any of them,
     however it was made, gives another digest. None when a value is not one marshal writes.
 
-    marshal's version 2 writes equal values as equal bytes (version 3 on refers back to objects
-    by identity) and, as it reads them back, different values as different bytes; four times
-    faster than repr() on a large report."""
+    marshal's version 2 writes different values as different bytes (it reads them back) and,
+    unlike version 3 on, never refers back to an earlier object by identity, so equal values
+    almost always give equal bytes: at worst a file is built again that could have been reused."""
     parts = (BUILD_CODE, draft, report.title, report.lead_department.name, report.table_font_size)
     try:
         data = marshal.dumps((*parts, settings.HUIGAO_FONTS, walk.shown()), 2)
@@ -229,9 +237,10 @@ def fingerprint(report, draft, walk):
 
 
 def docx_content(report, draft, keep=True):
-    """The report's DOCX: the one built last while its fingerprint is the same, else built now
-    and (keep) kept as an ExportFile for HUIGAO_EXPORT_KEEP_HOURS in place of the report's older
-    ones. The report is walked once either way; a 500-section build costs several times the walk."""
+    """(the report's DOCX, the Walk it was made from): the DOCX built last while its fingerprint
+    is the same, else built now and (keep) kept as an ExportFile for HUIGAO_EXPORT_KEEP_HOURS in
+    place of the report's older ones. The report is walked once either way, and the walk costs a
+    fraction of a build."""
     walk = Walk(report, draft)
     key = fingerprint(report, draft, walk)
     if key is None:
@@ -247,12 +256,12 @@ def docx_content(report, draft, keep=True):
     )
     content = kept.values_list("content", flat=True).first() if key else None
     if content is not None:
-        return bytes(content)
+        return bytes(content), walk
     buffer = io.BytesIO()
     build_document(report, draft=draft, walk=walk).save(buffer)
     content = buffer.getvalue()
     if not keep:
-        return content
+        return content, walk
     mode = "draft" if draft else "final"
     ExportFile.objects.filter(report=report, format=ExportFormat.DOCX, draft=draft).exclude(fingerprint="").delete()
     ExportFile.objects.create(
@@ -269,7 +278,7 @@ def docx_content(report, draft, keep=True):
         expires_at=now + datetime.timedelta(hours=settings.HUIGAO_EXPORT_KEEP_HOURS),
         fingerprint=key,
     )
-    return content
+    return content, walk
 
 
 def report_size(report):

@@ -24,9 +24,8 @@ class ReportQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         departments = apps.get_model("reports", "Department").objects.filter(memberships__user=user)
-        # EXISTS rather than a join: joined, every section of the report came back and DISTINCT
-        # sorted them all, wide rows and all, to give one report (most of the time of a page's
-        # first query on a 500-section report).
+        # EXISTS, not a join: a join returns a row per section of the report, which DISTINCT then
+        # has to sort to give the report once.
         theirs = apps.get_model("reports", "Section").objects.filter(
             report=models.OuterRef("pk"), assignment__department__in=departments
         )

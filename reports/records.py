@@ -369,7 +369,7 @@ class ExportFile(models.Model):
     expires_at = models.DateTimeField(_("expires at"), db_index=True)
     # Set on a DOCX kept for reuse (reports/exporting.py, docx_content): the fingerprint of
     # everything it shows. Empty on the exports users ask the worker for.
-    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True, db_index=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -321,3 +321,12 @@ def test_a_placeholder_in_an_attachment_or_the_annotation_refuses_the_final_expo
     complete_report.annotation = "（联系人：张某）"
     complete_report.save()
     assert login(coordinator).get(reverse("reports:report-export", args=[complete_report.pk])).status_code == 200
+
+
+def test_a_layout_whose_pages_cannot_be_counted_keeps_the_imprint_section_as_it_is(full_report, monkeypatch, caplog):
+    # A PDF whose page objects sit in compressed streams: no page found, so nothing is assumed.
+    monkeypatch.setattr(exporting, "soffice_path", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(exporting, "docx_to_pdf", lambda content, **options: b"%PDF-1.7 /ObjStm compressed")
+    content, _type, _name = exporting.render(full_report, False, "docx")
+    assert len(docx.Document(io.BytesIO(content)).sections) == 2
+    assert "no pages found" in caplog.text

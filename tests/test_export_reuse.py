@@ -110,11 +110,19 @@ def test_report_fields_and_the_outline_changed_behind_the_forms_give_a_new_file(
     Section.objects.filter(pk=report.our_section.pk).update(position=5)
     text = text_of(export(report))
     assert text.index("（一）在强化要素保障方面") < text.index("（二）在提升政务服务效能方面")
+    before = export(report)
     Report.objects.filter(pk=report.pk).update(bold_measure_leads=not report.bold_measure_leads)
     report.refresh_from_db()
-    before = len(kept(report))
-    export(report)
-    assert len(kept(report)) == before  # the older file made way for the new one
+    after = export(report)
+    assert after != before
+    lead = next(
+        run
+        for paragraph in docx.Document(io.BytesIO(after)).paragraphs
+        for run in paragraph.runs
+        if "推行一件事一次办" in run.text
+    )
+    assert bool(lead.bold) == report.bold_measure_leads
+    assert len(kept(report)) == 1  # the older file made way for the new one
 
 
 def test_only_the_latest_file_of_a_report_is_kept(export, report):

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='exportfile',
             name='fingerprint',
-            field=models.CharField(blank=True, db_index=True, max_length=64, verbose_name='fingerprint'),
+            field=models.CharField(blank=True, max_length=64, verbose_name='fingerprint'),
         ),
     ]

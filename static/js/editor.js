@@ -359,14 +359,19 @@
       dirty = false;
     });
   });
-  // Another form on the page (submit, sign off, a comment, a checked figure) would leave the page
-  // and the unsaved text with it: it waits, saying why, until the text is saved.
+  // Another form of the page's own (submit, sign off, a comment, a checked figure) would leave
+  // the page and the unsaved text with it: it waits, saying why, beside the button pressed, until
+  // the text is saved. The navigation's forms (log out, language) keep the browser's question.
   document.addEventListener("submit", function (event) {
-    if (!dirty || event.target === form) return;
+    if (!dirty || event.target === form || !event.target.closest("main")) return;
     const notice = document.getElementById("unsaved-before-action");
     if (!notice) return;
     event.preventDefault();
-    event.target.before(notice);
+    // A button may send a hidden form elsewhere on the page (the comments' replies): the notice
+    // goes by the button then.
+    const visible = event.target.offsetParent !== null;
+    const anchor = visible || !event.submitter ? event.target : event.submitter;
+    anchor.before(notice);
     notice.classList.remove("d-none");
     notice.focus();
   });

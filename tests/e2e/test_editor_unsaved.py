@@ -46,3 +46,26 @@ def test_without_unsaved_text_submit_goes_straight_through(page, login_as, draft
     click_action(page, "submit")
     expect(page.get_by_test_id("section-state")).to_have_text("待签发")
     expect(page.get_by_test_id("unsaved-before-action")).to_have_count(0)
+
+
+def test_logging_out_with_unsaved_text_is_left_to_the_browsers_question(page, login_as, drafter, our_section):
+    measure = our_section.measures.get(position=1)
+    login_as(drafter)
+    page.goto(f"/sections/{our_section.pk}/")
+    page.locator(f"#measure-{measure.pk} textarea[name$='-body']").fill(NEW_BODY)
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    page.get_by_role("button", name="退出登录").click()
+    for _ in range(50):  # the dialog comes from the browser, not the page: wait for it
+        if asked:
+            break
+        page.wait_for_timeout(100)
+    # The browser asks before leaving; the page's own notice stays out of the navigation.
+    assert asked == ["beforeunload"]
+    expect(page.get_by_test_id("unsaved-before-action")).to_be_hidden()
+    assert page.locator("nav [data-testid=unsaved-before-action]").count() == 0

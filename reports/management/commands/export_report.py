@@ -77,7 +77,7 @@ class Command(BaseCommand):
                 if not comparison:
                     # As the pages build it: a report with a 版记 is laid out first (its blank page).
                     format = ExportFormat.PDF if pdf else ExportFormat.DOCX
-                    content, _type, _name = exporting.render(report, draft, format)
+                    content, _type, _name = exporting.render(report, draft, format, keep=False)
                 elif pdf:
                     content = exporting.docx_to_pdf(content)
             except exporting.ExportError as error:
