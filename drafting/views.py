@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -144,16 +144,14 @@ _DASHBOARD_COLUMNS = (
 
 def dashboard(request):
     user = request.user
-    memberships = Membership.objects.filter(user=user)
-    mine = memberships.values("department_id")
+    # The user's role in each of their departments: a handful of rows, read once, so that the
+    # queries below compare with a list of ids rather than run a subquery a row.
+    roles = dict(Membership.objects.filter(user=user).values_list("department_id", "role"))
+    mine = list(roles)
     assignments = Assignment.objects.in_open_reports().order_by()
     if not user.is_superuser:
         assignments = assignments.filter(Q(department_id__in=mine) | Q(section__report__lead_department_id__in=mine))
-    # The user's role in each row's department, read with the rows.
-    assignments = assignments.with_return_note().annotate(
-        role=Subquery(memberships.filter(department_id=OuterRef("department_id")).values("role")[:1])
-    )
-    rows = list(assignments.values_list(*_DASHBOARD_COLUMNS, "role"))
+    rows = list(assignments.with_return_note().values_list(*_DASHBOARD_COLUMNS))
     # The group headings: the reports of the rows and those the user coordinates (which may
     # have no assigned section yet), whether the user coordinates each, and the navigation's
     # unread count, in one query.
@@ -161,11 +159,10 @@ def dashboard(request):
     if not user.is_superuser:
         reports = reports.filter(Q(pk__in={row[1] for row in rows}) | Q(lead_department_id__in=mine))
     unread = Notification.objects.for_user(user).unread().order_by().values("recipient_id")
-    reports = reports.annotate(
-        coordinated=Exists(memberships.filter(department_id=OuterRef("lead_department_id"))),
-        unread=Subquery(unread.annotate(n=Count("pk")).values("n")),
-    )
+    reports = reports.annotate(unread=Subquery(unread.annotate(n=Count("pk")).values("n")))
     reports = {report.pk: report for report in reports}
+    for report in reports.values():
+        report.coordinated = report.lead_department_id in roles
     coordinated = [pk for pk, report in reports.items() if user.is_superuser or report.coordinated]
     # Each section's characters and placeholders, from its tally.
     counted = tallies.of_sections((row[0], row[16], row[17], row[18], row[19], row[3], row[4]) for row in rows)
@@ -199,11 +196,11 @@ def dashboard(request):
         limit,
         *_tally,
         note,
-        role,
     ) in rows:
         report = reports.get(report_pk)
         if report is None:  # made final, or new, since the reports were read
             continue
+        role = roles.get(department_pk)
         coordinates = user.is_superuser or report.coordinated
         chars, placeholders = counted[section_pk]
         permissions = SectionPermissions.listed(user, report=report, state=state, role=role, coordinates=coordinates)
