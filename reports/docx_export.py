@@ -114,14 +114,14 @@ def fonts():
     return settings.HUIGAO_FONTS
 
 
-def export_docx(report, draft=False, blank_page_before_imprint=False):
+def export_docx(report, draft=False, blank_page_before_imprint=False, walk=None):
     """The report as DOCX bytes (final: clean; draft: 征求意见稿 with marks).
 
     blank_page_before_imprint: the text is known to end on an even page (reports/exporting.py
     lays it out to find out), so the 版记 goes two pages on, and neither the blank page nor the
-    版记's page is numbered (GB/T 9704 7.5.4)."""
+    版记's page is numbered (GB/T 9704 7.5.4). walk: see build_document."""
     buffer = io.BytesIO()
-    build_document(report, draft=draft, blank_page_before_imprint=blank_page_before_imprint).save(buffer)
+    build_document(report, draft=draft, blank_page_before_imprint=blank_page_before_imprint, walk=walk).save(buffer)
     return buffer.getvalue()
 
 

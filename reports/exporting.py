@@ -17,7 +17,6 @@ wants neither that blank page nor the 版记's numbered, which only the layout c
 import contextlib
 import datetime
 import hashlib
-import io
 import logging
 import marshal
 import os
@@ -36,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from reports import attachments, document, docx_export, gate, numbering, placeholders, splitting, tables, text, titles
 from reports.document import Walk, imprint_lines
-from reports.docx_export import build_document, export_filename
+from reports.docx_export import export_docx, export_filename
 from reports.models import ExportFile, ExportFormat, ExportState, ReportAction, ReportEvent, Section, WordingRule
 
 logger = logging.getLogger("huigao.exports")
@@ -196,9 +195,7 @@ def render(report, draft, format, keep=True):
                 )
             elif pages % 2:
                 # From the same walk: the report may have changed during the layout.
-                buffer = io.BytesIO()
-                build_document(report, draft=draft, blank_page_before_imprint=True, walk=walk).save(buffer)
-                content = buffer.getvalue()
+                content = export_docx(report, draft=draft, blank_page_before_imprint=True, walk=walk)
             else:
                 pdf = laid_out  # no blank page: this is the PDF as printed
     if format == ExportFormat.PDF:
@@ -257,9 +254,7 @@ def docx_content(report, draft, keep=True):
     content = kept.values_list("content", flat=True).first() if key else None
     if content is not None:
         return bytes(content), walk
-    buffer = io.BytesIO()
-    build_document(report, draft=draft, walk=walk).save(buffer)
-    content = buffer.getvalue()
+    content = export_docx(report, draft=draft, walk=walk)
     if not keep:
         return content, walk
     mode = "draft" if draft else "final"
