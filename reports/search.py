@@ -74,11 +74,16 @@ def whole_readable(user):
     return Q(lead_department__memberships__user=user) | Q(departments_see_whole_report=True)
 
 
+def matching_framing(user, q):
+    """The reports whose preamble or closing matches, among those the user may read whole."""
+    return Report.objects.filter(whole_readable(user), _matches(q, "preamble", "closing"))
+
+
 def matching_reports(user, q):
     """The reports with a match in their title, in the preamble or closing of one the user may
     read whole, or in a section the user may read, newest first."""
     sections = matching_sections(user, q).values("report_id")
-    framing = Report.objects.filter(whole_readable(user), _matches(q, "preamble", "closing")).values("pk")
+    framing = matching_framing(user, q).values("pk")
     return Report.objects.for_user(user).filter(Q(title__icontains=q) | Q(pk__in=sections) | Q(pk__in=framing))
 
 
@@ -166,9 +171,7 @@ def results(user, q, reports):
         by_report.setdefault(row["report_id"], []).append(hit)
     framing = {
         row["pk"]: row
-        for row in Report.objects.filter(whole_readable(user), _matches(q, "preamble", "closing"), pk__in=ids)
-        .order_by()
-        .values("pk", "preamble", "closing")
+        for row in matching_framing(user, q).filter(pk__in=ids).order_by().values("pk", "preamble", "closing")
     }
     rows = []
     for report in reports:
