@@ -121,6 +121,25 @@ def open_menu(page):
         expect(page.locator("#main-nav")).to_have_class(re.compile(r"^(?!.*collapsing).*\bshow\b"))
 
 
+def questions_on_leaving(page, leave):
+    """The types of the dialogs the browser shows while `leave()` (a click that would leave the
+    page) runs, each dismissed so that the user stays; waits up to five seconds for the first."""
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    leave()
+    for _ in range(50):  # the dialog comes from the browser, not the page: wait for it
+        if asked:
+            break
+        page.wait_for_timeout(100)
+    page.remove_listener("dialog", dismiss)
+    return asked
+
+
 def text_height(locator):
     """The height of the element's text itself (a table cell is as tall as its row)."""
     return locator.evaluate(

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reports.models import Section
+from tests.e2e.conftest import questions_on_leaving
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -100,15 +101,7 @@ def test_leaving_with_unsaved_changes_asks_first(page, login_as, drafter, report
     login_as(drafter)
     page.goto(f"/sections/{report.our_section.pk}/")
     page.locator("textarea[name=intro]").fill("还没保存的导语。")
-    asked = []
-
-    def dismiss(dialog):
-        asked.append(dialog.type)
-        dialog.dismiss()
-
-    page.on("dialog", dismiss)
-    page.get_by_role("link", name="修改历史").click()
-    page.wait_for_timeout(500)
+    asked = questions_on_leaving(page, page.get_by_role("link", name="修改历史").click)
     assert asked == ["beforeunload"]
     assert "/history/" not in page.url
     assert page.locator("textarea[name=intro]").input_value() == "还没保存的导语。"

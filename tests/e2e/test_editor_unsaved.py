@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reports.models import AssignmentState
-from tests.e2e.conftest import click_action
+from tests.e2e.conftest import click_action, questions_on_leaving
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -53,18 +53,7 @@ def test_logging_out_with_unsaved_text_is_left_to_the_browsers_question(page, lo
     login_as(drafter)
     page.goto(f"/sections/{our_section.pk}/")
     page.locator(f"#measure-{measure.pk} textarea[name$='-body']").fill(NEW_BODY)
-    asked = []
-
-    def dismiss(dialog):
-        asked.append(dialog.type)
-        dialog.dismiss()
-
-    page.on("dialog", dismiss)
-    page.get_by_role("button", name="退出登录").click()
-    for _ in range(50):  # the dialog comes from the browser, not the page: wait for it
-        if asked:
-            break
-        page.wait_for_timeout(100)
+    asked = questions_on_leaving(page, page.get_by_role("button", name="退出登录").click)
     # The browser asks before leaving; the page's own notice stays out of the navigation.
     assert asked == ["beforeunload"]
     expect(page.get_by_test_id("unsaved-before-action")).to_be_hidden()
