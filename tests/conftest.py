@@ -240,6 +240,9 @@ def worker_backend(settings, transactional_db):
     Transactional: the worker closes a connection it finds inside a transaction, as the test
     transaction of `db` would be (SQLite's in-memory test database ignores that; PostgreSQL not)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The daily reminders stay off unless a test sets their time: at the default 08:30, a worker
+    # run after 08:30 would send them, and what a test sees would depend on the hour it runs.
+    settings.HUIGAO_REMINDER_TIME = ""
 
 
 def run_worker():

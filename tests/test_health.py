@@ -115,6 +115,7 @@ def figures(page):
 def test_the_operations_page_counts_queued_tasks_and_failed_emails(worker_backend, settings, client, superuser):
     settings.MAILERS = smtp_mailers(closed_port())
     settings.HUIGAO_MAIL_RETRY_DELAYS = []
+    settings.HUIGAO_REMINDER_TIME = "08:30"  # the page shows when the next reminders run
     tasks.send_mail.enqueue("submitted", [{"to": "signer@example.invalid", "subject": "主题", "body": "正文"}])
     run_worker()
     tasks.schedule_due_tasks()  # the next reminders, if the worker just ran today's
