@@ -74,6 +74,9 @@ def _scores(title):
 
 
 def _best(title, count, chars_per_line):
+    """The most natural breaks into `count` lines that fit, of those whose last line is no
+    longer than the first where any is: a pause is worth less than the title's shape, which
+    gives way only where every break that keeps it would split a unit."""
     scores = _scores(title)
     best, best_cost = None, None
     for cuts in itertools.combinations(sorted(scores), count - 1):
@@ -81,7 +84,7 @@ def _best(title, count, chars_per_line):
         widths = [width(line) for line in lines]
         if max(widths) > chars_per_line or min(len(line) for line in lines) < MIN_LINE:
             continue
-        cost = -3 * sum(scores[cut] for cut in cuts) + _shape_cost(widths)
+        cost = (widths[0] < widths[-1], -3 * sum(scores[cut] for cut in cuts) + _shape_cost(widths))
         if best_cost is None or cost < best_cost:
             best, best_cost = lines, cost
     return best

@@ -1,10 +1,12 @@
 """Long titles broken into lines of sense (GB/T 9704-2012, 7.3.1)."""
 
+import itertools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.titles import CHARS_PER_LINE, title_lines, width
+from reports.titles import CHARS_PER_LINE, _scores, title_lines, width
 
 
 def test_a_title_that_fits_stays_on_one_line():
@@ -39,4 +41,22 @@ def test_no_line_is_too_long_none_stands_alone_and_nothing_is_lost(title):
     if width(title) > CHARS_PER_LINE:
         assert all(width(line) <= CHARS_PER_LINE for line in lines) or len(lines) > 3
         assert all(len(line) >= 3 for line in lines)
-        assert width(lines[0]) >= width(lines[-1])  # 梯形 or 菱形: the last line is never the longest
+        # 梯形 or 菱形: the last line no longer than the first, unless every split that would
+        # keep that breaks a number, a book title or a quotation.
+        assert width(lines[0]) >= width(lines[-1]) or not shaped_split_exists(title, len(lines))
+
+
+def shaped_split_exists(title, count):
+    """Whether some split into `count` lines between units fits with a first line at least as wide as the last."""
+    allowed = sorted(_scores(title))
+    for cuts in itertools.combinations(allowed, count - 1):
+        lines = [title[a:b] for a, b in zip((0, *cuts), (*cuts, len(title)), strict=True)]
+        if all(width(line) <= CHARS_PER_LINE and len(line) >= 3 for line in lines) and width(lines[0]) >= width(
+            lines[-1]
+        ):
+            return True
+    return False
+
+
+def test_a_title_whose_only_break_between_units_leaves_the_first_line_short_keeps_its_units():
+    assert title_lines("000000000《《《《《《《《《《《《《《》") == ["000000000", "《《《《《《《《《《《《《《》"]
