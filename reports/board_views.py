@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +26,7 @@ from reports.models import (
     Assignment,
     AssignmentTransition,
     CoSignature,
+    ReportAction,
     Section,
     WordingRule,
     measures_by_section,
@@ -62,7 +63,6 @@ def board_rows(report):
     own texts are read here.
     """
     today = timezone.localdate()
-    assignments = Assignment.objects.filter(section=OuterRef("pk"))
     outline, departments = document.numbered_outline(
         report,
         "updated_at",
@@ -78,9 +78,6 @@ def board_rows(report):
             .values("created_at")[:1]
         ),
         return_note=return_note(assignment=OuterRef("assignment__pk")),
-        # Overdue and due soon as the assignments' own filters say.
-        overdue=Exists(assignments.overdue(today)),
-        due_soon=Exists(assignments.due_within(DUE_SOON_DAYS, today)),
     )
     wording = WordingRule.objects.in_use()
     tally = tallies.of_outline(outline, wording)
@@ -110,6 +107,10 @@ def board_rows(report):
     moves = {state: SectionPermissions.coordinator_actions(state, report.is_final) for state in AssignmentState.values}
     rows = []
     zone = timezone.get_current_timezone()  # once, not a thread-local lookup a row
+    # The rows' links under two URLs reversed once a page: sections/<pk>/review/ and
+    # sections/<pk>/action/<action>/, and the board's remind/<pk>/.
+    sections_url = reverse("drafting:sections")
+    board_url = reverse("reports:report-board", args=[report.pk])
     for section in outline:
         v = section.values
         pk = section.pk
@@ -117,14 +118,13 @@ def board_rows(report):
         last_activity = max(times) if times else None
         row = {
             "pk": pk,
+            "review_url": f"{sections_url}{pk}/review/",
             "level": section.level,
             "label": section.label,
             "heading": section.heading,
             "assigned": section.state is not None,
             "last_activity": last_activity,
-            "last_activity_label": timezone.localtime(last_activity, zone).strftime("%Y-%m-%d %H:%M")
-            if last_activity
-            else "",
+            "last_activity_label": minute_label(last_activity.astimezone(zone)) if last_activity else "",
             "placeholders": placeholders_in[pk],
             "empty_measures": tally[pk]["empty_measures"],
             "empty_measures_label": ngettext("%(n)s empty measure", "%(n)s empty measures", empty) % {"n": empty}
@@ -141,15 +141,15 @@ def board_rows(report):
             row.update(
                 state=state,
                 state_label=labels[state],
-                department_id=department.pk,
+                department_id=v["assignment__department_id"],
                 department=department.display_name,
                 department_name=department.name,
                 deadline=deadline,
                 deadline_label=chinese_date(deadline) if deadline else "",
-                overdue=v["overdue"],
-                due_soon=v["due_soon"],
-                # The template links each from the page's two base URLs (report_board),
-                # reversed once a page rather than four times a row.
+                overdue=Assignment.overdue_on(deadline, state, today),
+                due_soon=Assignment.due_soon_on(deadline, state, today, DUE_SOON_DAYS),
+                actions_url=f"{sections_url}{pk}/action/",
+                remind_url=f"{board_url}remind/{pk}/",
                 can_accept=TransitionAction.ACCEPT in moves[state][0],
                 can_return=TransitionAction.RETURN in moves[state][0],
                 can_remind=moves[state][1],
@@ -164,6 +164,11 @@ def board_rows(report):
             )
         rows.append(row)
     return Board(rows, problems, problem_count, sorted(departments.values(), key=lambda d: (d.position, d.pk)), pages)
+
+
+def minute_label(moment):
+    """2026-12-02 09:48: a local time to the minute (strftime costs more, hundreds of times a page)."""
+    return f"{moment.year:04}-{moment.month:02}-{moment.day:02} {moment.hour:02}:{moment.minute:02}"
 
 
 def _problems(report, outline, tally, placeholders_in):
@@ -246,10 +251,6 @@ def report_board(request, pk):
             "page_limit": report.page_limit,
             "over_page_limit": bool(report.page_limit and board.pages > report.page_limit),
             "next": request.get_full_path(),
-            # The rows' links: sections/<pk>/review/ and sections/<pk>/action/<action>/ under the
-            # first, remind/<pk>/ under the board's own URL.
-            "sections_url": reverse("drafting:sections"),
-            "board_url": reverse("reports:report-board", args=[report.pk]),
             "pdf_unavailable": exporting.pdf_unavailable_reason(),
         },
     )
@@ -261,13 +262,28 @@ BOARD_EVENTS = 20
 
 
 def _latest_events(report):
-    """The latest BOARD_EVENTS of the report's log, oldest first, and whether there are earlier ones."""
-    latest = list(report.events.select_related("actor").order_by("-created_at", "-pk")[: BOARD_EVENTS + 1])
-    return {
-        "events": latest[:BOARD_EVENTS][::-1],
-        "earlier_events": len(latest) > BOARD_EVENTS,
-        "events_shown": BOARD_EVENTS,
-    }
+    """The latest BOARD_EVENTS of the report's log as plain rows (time, who, what, comment),
+    oldest first, and whether there are earlier ones."""
+    latest = list(
+        report.events.order_by("-created_at", "-pk").values(
+            "created_at", "action", "comment", "actor__username", "actor__first_name", "actor__last_name"
+        )[: BOARD_EVENTS + 1]
+    )
+    labels = {value: str(label) for value, label in ReportAction.choices}
+    zone = timezone.get_current_timezone()
+    rows = [
+        {
+            "when": timezone.localtime(event["created_at"], zone).strftime("%Y-%m-%d %H:%M"),
+            # As User.get_full_name() says it, the user name where there is none.
+            "actor": f"{event['actor__first_name']} {event['actor__last_name']}".strip() or event["actor__username"]
+            if event["actor__username"]
+            else "",
+            "action": labels.get(event["action"], event["action"]),
+            "comment": event["comment"],
+        }
+        for event in latest[:BOARD_EVENTS][::-1]
+    ]
+    return {"events": rows, "earlier_events": len(latest) > BOARD_EVENTS, "events_shown": BOARD_EVENTS}
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").

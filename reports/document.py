@@ -18,6 +18,8 @@ What a kind looks like is the builder's business (a Word style, an HTML element)
 
 import dataclasses
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.utils import translation
@@ -113,52 +115,49 @@ def write_report(b, report, draft):
     lead_department = clean_text(report.lead_department.display_name)
     # One dict for the page: a translation per section would cost more than the section.
     tags = draft_tags()
-    outline, _departments = numbered_outline(report, "assignment__signed_hash")
-    measures_of = measures_by_section(outline, carried=False, report=report)
+    outline, _departments = numbered_outline(
+        report, "assignment__signed_hash", "version", "tally__version", "tally__fingerprint"
+    )
+    layout = (bold_leads, run_in)
+    # A section whose tally is up to date names its text by the tally's fingerprint; its body
+    # walked before for that text and layout is replayed, and its measures are not read.
+    texts, bodies = {}, {}
+    for section in outline:
+        v = section.values
+        if v["tally__version"] == v["version"] and v["tally__fingerprint"]:
+            texts[section.pk] = v["tally__fingerprint"]
+            body = BODIES.get((v["tally__fingerprint"], layout))
+            if body is not None:
+                bodies[section.pk] = body
+    unread = [section for section in outline if section.pk not in bodies]
+    # Most of the report: one query naming the report beats hundreds of section ids.
+    measures_of = measures_by_section(unread, carried=False, report=report if 2 * len(unread) > len(outline) else None)
     has_children = {s.parent_id for s in outline}
     for section in outline:
         kind = f"heading{min(section.level, numbering.MAX_LEVEL)}"
         runs = [(section.label + single_line(section.heading), False)]
         department = section.department
         who = clean_text(department.display_name) if department is not None else lead_department
+        body = bodies.get(section.pk)
+        if body is None:
+            measures = measures_of.get(section.pk, ())
+            body = _section_body(section, measures, bold_leads, run_in)
+            # Keyed by the fingerprint of the text it was walked from, whatever the tally says.
+            BODIES.put((fingerprint(section, measures), layout), body)
         if draft and department is not None:
-            if changed_after_sign_off(section, measures_of.get(section.pk, ())):
+            if changed_after_sign_off(section, text=texts.get(section.pk), measures=measures_of.get(section.pk, ())):
                 runs.append((f"〔{who}·{tags[section.state]}·{tags[CHANGED_TAG]}〕", False, "changed"))
             else:
                 runs.append((f"〔{who}·{tags[section.state]}〕", False, "tag"))
         b.paragraph(kind, runs)
 
-        intro = paragraphs(section.intro)
-        measures = numbered_measures(measures_of.get(section.pk, ()))
         if draft:
-            empty = not intro and not measures and section.pk not in has_children
+            empty = not body.has_text and section.pk not in has_children
             # 待报送 while the department has not signed it off: once signed, it has been sent in.
             pending = department is not None and section.state in UNSENT_STATES
             if empty or pending:
                 b.paragraph("pending", [(f"【待报送：{who}】", False, "pending")])
-        for text in intro:
-            b.paragraph("body", [(text, False)])
-        if run_in and measures:
-            runs = []
-            for measure in measures:
-                if measure.ordinal:
-                    runs.extend(_measure_runs(measure, bold_leads))
-                    text = runs[-1][0]
-                    if text and text[-1] not in SENTENCE_END + "；;":
-                        runs.append(("。", False))
-                if measure.table:
-                    if runs:
-                        b.paragraph("measure", runs)
-                    runs = []
-                    b.table(measure.table)
-            if runs:
-                b.paragraph("measure", runs)
-        else:
-            for measure in measures:
-                if measure.ordinal:
-                    b.paragraph("measure", _measure_runs(measure, bold_leads))
-                if measure.table:
-                    b.table(measure.table)
+        body.replay(b)
 
     for text in paragraphs(report.closing):
         b.paragraph("body", [(text, False)])
@@ -185,11 +184,96 @@ def write_report(b, report, draft):
         b.imprint(*imprint)
 
 
-def changed_after_sign_off(section, measures):
+def changed_after_sign_off(section, measures=(), text=None):
     """Whether an outline section's text is no longer the one its department signed (the
-    fingerprint its sign-off pinned), as Assignment.changed_since_sign_off says of a model."""
+    fingerprint its sign-off pinned), as Assignment.changed_since_sign_off says of a model.
+    `text`: the text's fingerprint where its tally says it, else it is taken of `measures`."""
     signed_hash = section.values.get("assignment__signed_hash")
-    return bool(section.state in SIGNED_STATES and signed_hash and fingerprint(section, measures) != signed_hash)
+    if not (section.state in SIGNED_STATES and signed_hash):
+        return False
+    return (text or fingerprint(section, measures)) != signed_hash
+
+
+@dataclass(slots=True, frozen=True)
+class SectionBody:
+    """A section's intro and measures as the walk's calls, to replay into a builder: what
+    write_report hands over after the heading. Shared between walks (BODIES): builders read
+    the calls' runs and tables, never change them."""
+
+    has_text: bool  # an intro or measures: a section with neither is 待报送 in a draft
+    calls: tuple
+
+    def replay(self, builder):
+        if isinstance(builder, Calls):
+            builder.calls.extend(self.calls)
+            return
+        for name, args, kwargs in self.calls:
+            getattr(builder, name)(*args, **kwargs)
+
+
+def _section_body(section, measures, bold_leads, run_in):
+    b = Calls()
+    intro = paragraphs(section.intro)
+    measures = numbered_measures(measures)
+    for text in intro:
+        b.paragraph("body", [(text, False)])
+    if run_in and measures:
+        runs = []
+        for measure in measures:
+            if measure.ordinal:
+                runs.extend(_measure_runs(measure, bold_leads))
+                text = runs[-1][0]
+                if text and text[-1] not in SENTENCE_END + "；;":
+                    runs.append(("。", False))
+            if measure.table:
+                if runs:
+                    b.paragraph("measure", runs)
+                runs = []
+                b.table(measure.table)
+        if runs:
+            b.paragraph("measure", runs)
+    else:
+        for measure in measures:
+            if measure.ordinal:
+                b.paragraph("measure", _measure_runs(measure, bold_leads))
+            if measure.table:
+                b.table(measure.table)
+    return SectionBody(bool(intro or measures), tuple(b.calls))
+
+
+class _Bodies:
+    """Section bodies walked before, by (the fingerprint of the section's text, the report's
+    measure layout), of which a body is a function: the preview and the exports replay a body
+    already walked for the same text instead of reading its measures and walking it again.
+    Per process and bounded, least recently used out first: a body not found costs a walk,
+    never a wrong text, so app servers need not share it."""
+
+    def __init__(self, size):
+        self.size = size
+        self._items = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            body = self._items.get(key)
+            if body is not None:
+                self._items.move_to_end(key)
+            return body
+
+    def put(self, key, body):
+        with self._lock:
+            self._items[key] = body
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._items.clear()
+
+
+# Some twenty reports of 500 sections.
+BODIES = _Bodies(10_000)
 
 
 @dataclass(slots=True)
@@ -443,15 +527,11 @@ def report_blocks(report, draft=True):
     return builder.blocks
 
 
-class Walk:
-    """The report walk's calls (write_report's b.paragraph, b.table …), kept: their fingerprint
-    says whether the document would come out as before, and replayed into the DOCX builder they
-    make the document without walking the report again."""
+class Calls:
+    """A builder that keeps the calls it is handed (b.paragraph, b.table …), to replay them into another."""
 
-    def __init__(self, report, draft):
+    def __init__(self):
         self.calls = []
-        with translation.override("zh-hans"):  # the tags' words, as build_document writes them
-            write_report(self, report, draft)
 
     def shown(self):
         """The calls as plain values (lists, tuples, dicts, text, numbers) for the fingerprint."""
@@ -475,3 +555,14 @@ class Walk:
     def replay(self, builder):
         for name, args, kwargs in self.calls:
             getattr(builder, name)(*args, **kwargs)
+
+
+class Walk(Calls):
+    """The report walk's calls, kept: their fingerprint says whether the document would come
+    out as before, and replayed into the DOCX builder they make the document without walking
+    the report again."""
+
+    def __init__(self, report, draft):
+        super().__init__()
+        with translation.override("zh-hans"):  # the tags' words, as build_document writes them
+            write_report(self, report, draft)

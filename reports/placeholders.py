@@ -62,5 +62,7 @@ def split_placeholders(text):
     """Split text into (fragment, is_placeholder) pairs, for highlighting."""
     if not text:
         return []
+    if not _may_hold_one(text):
+        return [(text, False)]
     # Odd places hold the placeholders; empty fragments (at the ends, between two) are dropped.
     return [(part, n % 2 == 1) for n, part in enumerate(_SPLIT_RE.split(text)) if part]

@@ -28,6 +28,8 @@ from reports.placeholders import count_placeholders
 from reports.text import char_count
 
 FIELDS = [f.name for f in SectionTally._meta.concrete_fields if f.name != "section"]
+# (field, the name numbered_outline reads it under), built once rather than a name a field a section.
+_OUTLINE_NAMES = [(name, f"tally__{name}") for name in FIELDS]
 
 # Set while a caller that refreshes the tally itself writes a section's text.
 _writing = contextvars.ContextVar("writing_with_tally", default=False)
@@ -184,7 +186,7 @@ def drop(sender, instance, created=False, update_fields=None, **kwargs):
 # ------------------------------------------------------------------ pages reading many sections
 
 # What numbered_outline reads of each section for its tally (board): the fields as values.
-OUTLINE_FIELDS = ("version", *(f"tally__{name}" for name in FIELDS))
+OUTLINE_FIELDS = ("version", *(key for _name, key in _OUTLINE_NAMES))
 
 
 def of_outline(outline, wording):
@@ -198,7 +200,7 @@ def of_outline(outline, wording):
         if v["tally__version"] != v["version"] or v["tally__level"] != section.level or v["tally__wording"] != stamp:
             stale.append(section)
         else:
-            tallies[section.pk] = {name: v[f"tally__{name}"] for name in FIELDS}
+            tallies[section.pk] = {name: v[key] for name, key in _OUTLINE_NAMES}
     if stale:
         measures = measures_by_section(stale)
         fresh = [
