@@ -142,8 +142,10 @@ def write_report(b, report, draft):
         if body is None:
             measures = measures_of.get(section.pk, ())
             body = _section_body(section, measures, bold_leads, run_in)
-            # Keyed by the fingerprint of the text it was walked from, whatever the tally says.
-            BODIES.put((fingerprint(section, measures), layout), body)
+            if section.pk in texts:
+                # Only a section with a tally up to date is looked up; the key is the fingerprint
+                # of the text walked, in case it changed since the tally was read.
+                BODIES.put((fingerprint(section, measures), layout), body)
         if draft and department is not None:
             if changed_after_sign_off(section, text=texts.get(section.pk), measures=measures_of.get(section.pk, ())):
                 runs.append((f"〔{who}·{tags[section.state]}·{tags[CHANGED_TAG]}〕", False, "changed"))
