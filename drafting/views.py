@@ -151,7 +151,7 @@ def dashboard(request):
     assignments = Assignment.objects.in_open_reports().order_by()
     if not user.is_superuser:
         assignments = assignments.filter(Q(department_id__in=mine) | Q(section__report__lead_department_id__in=mine))
-    rows = list(assignments.with_return_note().values_list(*_DASHBOARD_COLUMNS))
+    rows = list(assignments.values_list(*_DASHBOARD_COLUMNS))
     # The group headings: the reports of the rows and those the user coordinates (which may
     # have no assigned section yet), whether the user coordinates each, and the navigation's
     # unread count, in one query.

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,13 +23,11 @@ from reports import access, document, exporting, gate, proofread, tallies
 from reports.docx_export import filename_stem
 from reports.models import (
     Assignment,
-    AssignmentTransition,
     CoSignature,
     ReportAction,
     Section,
     WordingRule,
     measures_by_section,
-    return_note,
 )
 from reports.permissions import SectionPermissions
 from reports.placeholders import count_placeholders
@@ -71,13 +68,9 @@ def board_rows(report):
         "assignment__signed_hash",
         "assignment__confirmed_hash",
         "assignment__char_limit",
+        "assignment__logged_at",
+        "assignment__return_note",
         *tallies.OUTLINE_FIELDS,
-        last_transition_at=Subquery(
-            AssignmentTransition.objects.filter(assignment=OuterRef("assignment__pk"))
-            .order_by("-created_at")
-            .values("created_at")[:1]
-        ),
-        return_note=return_note(assignment=OuterRef("assignment__pk")),
     )
     wording = WordingRule.objects.in_use()
     tally = tallies.of_outline(outline, wording)
@@ -114,7 +107,7 @@ def board_rows(report):
     for section in outline:
         v = section.values
         pk = section.pk
-        times = [t for t in (v["updated_at"], v["last_transition_at"]) if t]
+        times = [t for t in (v["updated_at"], v["assignment__logged_at"]) if t]
         last_activity = max(times) if times else None
         row = {
             "pk": pk,
@@ -158,7 +151,7 @@ def board_rows(report):
                 # and, where the report asks for it, whether the signer has yet to confirm it.
                 changed_after_sign_off=changed,
                 awaits_confirmation=changed and report.reconfirm_changes and now != v["assignment__confirmed_hash"],
-                return_note=v["return_note"] or "",
+                return_note=v["assignment__return_note"] or "",
                 cosigned=cosigning.get(pk, (0, 0))[0],
                 cosign_total=cosigning.get(pk, (0, 0))[1],
             )

@@ -66,15 +66,14 @@ _DEPARTMENT_FIELDS = (
 _OUTLINE_FIELDS = ("pk", "parent_id", "position", "heading", "intro", "assignment__state", "assignment__department_id")
 
 
-def numbered_outline(report, *fields, **annotations):
+def numbered_outline(report, *fields):
     """Every section of the report as a numbered OutlineSection, in reading order, and the
     departments they are assigned to ({pk: Department}): one query, whatever the size.
-    `fields` and `annotations` add values the caller reads from each section's .values."""
+    `fields` add values the caller reads from each section's .values."""
     rows = (
         Section.objects.filter(report=report)
         .order_by()  # number_tree ranks siblings itself
-        .annotate(**annotations)
-        .values(*_OUTLINE_FIELDS, *_DEPARTMENT_FIELDS, *fields, *annotations)
+        .values(*_OUTLINE_FIELDS, *_DEPARTMENT_FIELDS, *fields)
     )
     departments = {}
     sections = []

@@ -20,7 +20,7 @@ from reports.permissions import SectionPermissions, final_report_error
 
 # The querysets and row helpers, and the models kept in a module of their own (reports.records),
 # imported so that Django registers every model with the app and reports.models names them all.
-from reports.queries import AssignmentQuerySet, MeasureRow, ReportQuerySet, measures_by_section, return_note  # noqa: F401
+from reports.queries import AssignmentQuerySet, MeasureRow, ReportQuerySet, measures_by_section  # noqa: F401
 from reports.records import (  # noqa: F401
     AssignmentTransition,
     Attachment,
@@ -525,6 +525,11 @@ class Assignment(models.Model):
     # The fingerprint of the text the signer confirmed after a change (where the report asks).
     confirmed_hash = models.CharField(_("fingerprint of the confirmed text"), max_length=64, blank=True)
     last_reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
+    # What the log says last, kept here for the pages that list hundreds of sections (set with
+    # each log entry by `logged`): when an entry was last made, and the note of the send-back
+    # (退回起草) or return (退回修改) that was the last move, "" once another move followed.
+    logged_at = models.DateTimeField(_("last logged at"), null=True, blank=True, editable=False)
+    return_note = models.TextField(_("return note"), blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = AssignmentQuerySet.as_manager()
@@ -666,12 +671,14 @@ class Assignment(models.Model):
                 return False
             locked.last_reminded_on = today
             locked.save(update_fields=["last_reminded_on", "updated_at"])
-            AssignmentTransition.objects.create(
-                assignment=locked,
-                actor=user,
-                action=TransitionAction.REMIND,
-                from_state=locked.state,
-                to_state=locked.state,
+            locked.logged(
+                AssignmentTransition.objects.create(
+                    assignment=locked,
+                    actor=user,
+                    action=TransitionAction.REMIND,
+                    from_state=locked.state,
+                    to_state=locked.state,
+                )
             )
             _send_on_commit(signals.assignment_reminded, sender=Assignment, assignment=locked, actor=user)
         self.refresh_from_db()
@@ -795,11 +802,22 @@ class Assignment(models.Model):
         current = fingerprint(section, measures)  # hashed once for both comparisons
         return current != self.signed_hash and current != self.confirmed_hash
 
+    def logged(self, transition):
+        """Keep what a new entry of the log changes of its summary here (logged_at, return_note)."""
+        fields = {"logged_at": transition.created_at}
+        if transition.from_state != transition.to_state:
+            returned = transition.action in (TransitionAction.SEND_BACK, TransitionAction.RETURN)
+            fields["return_note"] = transition.comment if returned else ""
+        Assignment.objects.filter(pk=self.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(self, name, value)
+
     def _record(self, user, action, from_state, comment=""):
         """Log the move and announce it once the transaction commits."""
         transition = AssignmentTransition.objects.create(
             assignment=self, actor=user, action=action, from_state=from_state, to_state=self.state, comment=comment
         )
+        self.logged(transition)
         _send_on_commit(
             signals.assignment_transitioned, sender=Assignment, assignment=self, transition=transition, actor=user
         )

@@ -5,11 +5,10 @@ import datetime
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Case, F, Q, Subquery, Value, When
+from django.db.models import Q
 from django.utils import timezone
 
-from reports.records import AssignmentTransition
-from reports.states import AssignmentState, TransitionAction
+from reports.states import AssignmentState
 
 
 class ReportQuerySet(models.QuerySet):
@@ -93,32 +92,8 @@ class AssignmentQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.filter(deadline__lt=today).exclude(state=AssignmentState.ACCEPTED)
 
-    def with_return_note(self):
-        """Each assignment with `return_note`: see return_note()."""
-        return self.annotate(return_note=return_note(assignment=models.OuterRef("pk")))
-
     def due_within(self, days, today=None):
         today = today or timezone.localdate()
         return self.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=days)).exclude(
             state=AssignmentState.ACCEPTED
         )
-
-
-def return_note(**link):
-    """The note of the send-back (退回起草) or return (退回修改) that was the assignment's last
-    move, "" when its last move was another: what the department is asked to change, for every
-    page that lists the section. `link` ties the log to the outer query, e.g.
-    assignment=OuterRef("pk") or assignment__section=OuterRef("pk")."""
-    moves = (
-        AssignmentTransition.objects.filter(**link)
-        .exclude(from_state=F("to_state"))
-        .order_by("-created_at", "-pk")
-        .annotate(
-            note=Case(
-                When(action__in=(TransitionAction.SEND_BACK, TransitionAction.RETURN), then=F("comment")),
-                default=Value(""),
-                output_field=models.TextField(),
-            )
-        )
-    )
-    return Subquery(moves.values("note")[:1], output_field=models.TextField())

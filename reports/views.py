@@ -48,9 +48,7 @@ def report_detail(request, pk, bulk_form=None, status=200):
     outline = report.outline()
     # What each returned section was sent back for, and its deadline with the year when it is
     # not this year's: one query for the whole outline.
-    notes = dict(
-        Assignment.objects.filter(section__report=report).with_return_note().values_list("section_id", "return_note")
-    )
+    notes = dict(Assignment.objects.filter(section__report=report).values_list("section_id", "return_note"))
     for section in outline:
         section.return_note = notes.get(section.pk) or ""
         section.deadline_label = short_date(section.assignment.deadline) if section.has_assignment else ""

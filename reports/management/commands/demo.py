@@ -145,20 +145,24 @@ class Command(BaseCommand):
                 state=state,
             )
             actors = {**staff, "coordinator": accounts["coordinator"]}
-            AssignmentTransition.objects.create(
-                assignment=assignment,
-                actor=accounts["coordinator"],
-                action=TransitionAction.ASSIGN,
-                to_state=AssignmentState.DRAFT,
-            )
-            for action, who, from_state, to_state, comment in HISTORY[state]:
+            assignment.logged(
                 AssignmentTransition.objects.create(
                     assignment=assignment,
-                    actor=actors[who],
-                    action=action,
-                    from_state=from_state,
-                    to_state=to_state,
-                    comment=comment,
+                    actor=accounts["coordinator"],
+                    action=TransitionAction.ASSIGN,
+                    to_state=AssignmentState.DRAFT,
+                )
+            )
+            for action, who, from_state, to_state, comment in HISTORY[state]:
+                assignment.logged(
+                    AssignmentTransition.objects.create(
+                        assignment=assignment,
+                        actor=actors[who],
+                        action=action,
+                        from_state=from_state,
+                        to_state=to_state,
+                        comment=comment,
+                    )
                 )
                 if action == TransitionAction.SIGN_OFF:
                     assignment.signed_off_by = actors[who]
