@@ -32,7 +32,7 @@ from reports.models import (
 from reports.permissions import SectionPermissions
 from reports.placeholders import count_placeholders
 from reports.states import SIGNED_STATES, AssignmentState, TransitionAction, state_labels
-from reports.text import chinese_date
+from reports.text import chinese_date, minute_label
 from reports.view_helpers import local_next, problem_rows, show_refusal
 
 # The board's "due soon": a deadline within this many days (Assignment.is_due_soon's default).
@@ -117,7 +117,7 @@ def board_rows(report):
             "heading": section.heading,
             "assigned": section.state is not None,
             "last_activity": last_activity,
-            "last_activity_label": minute_label(last_activity.astimezone(zone)) if last_activity else "",
+            "last_activity_label": minute_label(last_activity, zone) if last_activity else "",
             "placeholders": placeholders_in[pk],
             "empty_measures": tally[pk]["empty_measures"],
             "empty_measures_label": ngettext("%(n)s empty measure", "%(n)s empty measures", empty) % {"n": empty}
@@ -157,11 +157,6 @@ def board_rows(report):
             )
         rows.append(row)
     return Board(rows, problems, problem_count, sorted(departments.values(), key=lambda d: (d.position, d.pk)), pages)
-
-
-def minute_label(moment):
-    """2026-12-02 09:48: a local time to the minute (strftime costs more, hundreds of times a page)."""
-    return f"{moment.year:04}-{moment.month:02}-{moment.day:02} {moment.hour:02}:{moment.minute:02}"
 
 
 def _problems(report, outline, tally, placeholders_in):
@@ -266,7 +261,7 @@ def _latest_events(report):
     zone = timezone.get_current_timezone()
     rows = [
         {
-            "when": timezone.localtime(event["created_at"], zone).strftime("%Y-%m-%d %H:%M"),
+            "when": minute_label(event["created_at"], zone),
             # As User.get_full_name() says it, the user name where there is none.
             "actor": f"{event['actor__first_name']} {event['actor__last_name']}".strip() or event["actor__username"]
             if event["actor__username"]

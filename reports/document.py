@@ -205,11 +205,7 @@ class SectionBody:
     calls: tuple
 
     def replay(self, builder):
-        if isinstance(builder, Calls):
-            builder.calls.extend(self.calls)
-            return
-        for name, args, kwargs in self.calls:
-            getattr(builder, name)(*args, **kwargs)
+        replay(self.calls, builder)
 
 
 def _section_body(section, measures, bold_leads, run_in):
@@ -534,13 +530,6 @@ class Calls:
     def __init__(self):
         self.calls = []
 
-    def shown(self):
-        """The calls as plain values (lists, tuples, dicts, text, numbers) for the fingerprint."""
-        return [
-            (name, (args[0], dataclasses.astuple(args[1])), kwargs) if name == "table" else (name, args, kwargs)
-            for name, args, kwargs in self.calls
-        ]
-
     def paragraph(self, *args, **kwargs):
         self.calls.append(("paragraph", args, kwargs))
 
@@ -554,8 +543,16 @@ class Calls:
         self.calls.append(("imprint", args, kwargs))
 
     def replay(self, builder):
-        for name, args, kwargs in self.calls:
-            getattr(builder, name)(*args, **kwargs)
+        replay(self.calls, builder)
+
+
+def replay(calls, builder):
+    """Hand `calls` (a Calls' list) to another builder; another Calls just keeps them."""
+    if isinstance(builder, Calls):
+        builder.calls.extend(calls)
+        return
+    for name, args, kwargs in calls:
+        getattr(builder, name)(*args, **kwargs)
 
 
 class Walk(Calls):
@@ -567,3 +564,10 @@ class Walk(Calls):
         super().__init__()
         with translation.override("zh-hans"):  # the tags' words, as build_document writes them
             write_report(self, report, draft)
+
+    def shown(self):
+        """The calls as plain values (lists, tuples, dicts, text, numbers) for the fingerprint."""
+        return [
+            (name, (args[0], dataclasses.astuple(args[1])), kwargs) if name == "table" else (name, args, kwargs)
+            for name, args, kwargs in self.calls
+        ]

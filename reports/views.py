@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from reports import access, assigning, content, exporting, outline_edit
 from reports.document import report_blocks
 from reports.forms import BulkAssignForm, ReorderForm, ReportForm, SectionAddForm, SectionFrameForm
-from reports.models import Assignment, CoSignature, Department, ReportAction, ReportEvent
+from reports.models import CoSignature, Department, ReportAction, ReportEvent
 from reports.permissions import can_read_whole_report
 from reports.text import chinese_date, short_date
 from reports.view_helpers import show_refusal
@@ -46,11 +46,10 @@ def report_detail(request, pk, bulk_form=None, status=200):
     report = access.get_report_for_viewer(request, pk)
     is_coordinator = report.is_coordinator(request.user)
     outline = report.outline()
-    # What each returned section was sent back for, and its deadline with the year when it is
-    # not this year's: one query for the whole outline.
-    notes = dict(Assignment.objects.filter(section__report=report).values_list("section_id", "return_note"))
+    # What each returned section was sent back for (kept on its assignment, which the outline
+    # reads), and its deadline with the year when it is not this year's.
     for section in outline:
-        section.return_note = notes.get(section.pk) or ""
+        section.return_note = section.assignment.return_note if section.has_assignment else ""
         section.deadline_label = short_date(section.assignment.deadline) if section.has_assignment else ""
     context = {
         "report": report,
