@@ -17,7 +17,12 @@ from reports.permissions import can_read_whole_report, whole_report_refusal
 
 def get_report_for_viewer(request, pk):
     """A report the user may see: they coordinate it or one of its sections is their department's."""
-    return get_object_or_404(Report.objects.for_user(request.user).select_related("lead_department"), pk=pk)
+    report = get_object_or_404(Report.objects.select_related("lead_department"), pk=pk)
+    # Its coordinators (most of the requests for a whole report) are known by one membership
+    # query, which the pages ask anyway; only others need Report.objects.for_user's subqueries.
+    if not report.is_coordinator(request.user) and not Report.objects.for_user(request.user).filter(pk=pk).exists():
+        raise Http404
+    return report
 
 
 def get_report_for_coordinator(request, pk, write=False, message=None):

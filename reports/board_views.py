@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from reports import access, document, exporting, gate, proofread, tallies
+from reports import access, exporting, gate, proofread, tallies
 from reports.docx_export import filename_stem
 from reports.models import (
     Assignment,
@@ -60,7 +60,7 @@ def board_rows(report):
     own texts are read here.
     """
     today = timezone.localdate()
-    outline, departments = document.numbered_outline(
+    outline, departments = tallies.numbered_outline(
         report,
         "updated_at",
         "assignment__deadline",
@@ -70,7 +70,6 @@ def board_rows(report):
         "assignment__char_limit",
         "assignment__logged_at",
         "assignment__return_note",
-        *tallies.OUTLINE_FIELDS,
     )
     wording = WordingRule.objects.in_use()
     tally = tallies.of_outline(outline, wording)
@@ -97,7 +96,21 @@ def board_rows(report):
     # The board opens for the report's coordinators only (access.get_report_for_coordinator), so
     # what the permissions object allows on each row depends on nothing but the row's state and
     # whether the report is final: it is asked once per state, not once per row.
-    moves = {state: SectionPermissions.coordinator_actions(state, report.is_final) for state in AssignmentState.values}
+    per_state = {}
+    for state in AssignmentState.values:
+        moves, can_remind = SectionPermissions.coordinator_actions(state, report.is_final)
+        per_state[state] = {
+            "state": state,
+            "state_label": labels[state],
+            "can_accept": TransitionAction.ACCEPT in moves,
+            "can_return": TransitionAction.RETURN in moves,
+            "can_remind": can_remind,
+        }
+    per_department = {
+        pk: {"department_id": pk, "department": department.display_name, "department_name": department.name}
+        for pk, department in departments.items()
+    }
+    deadline_labels = {}  # a report has few deadlines: each written once
     rows = []
     zone = timezone.get_current_timezone()  # once, not a thread-local lookup a row
     # The rows' links under two URLs reversed once a page: sections/<pk>/review/ and
@@ -107,8 +120,8 @@ def board_rows(report):
     for section in outline:
         v = section.values
         pk = section.pk
-        times = [t for t in (v["updated_at"], v["assignment__logged_at"]) if t]
-        last_activity = max(times) if times else None
+        updated, logged = v["updated_at"], v["assignment__logged_at"]
+        last_activity = max(updated, logged) if updated and logged else updated or logged
         row = {
             "pk": pk,
             "review_url": f"{sections_url}{pk}/review/",
@@ -127,33 +140,29 @@ def board_rows(report):
             "proof_warnings": findings_in[pk][proofread.WARNING],
         }
         if row["assigned"]:
-            state, deadline, department = section.state, v["assignment__deadline"], section.department
+            state, deadline = section.state, v["assignment__deadline"]
+            if deadline not in deadline_labels:
+                deadline_labels[deadline] = chinese_date(deadline)
             signed_hash = v["assignment__signed_hash"]
             now = tally[pk]["fingerprint"] if state in SIGNED_STATES and signed_hash else ""
             changed = bool(now and now != signed_hash)
+            row.update(per_state[state])
+            row.update(per_department[v["assignment__department_id"]])
             row.update(
-                state=state,
-                state_label=labels[state],
-                department_id=v["assignment__department_id"],
-                department=department.display_name,
-                department_name=department.name,
                 deadline=deadline,
-                deadline_label=chinese_date(deadline) if deadline else "",
+                deadline_label=deadline_labels[deadline],
                 overdue=Assignment.overdue_on(deadline, state, today),
                 due_soon=Assignment.due_soon_on(deadline, state, today, DUE_SOON_DAYS),
                 actions_url=f"{sections_url}{pk}/action/",
                 remind_url=f"{board_url}remind/{pk}/",
-                can_accept=TransitionAction.ACCEPT in moves[state][0],
-                can_return=TransitionAction.RETURN in moves[state][0],
-                can_remind=moves[state][1],
                 reminded_today=v["assignment__last_reminded_on"] == today,
                 # The signed text pinned by the sign-off, compared with the text now (签发后改动),
                 # and, where the report asks for it, whether the signer has yet to confirm it.
                 changed_after_sign_off=changed,
                 awaits_confirmation=changed and report.reconfirm_changes and now != v["assignment__confirmed_hash"],
                 return_note=v["assignment__return_note"] or "",
-                cosigned=cosigning.get(pk, (0, 0))[0],
-                cosign_total=cosigning.get(pk, (0, 0))[1],
+                cosigned=cosigning[pk][0] if pk in cosigning else 0,
+                cosign_total=cosigning[pk][1] if pk in cosigning else 0,
             )
         rows.append(row)
     return Board(rows, problems, problem_count, sorted(departments.values(), key=lambda d: (d.position, d.pk)), pages)

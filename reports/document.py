@@ -18,13 +18,12 @@ What a kind looks like is the builder's business (a Word style, an HTML element)
 
 import dataclasses
 import math
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.utils import translation
 
 from reports import attachments, numbering, tables
+from reports.lru import LRU
 from reports.models import Department, MeasureLayout, Section, fingerprint, measures_by_section
 from reports.numbering import numbered_measures
 from reports.placeholders import split_placeholders
@@ -66,14 +65,15 @@ _DEPARTMENT_FIELDS = (
 _OUTLINE_FIELDS = ("pk", "parent_id", "position", "heading", "intro", "assignment__state", "assignment__department_id")
 
 
-def numbered_outline(report, *fields):
+def numbered_outline(report, *fields, **expressions):
     """Every section of the report as a numbered OutlineSection, in reading order, and the
     departments they are assigned to ({pk: Department}): one query, whatever the size.
-    `fields` add values the caller reads from each section's .values."""
+    `fields` and `expressions` (as values() takes them) add values the caller reads from each
+    section's .values."""
     rows = (
         Section.objects.filter(report=report)
         .order_by()  # number_tree ranks siblings itself
-        .values(*_OUTLINE_FIELDS, *_DEPARTMENT_FIELDS, *fields)
+        .values(*_OUTLINE_FIELDS, *_DEPARTMENT_FIELDS, *fields, **expressions)
     )
     departments = {}
     sections = []
@@ -238,39 +238,11 @@ def _section_body(section, measures, bold_leads, run_in):
     return SectionBody(bool(intro or measures), tuple(b.calls))
 
 
-class _Bodies:
-    """Section bodies walked before, by (the fingerprint of the section's text, the report's
-    measure layout), of which a body is a function: the preview and the exports replay a body
-    already walked for the same text instead of reading its measures and walking it again.
-    Per process and bounded, least recently used out first: a body not found costs a walk,
-    never a wrong text, so app servers need not share it."""
-
-    def __init__(self, size):
-        self.size = size
-        self._items = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            body = self._items.get(key)
-            if body is not None:
-                self._items.move_to_end(key)
-            return body
-
-    def put(self, key, body):
-        with self._lock:
-            self._items[key] = body
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self):
-        with self._lock:
-            self._items.clear()
-
-
-# Some twenty reports of 500 sections.
-BODIES = _Bodies(10_000)
+# Section bodies walked before, by (the fingerprint of the section's text, the report's measure
+# layout), of which a body is a function: the preview and the exports replay a body already
+# walked for the same text instead of reading its measures and walking it again. Some twenty
+# reports of 500 sections.
+BODIES = LRU(10_000)
 
 
 @dataclass(slots=True)

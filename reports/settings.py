@@ -90,7 +90,7 @@ TEMPLATES = [
             ],
         },
     },
-    # Only for templates a benchmark shows need it: the editor's measure cards (README, Development).
+    # Only for templates a benchmark shows need it: rows repeated hundreds of times a page (README, Development).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],

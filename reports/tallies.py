@@ -22,7 +22,10 @@ from collections import defaultdict
 from contextlib import contextmanager
 from typing import NamedTuple
 
-from reports import proofread, tables
+from django.db.models import TextField
+from django.db.models.functions import Cast
+
+from reports import document, proofread, tables
 from reports.models import Section, SectionTally, WordingRule, fingerprint, measures_by_section
 from reports.placeholders import count_placeholders
 from reports.text import char_count
@@ -185,14 +188,24 @@ def drop(sender, instance, created=False, update_fields=None, **kwargs):
 
 # ------------------------------------------------------------------ pages reading many sections
 
-# What numbered_outline reads of each section for its tally (board): the fields as values.
-OUTLINE_FIELDS = ("version", *(key for _name, key in _OUTLINE_NAMES))
+# What numbered_outline reads of each section for its tally: the fields as values, and the
+# figures compared across sections (a JSON field) as their text, parsed by of_outline. A column
+# Django converts sends every row of the query through its per-row conversion; read converted,
+# that one field cost more than all the others together.
+_READ = [(name, key) for name, key in _OUTLINE_NAMES if name != "compared"]
+_FIELDS_READ = ("version", *(key for _name, key in _READ))
+_COMPARED_TEXT = {"tally__compared_text": Cast("tally__compared", TextField())}
+
+
+def numbered_outline(report, *fields):
+    """document.numbered_outline with what of_outline reads of each section's tally."""
+    return document.numbered_outline(report, *fields, *_FIELDS_READ, **_COMPARED_TEXT)
 
 
 def of_outline(outline, wording):
-    """{pk: tally values (a dict)} for every section of a numbered outline read with
-    OUTLINE_FIELDS, the proofreading counted with `wording`; tallies missing or out of date
-    are computed from the text (one query for their measures) and stored."""
+    """{pk: tally values (a dict)} for every section of an outline read by numbered_outline,
+    the proofreading counted with `wording`; tallies missing or out of date are computed from
+    the text (one query for their measures) and stored."""
     stamp = wording_stamp(wording)
     tallies, stale = {}, []
     for section in outline:
@@ -200,7 +213,9 @@ def of_outline(outline, wording):
         if v["tally__version"] != v["version"] or v["tally__level"] != section.level or v["tally__wording"] != stamp:
             stale.append(section)
         else:
-            tallies[section.pk] = {name: v[key] for name, key in _OUTLINE_NAMES}
+            tally = {name: v[key] for name, key in _READ}
+            tally["compared"] = json.loads(v["tally__compared_text"])
+            tallies[section.pk] = tally
     if stale:
         measures = measures_by_section(stale)
         fresh = [

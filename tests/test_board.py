@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import Assignment, AssignmentState, Department, Measure, Report, Role, Section
+from tests import urlsweep
 from tests.conftest import set_assignment_state
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
@@ -123,14 +124,12 @@ def test_only_the_reports_coordinators_see_the_board(client, report, drafter, ot
 def test_accept_from_the_board_comes_back_to_the_board(login, report, coordinator, signer):
     set_assignment_state(report.our_section.assignment, S.SIGNED_OFF, signer)
     client = login(coordinator)
-    next_url = reverse("reports:report-board", args=[report.pk]) + "?state=signed_off"
-    assert f'action="{reverse("drafting:section-action", args=[report.our_section.pk, "accept"])}"' in (
-        board(client, report).content.decode()
-    )
-    response = client.post(
-        reverse("drafting:section-action", args=[report.our_section.pk, "accept"]), {"next": next_url}
-    )
-    assert response["Location"] == next_url
+    accept = reverse("drafting:section-action", args=[report.our_section.pk, "accept"])
+    page = board(client, report, state="signed_off").content.decode()
+    # What the browser posts for the row's button: the board's one form, to the button's action.
+    (form,) = [f for f in urlsweep.forms_on("http://testserver/", page) if f.action == "http://testserver" + accept]
+    response = client.post(accept, urlsweep.form_data(form))
+    assert response["Location"] == reverse("reports:report-board", args=[report.pk]) + "?state=signed_off"
     report.our_section.assignment.refresh_from_db()
     assert report.our_section.assignment.state == S.ACCEPTED
 
@@ -381,9 +380,9 @@ def test_every_link_and_form_of_the_rows_goes_where_reverse_says(login, report, 
     our, their = report.our_section.pk, report.their_section.pk
     for section in report.sections.all():
         assert f'href="{reverse("drafting:section-review", args=[section.pk])}"' in page
-    assert f'action="{reverse("drafting:section-action", args=[our, "accept"])}"' in page
-    assert f'action="{reverse("drafting:section-action", args=[our, "return"])}"' in page
-    assert f'action="{reverse("reports:board-remind", args=[report.pk, their])}"' in page
+    assert f'formaction="{reverse("drafting:section-action", args=[our, "accept"])}"' in page
+    assert f' action="{reverse("drafting:section-action", args=[our, "return"])}"' in page
+    assert f'formaction="{reverse("reports:board-remind", args=[report.pk, their])}"' in page
     # Signed off: nothing to remind; not signed off: nothing to accept.
     assert f'action="{reverse("reports:board-remind", args=[report.pk, our])}"' not in page
     assert f'action="{reverse("drafting:section-action", args=[their, "accept"])}"' not in page
@@ -405,7 +404,7 @@ def test_a_section_reminded_today_shows_its_remind_button_disabled(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(remind)
     page = board(client, report).content.decode()
-    form = page[page.index(f'action="{remind}"') :]
-    form = form[: form.index("</form>")]
-    assert 'data-action="remind" disabled title="今天已催办"' in form
+    button = page[page.index(f'formaction="{remind}"') :]
+    button = button[: button.index("</button>")]
+    assert 'data-action="remind" disabled title="今天已催办"' in button
     assert page.count('data-action="remind" disabled') == 1  # the other department's is not

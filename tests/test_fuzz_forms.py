@@ -231,6 +231,25 @@ def test_form_discovery_reads_fields_defaults_and_choices():
     }
 
 
+def test_form_discovery_posts_each_formaction_button_as_a_browser_does():
+    html = """
+    <form id="shared" method="post"><input type="hidden" name="csrfmiddlewaretoken" value="t">
+      <input type="hidden" name="next" value="/back/"></form>
+    <table><tr><td><button type="submit" form="shared" formaction="/a/1/">甲</button></td>
+      <td><button form="shared" formaction="/b/1/" name="why" value="x">乙</button></td></tr></table>
+    <form method="post" action="/own/"><button>丙</button><button formaction="/other/">丁</button></form>"""
+    forms = {
+        form.action.removeprefix("http://testserver"): form.fields for form in forms_on("http://testserver/p/", html)
+    }
+    # The shared form is only ever sent to its buttons' actions, never to the page itself.
+    assert forms == {
+        "/a/1/": {"next": ("hidden", "/back/", ["/back/"])},
+        "/b/1/": {"next": ("hidden", "/back/", ["/back/"]), "why": ("submit", "x", ["x"])},
+        "/own/": {},
+        "/other/": {},
+    }
+
+
 def test_form_discovery_finds_the_login_form_and_the_logout_button(people, client):
     login_forms = forms_on("http://testserver/accounts/login/", client.get(reverse("login")).text)
     assert {"username", "password", "next"} <= set(login_forms[0].fields)

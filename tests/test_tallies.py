@@ -7,7 +7,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports import cloning, content, document, gate, importer, outline_edit, proofreading, tallies
+from reports import cloning, content, gate, importer, outline_edit, proofreading, tallies
 from reports.models import Measure, Report, Section, SectionTally, WordingRule
 from tests.conftest import editor_data
 
@@ -20,7 +20,7 @@ def board(client, report):
 
 def counted(report):
     """What the board counts from the tallies: ({pk: {severity: n}}, pages)."""
-    outline, _departments = document.numbered_outline(report, "assignment__char_limit", *tallies.OUTLINE_FIELDS)
+    outline, _departments = tallies.numbered_outline(report, "assignment__char_limit")
     wording = WordingRule.objects.in_use()
     found = tallies.of_outline(outline, wording)
     limits = {s.pk: s.values["assignment__char_limit"] for s in outline}

@@ -228,6 +228,10 @@ class FormParser(HTMLParser):
         self.form = None
         self.select = None
         self.textarea = None
+        self.by_id = {}  # the POST forms with an id, for controls outside them (form="…")
+        # Submit buttons with a formaction: (their form, the action, their own name and value).
+        self.redirects = []
+        self.own_submits = set()  # id() of forms with a submit button of their own action
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -235,7 +239,23 @@ class FormParser(HTMLParser):
             if (attrs.get("method") or "get").lower() == "post":
                 self.form = Form(urljoin(self.page_url, attrs.get("action") or self.page_url))
                 self.forms.append(self.form)
+                if attrs.get("id"):
+                    self.by_id[attrs["id"]] = self.form
             return
+        if tag in ("input", "button") and "form" in attrs:
+            # A control of another form (form="its id"), as a browser associates it.
+            outer, self.form = self.form, self.by_id.get(attrs["form"])
+            try:
+                self.handle_starttag(tag, [(k, v) for k, v in attrs.items() if k != "form"])
+            finally:
+                self.form = outer
+            return
+        kind = (attrs.get("type") or ("submit" if tag == "button" else "text")).lower()
+        if self.form is not None and tag in ("input", "button") and kind == "submit":
+            if attrs.get("formaction"):
+                self.redirects.append((self.form, attrs["formaction"], attrs.get("name"), attrs.get("value", "")))
+                return
+            self.own_submits.add(id(self.form))
         if tag == "option" and self.form is not None and self.select:
             kind, default, choices = self.form.fields[self.select]
             value = attrs.get("value", "")
@@ -276,9 +296,19 @@ class FormParser(HTMLParser):
 
 
 def forms_on(url, html):
+    """The page's POST forms as a browser can submit them: a submit button with a formaction is a
+    form of its own (its form's fields, posted to that action); a form only such buttons submit
+    is not posted to its own action."""
     parser = FormParser(url)
     parser.feed(html)
-    return parser.forms
+    redirected = {id(owner) for owner, *_rest in parser.redirects}
+    forms = [f for f in parser.forms if id(f) not in redirected or id(f) in parser.own_submits]
+    for owner, action, name, value in parser.redirects:
+        fields = dict(owner.fields)
+        if name:
+            fields[name] = ("submit", value, [value])
+        forms.append(Form(urljoin(url, action), fields))
+    return forms
 
 
 def form_data(form, change=None):
