@@ -47,9 +47,14 @@ def kept(name, macro, row, page):
     return fragment
 
 
+def _rendered(name, macro, row, page):
+    return macro(row)
+
+
 def environment(**options):
     env = Environment(finalize=escaped, **options)
-    env.globals["kept"] = kept
+    # With templates reloaded as they are edited (DEBUG), a kept row would outlive its template.
+    env.globals["kept"] = _rendered if env.auto_reload else kept
     env.globals["page_key"] = page_key
     env.globals["crispy_field"] = as_crispy_field
     env.filters["truncatechars"] = truncatechars

@@ -154,3 +154,10 @@ def test_a_final_report_shows_no_buttons_on_rows_shown_with_them_before(board, r
     type(report).objects.filter(pk=report.pk).update(is_final=True)
     row = row_of(board(), report.their_section)
     assert "data-action=" not in row and "起草中" in row
+
+
+def test_rows_are_not_kept_while_templates_reload_as_they_are_edited():
+    from reports.jinja2 import environment
+
+    assert environment(auto_reload=False).globals["kept"] is kept
+    assert environment(auto_reload=True).globals["kept"] is not kept
