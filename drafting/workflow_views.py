@@ -30,6 +30,7 @@ from reports.models import (
 from reports.numbering import numbered_measures
 from reports.permissions import final_report_error
 from reports.states import RULES, AssignmentState, TransitionAction, state_labels
+from reports.text import minute_label
 from reports.view_helpers import local_next, show_refusal
 
 # The sign-off gate's list stays open up to this many lines, and is folded (<details>) beyond.
@@ -235,7 +236,7 @@ def open_threads_by_measure(section, user, measures, page_url):
             continue
         thread.update(
             url=_review_url(section, f"comment-{thread['pk']}"),
-            at_text=thread["at"].strftime("%Y-%m-%d %H:%M"),
+            at_text=minute_label(thread["at"]),
             can_reply=writable,
             can_resolve=writable and thread["can_resolve"],
             next=f"{page_url}#measure-{thread['measure_pk']}",

@@ -146,6 +146,7 @@ def board_rows(report):
             signed_hash = v["assignment__signed_hash"]
             now = tally[pk]["fingerprint"] if state in SIGNED_STATES and signed_hash else ""
             changed = bool(now and now != signed_hash)
+            cosigned, cosign_total = cosigning.get(pk, (0, 0))
             row.update(per_state[state])
             row.update(per_department[v["assignment__department_id"]])
             row.update(
@@ -161,8 +162,8 @@ def board_rows(report):
                 changed_after_sign_off=changed,
                 awaits_confirmation=changed and report.reconfirm_changes and now != v["assignment__confirmed_hash"],
                 return_note=v["assignment__return_note"] or "",
-                cosigned=cosigning[pk][0] if pk in cosigning else 0,
-                cosign_total=cosigning[pk][1] if pk in cosigning else 0,
+                cosigned=cosigned,
+                cosign_total=cosign_total,
             )
         rows.append(row)
     return Board(rows, problems, problem_count, sorted(departments.values(), key=lambda d: (d.position, d.pk)), pages)

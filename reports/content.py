@@ -17,7 +17,6 @@ import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
@@ -26,6 +25,7 @@ from reports.carried import kept_keys
 from reports.models import Assignment, Measure, Section, WordingRule
 from reports.splitting import join_measure
 from reports.states import SIGNED_STATES
+from reports.text import minute_label
 
 
 @dataclass(frozen=True)
@@ -226,8 +226,7 @@ def restore(section, user, version, with_heading=False):
     may edit headings (the coordinators own them).
     """
     old = snapshot_of_version(version)
-    saved_at = timezone.localtime(version.revision.date_created)
-    note = _("Restored the version of %(date)s") % {"date": saved_at.strftime("%Y-%m-%d %H:%M")}
+    note = _("Restored the version of %(date)s") % {"date": minute_label(version.revision.date_created)}
     heading = old.heading if with_heading else None
     return save_content(section, user, intro=old.intro, measures=list(old.measures), heading=heading, note=note)
 

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from reports.text import minute_label
+
 
 def _age(moment, now):
     return None if moment is None else max(0, int((now - moment).total_seconds()))
@@ -115,13 +117,13 @@ def operations_rows(now=None):
         (_("Other failed tasks"), results.filter(status=TaskResultStatus.FAILED).count() - failed_mail, False),
         (
             _("Next reminders"),
-            timezone.localtime(next_reminders.run_after).strftime("%Y-%m-%d %H:%M") if next_reminders else _("none"),
+            minute_label(next_reminders.run_after) if next_reminders else _("none"),
             False,
         ),
     ]
     failed = [
         {
-            "finished_at": timezone.localtime(result.finished_at).strftime("%Y-%m-%d %H:%M"),
+            "finished_at": minute_label(result.finished_at),
             "task": result.task_name,
             "error": (result.traceback.strip().splitlines() or [""])[-1][:300],
             "url": reverse("admin:django_tasks_database_dbtaskresult_change", args=[result.pk]),
